@@ -1,0 +1,74 @@
+import { Command, CliIo, UsageError } from './command';
+import { renderCommand } from './render-command';
+import { InputError } from '../config/parse';
+import { RenderError } from '../config/messages';
+
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [renderCommand];
+
+function topUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `Usage: grafana-tenancy <command> [options]
+
+Render Grafana Monitoring instances (Keycloak OIDC, client secret, Grafana CR) for tenants.
+
+Commands:
+${lines.join('\n')}
+
+Run 'grafana-tenancy <command> --help' for a command's options.`;
+}
+
+/** Runs the CLI; returns the exit code. Expected failures print one clean message, no stack. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${topUsage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`error: unknown command '${name}'\n\n${topUsage()}\n`);
+    return 1;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(e.problems.map((p) => `error: ${p}\n`).join(''));
+      return 1;
+    }
+    if (e instanceof RenderError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || isNodeArgError(e)) {
+      io.stderr(`error: ${(e as Error).message}\n\n${command.usage}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function isNodeArgError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** Entry point of bin/grafana-tenancy. */
+export function main(): void {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrIsTty: Boolean(process.stderr.isTTY),
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import { fail } from './messages';
+import { InstanceValues } from './schema';
+import { InstanceNames, isDnsLabel, isDnsName, MAX_CLIENT_ID_LENGTH } from '../naming';
+
+/** The API a cluster must serve for System mode (Helm: .Capabilities.APIVersions). */
+export const KEYCLOAK_API_VERSION = 'v1.edp.epam.com/v1';
+
+export const OIDC_MODES = ['None', 'System', 'CustomConfig'] as const;
+export type OidcMode = (typeof OIDC_MODES)[number];
+
+export const FALLBACK_ROLES = ['', 'Viewer'] as const;
+export const SECRET_GENERATORS = ['ExternalSecret', 'HelmLookup'] as const;
+export const REALM_KINDS = ['KeycloakRealm', 'ClusterKeycloakRealm'] as const;
+
+/** Where an instance is rendered and what the cluster offers. */
+export interface RenderTarget {
+  readonly namespace: string;
+  readonly release: string;
+  /** API versions the cluster serves, like `helm template --api-versions`. */
+  readonly apiVersions: readonly string[];
+}
+
+/**
+ * The render failures of BRIEF section 6, in the same order as the chart's
+ * `grafana-tenancy.validate` helper so that both report the same first failure.
+ */
+export function checkInstance(target: RenderTarget, values: InstanceValues): void {
+  const { namespace, release } = target;
+  if (!isDnsLabel(namespace)) fail('invalidNamespace', namespace);
+  if (!isDnsLabel(release)) fail('invalidRelease', release);
+  const clientId = new InstanceNames(namespace, release).clientId;
+  if (clientId.length > MAX_CLIENT_ID_LENGTH) fail('clientIdTooLong', clientId, clientId.length);
+
+  if (values.host === '') fail('hostMissing');
+  if (!isDnsName(values.host)) fail('hostInvalid', values.host);
+
+  const { oidc } = values;
+  if (!includes(OIDC_MODES, oidc.mode)) fail('unknownMode', oidc.mode);
+  if (!includes(FALLBACK_ROLES, oidc.fallbackRole)) fail('invalidFallbackRole', oidc.fallbackRole);
+
+  if (oidc.mode === 'System') checkSystemMode(target, values);
+  if (oidc.mode === 'CustomConfig') checkCustomConfigMode(values);
+}
+
+function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
+  const platform = values.platform.oidc;
+  if (platform.enabled !== true) fail('systemNeedsPlatformOidc', platform.enabled);
+  if (!target.apiVersions.includes(KEYCLOAK_API_VERSION)) fail('systemNeedsKeycloakApi');
+  if (!platform.issuerUrl.startsWith('https://')) fail('systemNeedsIssuerUrl', platform.issuerUrl);
+  if (platform.realmRef.name === '') fail('systemNeedsRealmRef');
+  if (!includes(REALM_KINDS, platform.realmRef.kind)) fail('invalidRealmKind', platform.realmRef.kind);
+
+  const secret = values.oidc.clientSecret;
+  if (secret.existingSecret === '') {
+    if (!includes(SECRET_GENERATORS, secret.generator)) fail('invalidSecretGenerator', secret.generator);
+    // Only the chart can look a Secret up; rendered cdk8s output goes to git.
+    if (secret.generator === 'HelmLookup') fail('helmLookupNeedsHelm');
+  }
+}
+
+function checkCustomConfigMode(values: InstanceValues): void {
+  const { config, secretRef } = values.oidc.customConfig;
+  const hasConfig = Object.keys(config).length > 0;
+  const hasSecretRef = secretRef.name !== '';
+  if (hasConfig && hasSecretRef) fail('customConfigBoth', secretRef.name);
+  if (!hasConfig && !hasSecretRef) fail('customConfigNeither');
+  if ('client_secret' in config) fail('customConfigInlineSecret');
+}
+
+function includes<T extends string>(allowed: readonly T[], value: string): value is T {
+  return (allowed as readonly string[]).includes(value);
+}

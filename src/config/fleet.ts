@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { checkInstance } from './checks';
+import { deepMerge, isPlainObject } from './merge';
+import { RenderError } from './messages';
+import { formatIssues, InputError } from './parse';
+import { fleetSchema, instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
+
+/** One tenant of a fleet: where it lives and its values (defaults merged, all fields filled). */
+export interface FleetTenant {
+  readonly index: number;
+  readonly namespace: string;
+  readonly release: string;
+  readonly values: InstanceValues;
+}
+
+export interface Fleet {
+  readonly file: string;
+  readonly apiVersions: readonly string[];
+  readonly tenants: readonly FleetTenant[];
+}
+
+/** Reads a YAML file, turning a syntax error into an {@link InputError} that names the file. */
+export function readYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (e) {
+    throw new InputError([`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
+}
+
+/** Loads and validates a fleet file; every problem names the file, the tenant and the field. */
+export function loadFleet(file: string): Fleet {
+  return parseFleet(readYamlFile(file), file);
+}
+
+/**
+ * Validates a parsed fleet document. Collects every problem of every tenant (schema and render
+ * failures alike) before throwing, so one run shows all that needs fixing.
+ */
+export function parseFleet(document: unknown, file: string): Fleet {
+  const top = fleetSchema.safeParse(document);
+  if (!top.success) throw new InputError(formatIssues(top.error).map((p) => `${file}: ${p}`));
+  const { apiVersions, defaults, tenants: entries } = top.data;
+
+  const problems: string[] = [];
+  const tenants: FleetTenant[] = [];
+  entries.forEach((entry, index) => {
+    const { namespace, release, ...rest } = entry;
+    const where = `${file}: tenants[${index}] (${describeTenant(namespace, release)})`;
+    const located = [namespace, release].every((v) => typeof v === 'string');
+    if (!located) {
+      problems.push(`${where}: namespace and release are required strings`);
+      return;
+    }
+    const merged = deepMerge(defaults, rest);
+    const parsed = instanceValuesSchema.safeParse(isPlainObject(merged) ? merged : {});
+    if (!parsed.success) {
+      problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));
+      return;
+    }
+    try {
+      checkInstance({ namespace: namespace as string, release: release as string, apiVersions }, parsed.data);
+    } catch (e) {
+      if (!(e instanceof RenderError)) throw e;
+      problems.push(`${where}: ${e.message}`);
+      return;
+    }
+    tenants.push({ index, namespace: namespace as string, release: release as string, values: parsed.data });
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return { file, apiVersions, tenants };
+}
+
+function describeTenant(namespace: unknown, release: unknown): string {
+  return `${typeof namespace === 'string' ? namespace : '?'}/${typeof release === 'string' ? release : '?'}`;
+}
+
+export type { InstanceValuesInput };

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/*
+ * The one input shape of a Monitoring instance. The Helm chart's values.schema.json is
+ * generated from `instanceValuesSchema` (scripts/generate-values-schema.js), and the chart's
+ * values.yaml defaults are tested against `defaultInstanceValues()`.
+ *
+ * Fields whose bad values are render failures of BRIEF section 6 (mode, fallbackRole, ...) are
+ * plain strings here on purpose: both renderers then reject them in their own checks with the
+ * shared message catalogue, instead of with two different schema validators' wording.
+ */
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const stringMap = z.record(z.string(), z.string());
+
+/** Requests or limits of a container, each quantity defaulted on its own so a partial override keeps the rest. */
+function resourceList(cpu: string, memory: string) {
+  return z
+    .object({
+      cpu: z.string().default(cpu).describe('CPU quantity, e.g. "100m".'),
+      memory: z.string().default(memory).describe('Memory quantity, e.g. "256Mi".'),
+    })
+    .strict()
+    .prefault({});
+}
+
+/** Container resources with defaults; every rendered container has both requests and limits. */
+export function resourcesSchema(requests: [string, string], limits: [string, string]) {
+  return z
+    .object({
+      requests: resourceList(...requests),
+      limits: resourceList(...limits),
+    })
+    .strict()
+    .prefault({});
+}
+
+const clientSecretSchema = z
+  .object({
+    existingSecret: z
+      .string()
+      .default('')
+      .describe('Name of a Secret you manage in the namespace, with key `client-secret`. When set, nothing is generated.'),
+    generator: z
+      .string()
+      .default('ExternalSecret')
+      .describe(
+        'How the client secret is generated when existingSecret is empty: ExternalSecret (an External Secrets Password generator, GitOps-safe) or HelmLookup (Helm only: lookup, else randAlphaNum 32).',
+      ),
+  })
+  .strict()
+  .describe('The Keycloak client secret (System mode).');
+
+const customConfigSchema = z
+  .object({
+    config: z
+      .record(z.string(), scalar)
+      .default({})
+      .describe('auth.generic_oauth keys copied into the Grafana config as strings. client_secret is refused: use secretRef.'),
+    secretRef: z
+      .object({
+        name: z.string().default('').describe('A Secret in the namespace whose keys are GF_AUTH_GENERIC_OAUTH_* variables, projected with envFrom.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .describe('CustomConfig mode: exactly one of config and secretRef.name.');
+
+const oidcSchema = z
+  .object({
+    mode: z.string().default('None').describe('None, System or CustomConfig.'),
+    fallbackRole: z
+      .string()
+      .default('')
+      .describe('Empty (default): users outside the three groups cannot log in. Viewer: every realm user may view (the documented, less strict behaviour).'),
+    clientSecret: clientSecretSchema.prefault({}),
+    customConfig: customConfigSchema.prefault({}),
+  })
+  .strict()
+  .describe('How users log in to Grafana.');
+
+const platformSchema = z
+  .object({
+    oidc: z
+      .object({
+        enabled: z.boolean().default(false).describe('Platform-wide OIDC switch; System mode requires true.'),
+        issuerUrl: z.string().default('').describe('Issuer URL of the platform Keycloak realm, e.g. https://keycloak.example.org/realms/cozy.'),
+        realmRef: z
+          .object({
+            kind: z.string().default('ClusterKeycloakRealm').describe('KeycloakRealm or ClusterKeycloakRealm.'),
+            name: z.string().default('').describe('Name of the realm object the client is created in.'),
+          })
+          .strict()
+          .prefault({}),
+        groupsClientScope: z
+          .string()
+          .default('groups')
+          .describe('Name of the realm-wide client scope that maps group membership to the `groups` claim (owned by the platform realm).'),
+        grafanaAdminInstance: z
+          .string()
+          .default('')
+          .describe('"<namespace>/<release>" of the platform\'s own Grafana: its admin group maps to GrafanaAdmin.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .describe('Settings owned by the platform team, usually shared by every tenant.');
+
+const grafanaSchema = z
+  .object({
+    version: z.string().default('').describe('Grafana image tag or full image reference; empty uses the operator default.'),
+    resources: resourcesSchema(['100m', '256Mi'], ['1', '1Gi']).describe('Requests and limits of the grafana container.'),
+    ingress: z
+      .object({
+        enabled: z.boolean().default(true).describe('Serve Grafana at https://grafana.<host> through the operator-managed Ingress.'),
+        className: z.string().default('').describe('IngressClass name; empty uses the cluster default.'),
+        annotations: stringMap.default({}).describe('Annotations of the Ingress, e.g. cert-manager.io/cluster-issuer.'),
+        tlsSecretName: z.string().default('').describe('TLS Secret of the Ingress; empty means <release>-grafana-tls.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .describe('The grafana-operator Grafana resource.');
+
+/** One Monitoring instance's values: the tenant entry of a fleet file and the Helm chart's values. */
+export const instanceValuesSchema = z
+  .object({
+    host: z.string().default('').describe('Domain of the tenant; Grafana is served at https://grafana.<host>.'),
+    oidc: oidcSchema.prefault({}),
+    platform: platformSchema.prefault({}),
+    grafana: grafanaSchema.prefault({}),
+  })
+  .strict();
+
+/** Values as written by a user: every field optional. */
+export type InstanceValuesInput = z.input<typeof instanceValuesSchema>;
+/** Values after defaults: every field present. */
+export type InstanceValues = z.output<typeof instanceValuesSchema>;
+
+/** The defaults of every field, the same the chart's values.yaml must hold. */
+export function defaultInstanceValues(): InstanceValues {
+  return instanceValuesSchema.parse({});
+}
+
+/** A fleet entry: the values plus where the instance lives (Helm takes these from the release). */
+export const tenantSchema = instanceValuesSchema.extend({
+  namespace: z.string().describe('Namespace of the instance.'),
+  release: z.string().describe('Release name of the instance.'),
+});
+
+export const fleetSchema = z
+  .object({
+    apiVersions: z
+      .array(z.string())
+      .default([])
+      .describe('API versions the target cluster serves, like helm template --api-versions (v1.edp.epam.com/v1 enables System mode).'),
+    defaults: z.record(z.string(), z.unknown()).default({}).describe('Values deep-merged into every tenant; the tenant wins.'),
+    tenants: z.array(z.record(z.string(), z.unknown())).describe('One entry per Monitoring instance.'),
+  })
+  .strict();
+
+export type Tenant = z.output<typeof tenantSchema>;

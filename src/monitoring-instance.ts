@@ -1,0 +1,86 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkInstance } from './config/checks';
+import { parseInstanceValues } from './config/parse';
+import { InstanceValues, InstanceValuesInput } from './config/schema';
+import { GrafanaInstance } from './grafana/grafana-instance';
+import { KeycloakAccess } from './keycloak/keycloak-access';
+import { InstanceNames } from './naming';
+import { grafanaIni } from './oidc/grafana-config';
+import { OidcClientSecret } from './secrets/oidc-client-secret';
+
+export interface MonitoringInstanceProps {
+  /** Namespace of the tenant; every object is rendered into it. */
+  readonly namespace: string;
+  /** Release name, unique within the namespace (Helm: the release). */
+  readonly release: string;
+  /**
+   * The instance's values, in the Helm chart's values shape.
+   * @default - every field at its default (mode None, which still needs `host`)
+   */
+  readonly values?: InstanceValuesInput;
+  /**
+   * API versions the target cluster serves, like `helm template --api-versions`.
+   * System mode needs `v1.edp.epam.com/v1` (the EDP Keycloak operator).
+   * @default []
+   */
+  readonly apiVersions?: readonly string[];
+}
+
+/** Labels on every object of an instance. */
+export function instanceLabels(names: InstanceNames): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': 'grafana-tenancy',
+    'app.kubernetes.io/instance': names.release,
+    'grafana-tenancy.io/client-id': names.clientId,
+  };
+}
+
+/**
+ * One tenant's Monitoring instance: the Grafana CR and, by `oidc.mode`, the Keycloak client,
+ * audience scope, role groups and client secret. Invalid values throw at construction with the
+ * same message the Helm chart fails with.
+ */
+export class MonitoringInstance extends Chart {
+  readonly names: InstanceNames;
+  readonly values: InstanceValues;
+
+  constructor(scope: Construct, id: string, props: MonitoringInstanceProps) {
+    const names = new InstanceNames(props.namespace, props.release);
+    const chartProps: ChartProps = { namespace: props.namespace, labels: instanceLabels(names), disableResourceNameHashes: true };
+    super(scope, id, chartProps);
+    this.names = names;
+    this.values = parseInstanceValues(props.values);
+    checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, this.values);
+
+    const { oidc } = this.values;
+    const ini = grafanaIni(names, this.values);
+    switch (oidc.mode) {
+      case 'System': {
+        const secret = new OidcClientSecret(this, 'client-secret', {
+          names,
+          existingSecret: oidc.clientSecret.existingSecret || undefined,
+        });
+        new KeycloakAccess(this, 'keycloak', {
+          names,
+          host: this.values.host,
+          realmRef: this.values.platform.oidc.realmRef,
+          groupsClientScope: this.values.platform.oidc.groupsClientScope,
+          clientSecretName: secret.secretName,
+        });
+        new GrafanaInstance(this, 'grafana', { names, values: this.values, ini, clientSecretName: secret.secretName });
+        break;
+      }
+      case 'CustomConfig':
+        new GrafanaInstance(this, 'grafana', {
+          names,
+          values: this.values,
+          ini,
+          envFromSecretName: oidc.customConfig.secretRef.name || undefined,
+        });
+        break;
+      default:
+        new GrafanaInstance(this, 'grafana', { names, values: this.values, ini });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { App } from 'cdk8s';
+import { stringify } from 'yaml';
+import { InstanceValuesInput } from '../config/schema';
+import { MonitoringInstance } from '../monitoring-instance';
+
+/** A rendered Kubernetes object. */
+export type Manifest = Record<string, any>;
+
+export interface InstanceTarget {
+  readonly namespace: string;
+  readonly release: string;
+  readonly values?: InstanceValuesInput;
+  readonly apiVersions?: readonly string[];
+}
+
+/**
+ * Renders one instance to plain objects. Each instance gets its own App: a single App with
+ * thousands of Charts synthesizes in superlinear time.
+ */
+export function renderInstance(target: InstanceTarget): Manifest[] {
+  const app = new App({ outdir: undefined });
+  const chart = new MonitoringInstance(app, target.release, target);
+  return chart.toJson();
+}
+
+/** A YAML stream of manifests: stable key order, no line folding, `---` between documents. */
+export function toYamlStream(manifests: readonly Manifest[]): string {
+  return manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n');
+}
