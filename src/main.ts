@@ -1,30 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadFleet } from './config/fleet';
 import { InputError } from './config/parse';
-import { renderInstance, toYamlStream } from './render/render';
+import { synthFleet } from './fleet/synth';
 
 /**
- * The cdk8s app (`npx cdk8s synth`): renders every tenant of the fleet file into
- * `<outdir>/<namespace>/<release>.yaml`.
+ * The cdk8s app (`npx cdk8s synth`): the CLI's `synth` code path, reading the fleet file from
+ * TENANTS_FILE (default examples/tenants.yaml) and writing into CDK8S_OUTDIR (default dist).
  */
-function synth(): void {
+async function synth(): Promise<void> {
   const file = process.env.TENANTS_FILE ?? 'examples/tenants.yaml';
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  const fleet = loadFleet(file);
-  for (const tenant of fleet.tenants) {
-    const manifests = renderInstance({ ...tenant, apiVersions: fleet.apiVersions });
-    const dir = join(outdir, tenant.namespace);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${tenant.release}.yaml`), toYamlStream(manifests));
-  }
-  process.stderr.write(`rendered ${fleet.tenants.length} tenants from ${file} into ${outdir}/\n`);
+  const result = await synthFleet(loadFleet(file), outdir);
+  process.stderr.write(
+    `rendered ${file} into ${outdir}/: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
+  );
 }
 
-try {
-  synth();
-} catch (e) {
+synth().catch((e: unknown) => {
   if (!(e instanceof InputError)) throw e;
   process.stderr.write(e.problems.map((p) => `error: ${p}\n`).join(''));
   process.exitCode = 1;
-}
+});

@@ -1,10 +1,11 @@
 import { Command, CliIo, UsageError } from './command';
 import { renderCommand } from './render-command';
+import { synthCommand } from './synth-command';
 import { InputError } from '../config/parse';
 import { RenderError } from '../config/messages';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [renderCommand];
+export const COMMANDS: readonly Command[] = [renderCommand, synthCommand];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

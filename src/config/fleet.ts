@@ -5,6 +5,7 @@ import { deepMerge, isPlainObject } from './merge';
 import { RenderError } from './messages';
 import { formatIssues, InputError } from './parse';
 import { fleetSchema, instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
+import { findFleetProblems, TenantClaim } from '../fleet/fleet-checks';
 
 /** One tenant of a fleet: where it lives and its values (defaults merged, all fields filled). */
 export interface FleetTenant {
@@ -42,7 +43,8 @@ export function loadFleet(file: string): Fleet {
 
 /**
  * Validates a parsed fleet document. Collects every problem of every tenant (schema and render
- * failures alike) before throwing, so one run shows all that needs fixing.
+ * failures alike) and the fleet-wide ones (duplicates, clientId collisions, shared hosts) before
+ * throwing, so one run shows all that needs fixing.
  */
 export function parseFleet(document: unknown, file: string): Fleet {
   const top = fleetSchema.safeParse(document);
@@ -51,6 +53,7 @@ export function parseFleet(document: unknown, file: string): Fleet {
 
   const problems: string[] = [];
   const tenants: FleetTenant[] = [];
+  const claims: TenantClaim[] = [];
   entries.forEach((entry, index) => {
     const { namespace, release, ...rest } = entry;
     const where = `${file}: tenants[${index}] (${describeTenant(namespace, release)})`;
@@ -60,6 +63,8 @@ export function parseFleet(document: unknown, file: string): Fleet {
       return;
     }
     const merged = deepMerge(defaults, rest);
+    const host = isPlainObject(merged) && typeof merged.host === 'string' ? merged.host : undefined;
+    claims.push({ index, namespace: namespace as string, release: release as string, host });
     const parsed = instanceValuesSchema.safeParse(isPlainObject(merged) ? merged : {});
     if (!parsed.success) {
       problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));
@@ -74,6 +79,7 @@ export function parseFleet(document: unknown, file: string): Fleet {
     }
     tenants.push({ index, namespace: namespace as string, release: release as string, values: parsed.data });
   });
+  problems.push(...findFleetProblems(claims, file));
   if (problems.length > 0) throw new InputError(problems);
   return { file, apiVersions, tenants };
 }
