@@ -1,0 +1,69 @@
+import { parseAllDocuments, stringify } from 'yaml';
+import { InputError } from '../config/parse';
+import { Manifest } from '../render/render';
+import { redactSecret } from './redact';
+
+/** What identifies an object in a cluster: (apiVersion, kind, namespace, name). */
+export interface ObjectId {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** An object of one side, with the tenant (file) it came from. */
+export interface LocatedObject extends ObjectId {
+  readonly key: string;
+  readonly tenant: string;
+  readonly body: Manifest;
+}
+
+export function objectKey(id: ObjectId): string {
+  return `${id.apiVersion}\u0000${id.kind}\u0000${id.namespace}\u0000${id.name}`;
+}
+
+/** `<namespace>/<release>` for synth's `<namespace>/<release>.yaml`; the path otherwise. */
+export function tenantOfPath(path: string): string {
+  return path.replace(/\.ya?ml$/, '');
+}
+
+/** The Kubernetes objects of a YAML stream; documents without kind or name are skipped. */
+export function parseObjects(text: string, path: string): LocatedObject[] {
+  const tenant = tenantOfPath(path);
+  const objects: LocatedObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new InputError([`${path}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`]);
+    const body = doc.toJS() as Manifest | null;
+    if (body === null || typeof body !== 'object' || typeof body.kind !== 'string' || typeof body.metadata?.name !== 'string') continue;
+    const id: ObjectId = {
+      apiVersion: String(body.apiVersion ?? ''),
+      kind: body.kind,
+      namespace: String(body.metadata.namespace ?? ''),
+      name: body.metadata.name,
+    };
+    objects.push({ ...id, key: objectKey(id), tenant, body });
+  }
+  return objects;
+}
+
+/** Objects in a canonical form: keys sorted at every level, so key order never shows as a change. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+  );
+}
+
+/** The lines a reviewer sees: canonical YAML with Secret values redacted. */
+export function reviewLines(body: Manifest): string[] {
+  const text = stringify(canonical(redactSecret(body)), { lineWidth: 0 });
+  return text.replace(/\n$/, '').split('\n');
+}
+
+/** Whether two objects are the same, ignoring key order. */
+export function sameObject(a: Manifest, b: Manifest): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
