@@ -37,20 +37,31 @@ export function compareTrees(oldTree: FileTree, newTree: FileTree, labels: { old
   let unchanged = 0;
   const oldObjects = new Map<string, LocatedObject>();
   const newObjects = new Map<string, LocatedObject>();
-  const collect = (tree: FileTree, into: Map<string, LocatedObject>, other: FileTree) => {
-    for (const [path, text] of tree) {
-      if (path.endsWith(`/${KUSTOMIZATION_FILE}`) || path === KUSTOMIZATION_FILE) continue;
-      // Byte-identical files on both sides hold identical objects: skip parsing them, which
-      // is most of the work when a change touches a few tenants of thousands.
-      if (other.get(path) === text) {
-        if (into === oldObjects) unchanged += countDocuments(text);
-        continue;
-      }
-      for (const object of parseObjects(text, path)) into.set(object.key, object);
-    }
+  const parseInto = (into: Map<string, LocatedObject>, documents: readonly string[], path: string) => {
+    for (const document of documents) for (const object of parseObjects(document, path)) into.set(object.key, object);
   };
-  collect(oldTree, oldObjects, newTree);
-  collect(newTree, newObjects, oldTree);
+  for (const [path, oldText] of oldTree) {
+    if (isKustomization(path)) continue;
+    const newText = newTree.get(path);
+    // Parsing is most of the work; byte-identical files and documents hold identical objects,
+    // so only the documents that differ are parsed (a change to the fleet's defaults still
+    // leaves most documents of each file untouched).
+    if (newText === oldText) {
+      unchanged += splitDocuments(oldText).length;
+      continue;
+    }
+    if (newText === undefined) {
+      parseInto(oldObjects, splitDocuments(oldText), path);
+      continue;
+    }
+    const { onlyOld, onlyNew, same } = differingDocuments(splitDocuments(oldText), splitDocuments(newText));
+    unchanged += same;
+    parseInto(oldObjects, onlyOld, path);
+    parseInto(newObjects, onlyNew, path);
+  }
+  for (const [path, newText] of newTree) {
+    if (!isKustomization(path) && !oldTree.has(path)) parseInto(newObjects, splitDocuments(newText), path);
+  }
 
   const changes: ObjectChange[] = [];
   for (const [key, before] of oldObjects) {
@@ -98,8 +109,36 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 }
 
-/** Documents in a YAML stream, counted by separator lines (enough for the unchanged total). */
-function countDocuments(text: string): number {
-  const separators = text.match(/^---\s*$/gm)?.length ?? 0;
-  return /\S/.test(text.replace(/^#.*$/gm, '')) ? separators + 1 : 0;
+function isKustomization(path: string): boolean {
+  return path === KUSTOMIZATION_FILE || path.endsWith(`/${KUSTOMIZATION_FILE}`);
+}
+
+/**
+ * The documents of a YAML stream as text. A line that is exactly `---` always starts a new
+ * document, so splitting there never cuts a document in two. Comment-only parts are dropped.
+ */
+export function splitDocuments(text: string): string[] {
+  return text.split(/^---[ \t]*$/m).filter((d) => /^[ \t]*[^#\s]/m.test(d));
+}
+
+/** Documents of two versions of a file, minus those present byte for byte on both sides. */
+function differingDocuments(before: readonly string[], after: readonly string[]): { onlyOld: string[]; onlyNew: string[]; same: number } {
+  const remaining = new Map<string, number>();
+  for (const d of before) remaining.set(d, (remaining.get(d) ?? 0) + 1);
+  const onlyNew: string[] = [];
+  let same = 0;
+  for (const d of after) {
+    const left = remaining.get(d) ?? 0;
+    if (left > 0) {
+      remaining.set(d, left - 1);
+      same++;
+    } else onlyNew.push(d);
+  }
+  const onlyOld = before.filter((d) => {
+    const left = remaining.get(d) ?? 0;
+    if (left === 0) return false;
+    remaining.set(d, left - 1);
+    return true;
+  });
+  return { onlyOld, onlyNew, same };
 }

@@ -1,4 +1,4 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { dump, loadAll } from 'js-yaml';
 import { InputError } from '../config/parse';
 import { Manifest } from '../render/render';
 import { redactSecret } from './redact';
@@ -27,13 +27,22 @@ export function tenantOfPath(path: string): string {
   return path.replace(/\.ya?ml$/, '');
 }
 
-/** The Kubernetes objects of a YAML stream; documents without kind or name are skipped. */
+/**
+ * The Kubernetes objects of a YAML stream; documents without kind or name are skipped.
+ * js-yaml here rather than `yaml`: it parses several times faster, which is what keeps a diff
+ * of two 10,000-tenant trees within seconds. Both sides go through the same parser.
+ */
 export function parseObjects(text: string, path: string): LocatedObject[] {
   const tenant = tenantOfPath(path);
+  let documents: unknown[];
+  try {
+    documents = loadAll(text);
+  } catch (e) {
+    throw new InputError([`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
   const objects: LocatedObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new InputError([`${path}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`]);
-    const body = doc.toJS() as Manifest | null;
+  for (const document of documents) {
+    const body = document as Manifest | null;
     if (body === null || typeof body !== 'object' || typeof body.kind !== 'string' || typeof body.metadata?.name !== 'string') continue;
     const id: ObjectId = {
       apiVersion: String(body.apiVersion ?? ''),
@@ -57,9 +66,9 @@ export function canonical(value: unknown): unknown {
   );
 }
 
-/** The lines a reviewer sees: canonical YAML with Secret values redacted. */
+/** The lines a reviewer sees: canonical YAML (keys sorted, no folding) with Secret values redacted. */
 export function reviewLines(body: Manifest): string[] {
-  const text = stringify(canonical(redactSecret(body)), { lineWidth: 0 });
+  const text = dump(redactSecret(body), { sortKeys: true, lineWidth: -1, noRefs: true });
   return text.replace(/\n$/, '').split('\n');
 }
 
