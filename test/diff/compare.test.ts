@@ -1,0 +1,96 @@
+import { stringify } from 'yaml';
+import { compareTrees } from '../../src/diff/compare';
+import { formatReport } from '../../src/diff/format';
+import { renderFleet } from '../../src/fleet/render-fleet';
+import { fleetOf } from '../fleet/fleet-fixtures';
+
+/** A tree of one file holding the given objects as a YAML stream. */
+function tree(files: Record<string, object[]>): Map<string, string> {
+  return new Map(Object.entries(files).map(([path, objects]) => [path, objects.map((o) => stringify(o)).join('---\n')]));
+}
+
+function secret(data: Record<string, string>, field: 'data' | 'stringData' = 'data'): object {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'team' }, [field]: data };
+}
+
+const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team' }, data });
+
+describe('diff of rendered trees', () => {
+  test('objects are matched by identity: added, removed and changed are told apart, per kind and tenant', () => {
+    // GIVEN cm "a" changed, cm "b" removed, cm "c" added, cm "d" unchanged
+    const before = tree({ 'team/app.yaml': [configMap('a', { k: '1' }), configMap('b', {}), configMap('d', { same: 'x' })] });
+    const after = tree({ 'team/app.yaml': [configMap('a', { k: '2' }), configMap('c', {}), configMap('d', { same: 'x' })] });
+    // WHEN compared
+    const report = compareTrees(before, after, { old: 'old', new: 'new' });
+    // THEN
+    expect(report.changes.map((c) => [c.change, c.name])).toEqual([
+      ['changed', 'a'],
+      ['removed', 'b'],
+      ['added', 'c'],
+    ]);
+    expect(report.total).toEqual({ added: 1, removed: 1, changed: 1 });
+    expect(report.byKind).toEqual({ ConfigMap: { added: 1, removed: 1, changed: 1 } });
+    expect(report.byTenant).toEqual({ 'team/app': { added: 1, removed: 1, changed: 1 } });
+    expect(report.unchanged).toBe(1);
+    expect(report.changes[0].diff.filter((l) => /^[-+]/.test(l) && !l.startsWith('@@'))).toEqual([
+      expect.stringMatching(/^- {2}k: ['"]1['"]$/),
+      expect.stringMatching(/^\+ {2}k: ['"]2['"]$/),
+    ]);
+  });
+
+  test('key order and moving an object to another file are not changes', () => {
+    const before = tree({ 'team/one.yaml': [{ kind: 'ConfigMap', apiVersion: 'v1', metadata: { namespace: 'team', name: 'a' }, data: { x: '1', y: '2' } }] });
+    const after = tree({ 'team/two.yaml': [{ apiVersion: 'v1', data: { y: '2', x: '1' }, kind: 'ConfigMap', metadata: { name: 'a', namespace: 'team' } }] });
+    const report = compareTrees(before, after, { old: 'o', new: 'n' });
+    expect(report.changes).toEqual([]);
+    expect(report.unchanged).toBe(1);
+  });
+
+  test.each(['data', 'stringData'] as const)('Secret %s values never appear in any output format, but a change is still visible', (field) => {
+    // GIVEN a Secret whose value changes from one password to another
+    const encode = (v: string) => (field === 'data' ? Buffer.from(v).toString('base64') : v);
+    const before = tree({ 'team/s.yaml': [secret({ password: encode('hunter2-old-value') }, field)] });
+    const after = tree({ 'team/s.yaml': [secret({ password: encode('hunter2-new-value'), token: encode('tok-en-value') }, field)] });
+    // WHEN diffed and printed in every format
+    const report = compareTrees(before, after, { old: 'o', new: 'n' });
+    const outputs = (['text', 'markdown', 'json'] as const).map((f) => formatReport(report, f));
+    // THEN the Secret shows as changed with sizes and hashes, and no value (plain or encoded) leaks
+    expect(report.changes.map((c) => c.kind)).toEqual(['Secret']);
+    for (const out of outputs) {
+      for (const leaked of ['hunter2', 'tok-en-value', encode('hunter2-old-value'), encode('hunter2-new-value'), encode('tok-en-value')]) {
+        expect(out).not.toContain(leaked);
+      }
+      expect(out).toMatch(/redacted: 17 bytes, sha256:[0-9a-f]{12}/);
+    }
+    const removedLine = report.changes[0].diff.find((l) => l.startsWith('-') && l.includes('password'));
+    const addedLine = report.changes[0].diff.find((l) => l.startsWith('+') && l.includes('password'));
+    expect(removedLine).toBeDefined();
+    expect(addedLine).toBeDefined();
+    expect(removedLine!.slice(1)).not.toBe(addedLine!.slice(1));
+  });
+
+  test('a Secret added or removed as a whole is redacted too', () => {
+    const report = compareTrees(new Map(), tree({ 'team/s.yaml': [secret({ password: Buffer.from('s3cr3t-value').toString('base64') })] }), { old: 'o', new: 'n' });
+    expect(report.changes[0].change).toBe('added');
+    expect(report.changes[0].diff.join('\n')).not.toContain(Buffer.from('s3cr3t-value').toString('base64'));
+  });
+
+  test('two renders of fleets that differ in one tenant differ only in that tenant', async () => {
+    // GIVEN two fleets where only tenant b changes its host
+    const before = await renderFleet(fleetOf([{ namespace: 'a' }, { namespace: 'b', mode: 'System' }]));
+    const after = await renderFleet(fleetOf([{ namespace: 'a' }, { namespace: 'b', mode: 'System', host: 'new-b.example.org' }]));
+    // WHEN compared
+    const report = compareTrees(before, after, { old: 'o', new: 'n' });
+    // THEN only b's objects changed, and the new host shows in an added line
+    expect(Object.keys(report.byTenant)).toEqual(['b/monitoring']);
+    expect(report.total.changed).toBeGreaterThan(0);
+    expect(report.changes.flatMap((c) => c.diff).some((l) => l.startsWith('+') && l.includes('new-b.example.org'))).toBe(true);
+  });
+
+  test('markdown wraps each object in a collapsible section with a diff block', () => {
+    const report = compareTrees(tree({ 't/a.yaml': [configMap('a', { k: '1' })] }), tree({ 't/a.yaml': [configMap('a', { k: '2' })] }), { old: 'o', new: 'n' });
+    const md = formatReport(report, 'markdown');
+    expect(md).toMatch(/<details><summary>changed ConfigMap team\/a .*<\/summary>\n\n```diff\n[\s\S]*\n```\n<\/details>/);
+    expect(JSON.parse(formatReport(report, 'json')).total).toEqual({ added: 0, removed: 0, changed: 1 });
+  });
+});
