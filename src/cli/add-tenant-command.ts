@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Command, UsageError } from './command';
+import { InputError } from '../config/parse';
+import { appendTenant, writeFileAtomic } from '../fleet/add-tenant';
+
+const usage = `Usage: grafana-tenancy add-tenant --namespace NS --release REL --host HOST [--mode MODE] [-f tenants.yaml]
+
+Appends a tenant to a fleet file, keeping the file's comments and formatting. The new fleet is
+validated first (schema, render checks, duplicates, clientId collisions, duplicate hosts); a
+refused tenant leaves the file untouched. The file is replaced atomically.
+
+Options:
+  -n, --namespace NS     namespace of the instance (a DNS label)
+  -r, --release REL      release name of the instance (a DNS label)
+      --host HOST        domain of the tenant; Grafana is served at https://grafana.HOST
+  -m, --mode MODE        oidc.mode: None (default), System or CustomConfig
+      --secret-ref NAME  CustomConfig: Secret of GF_AUTH_GENERIC_OAUTH_* keys (oidc.customConfig.secretRef.name)
+  -f, --file FILE        fleet file (default: tenants.yaml)
+      --dry-run          print the new file on stdout instead of writing it
+  -h, --help             show this help
+
+Then run 'grafana-tenancy synth' to render the new tenant.`;
+
+export const addTenantCommand: Command = {
+  name: 'add-tenant',
+  summary: 'append a validated tenant to a fleet file, keeping its comments',
+  usage,
+  run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        namespace: { type: 'string', short: 'n' },
+        release: { type: 'string', short: 'r' },
+        host: { type: 'string' },
+        mode: { type: 'string', short: 'm', default: 'None' },
+        'secret-ref': { type: 'string' },
+        file: { type: 'string', short: 'f', default: 'tenants.yaml' },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      io.stdout(`${usage}\n`);
+      return 0;
+    }
+    for (const required of ['namespace', 'release', 'host'] as const) {
+      if (values[required] === undefined) throw new UsageError(`--${required} is required`);
+    }
+    let text: string;
+    try {
+      text = readFileSync(values.file, 'utf8');
+    } catch (e) {
+      throw new InputError([`${values.file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+    }
+    const updated = appendTenant(text, values.file, {
+      namespace: values.namespace!,
+      release: values.release!,
+      host: values.host!,
+      mode: values.mode,
+      secretRef: values['secret-ref'],
+    });
+    if (values['dry-run']) {
+      io.stdout(updated);
+      return 0;
+    }
+    writeFileAtomic(values.file, updated);
+    io.stderr(`added ${values.namespace}/${values.release} to ${values.file}; run 'grafana-tenancy synth -f ${values.file}' to render it\n`);
+    return 0;
+  },
+};
