@@ -24,7 +24,7 @@ export function fleetDocument(specs: readonly TenantSpec[]): object {
     tenants: specs.map(({ namespace, release = 'monitoring', mode = 'None', ...rest }) => ({
       namespace,
       release,
-      host: `${namespace}-${release}.example.org`,
+      host: `${release}.${namespace}.example.org`,
       oidc: mode === 'CustomConfig' ? { mode, customConfig: { secretRef: { name: 'oauth' } } } : { mode },
       ...rest,
     })),

@@ -1,0 +1,79 @@
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseFleet } from '../../src/config/fleet';
+import { InputError } from '../../src/config/parse';
+import { appendTenant, writeFileAtomic } from '../../src/fleet/add-tenant';
+import { tempDir } from './fleet-fixtures';
+
+const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'tenants.yaml'), 'utf8');
+
+const NEW = { namespace: 'tenant-new', release: 'monitoring', host: 'new.example.org', mode: 'System' };
+
+function refusal(text: string, tenant: Parameters<typeof appendTenant>[2]): string[] {
+  try {
+    appendTenant(text, 'tenants.yaml', tenant);
+  } catch (e) {
+    if (e instanceof InputError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected the tenant to be refused');
+}
+
+describe('add-tenant', () => {
+  test('appends the tenant and keeps every comment and line of the file as it was', () => {
+    // WHEN a tenant is appended to the commented example fleet
+    const updated = appendTenant(EXAMPLE, 'tenants.yaml', NEW);
+    // THEN the original text is untouched up to the end, comments included
+    expect(updated.startsWith(EXAMPLE.trimEnd())).toBe(true);
+    const comments = EXAMPLE.split('\n').filter((l) => l.trim().startsWith('#'));
+    expect(comments.length).toBeGreaterThan(5);
+    for (const c of comments) expect(updated).toContain(c);
+    // AND the new entry is the last tenant, valid with the fleet's defaults
+    const fleet = parseFleet(parse(updated), 'tenants.yaml');
+    const last = fleet.tenants[fleet.tenants.length - 1];
+    expect([last.namespace, last.release, last.values.host, last.values.oidc.mode]).toEqual(['tenant-new', 'monitoring', 'new.example.org', 'System']);
+    expect(fleet.tenants).toHaveLength(parse(EXAMPLE).tenants.length + 1);
+  });
+
+  test('keeps a file whose sequences are not indented that way', () => {
+    const flat = '# my fleet\ntenants:\n- namespace: a # first\n  release: m\n  host: a.example.org\n';
+    const updated = appendTenant(flat, 'tenants.yaml', { ...NEW, mode: 'None' });
+    expect(updated.startsWith(flat)).toBe(true);
+    expect(updated).toContain('\n- namespace: tenant-new\n');
+  });
+
+  test('refuses a duplicate (namespace, release), naming the existing entry', () => {
+    expect(refusal(EXAMPLE, { ...NEW, namespace: 'tenant-acme', host: 'other.example.org' })).toEqual([
+      expect.stringMatching(/tenant tenant-acme\/monitoring already exists at tenants\[1\]/),
+    ]);
+  });
+
+  test('refuses a clientId collision with an existing tenant, naming both', () => {
+    // tenant-acme/monitoring exists: tenant/acme-monitoring gives the same clientId
+    const [problem] = refusal(EXAMPLE, { ...NEW, namespace: 'tenant', release: 'acme-monitoring' });
+    expect(problem).toMatch(/clientId collision/);
+    expect(problem).toContain('(tenant-acme/monitoring)');
+    expect(problem).toContain('(tenant/acme-monitoring)');
+  });
+
+  test('refuses a taken host and an invalid tenant', () => {
+    expect(refusal(EXAMPLE, { ...NEW, host: 'acme.example.org' })[0]).toMatch(/duplicate host "acme.example.org"/);
+    expect(refusal(EXAMPLE, { ...NEW, mode: 'Sytem' })[0]).toMatch(/oidc.mode "Sytem" is not supported/);
+  });
+
+  test('starts a tenants list in a file that has none', () => {
+    const updated = appendTenant('# empty fleet\n', 'tenants.yaml', { ...NEW, mode: 'None' });
+    expect(updated).toContain('# empty fleet');
+    expect(parse(updated).tenants).toEqual([{ namespace: 'tenant-new', release: 'monitoring', host: 'new.example.org', oidc: { mode: 'None' } }]);
+  });
+
+  test('the atomic write replaces the file and leaves no temp file behind', () => {
+    const dir = tempDir();
+    const file = join(dir, 'tenants.yaml');
+    writeFileSync(file, 'old\n');
+    writeFileAtomic(file, 'new\n');
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(readdirSync(dir)).toEqual(['tenants.yaml']);
+  });
+});
