@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
 import { InstanceValuesInput } from '../config/schema';
 import { MonitoringInstance } from '../monitoring-instance';
+import { toYaml } from './yaml-emit';
 
 /** A rendered Kubernetes object. */
 export type Manifest = Record<string, any>;
@@ -25,5 +25,5 @@ export function renderInstance(target: InstanceTarget): Manifest[] {
 
 /** A YAML stream of manifests: stable key order, no line folding, `---` between documents. */
 export function toYamlStream(manifests: readonly Manifest[]): string {
-  return manifests.map((m) => stringify(m, { lineWidth: 0 })).join('---\n');
+  return manifests.map((m) => toYaml(m)).join('---\n');
 }

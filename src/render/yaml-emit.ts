@@ -1,0 +1,131 @@
+import { stringify } from 'yaml';
+
+/*
+ * A fast path for the block YAML the `yaml` package writes for rendered manifests. Emitting is
+ * half of the render time per tenant, and manifests are plain JSON with mostly plain-safe
+ * strings. Anything this emitter is not sure about (keys that need quoting, multi-line strings,
+ * nested sequences, ...) goes to `yaml`'s own stringify, for the scalar or the whole document,
+ * so the bytes are always those of `stringify(value, { lineWidth: 0 })`; a test holds it to that.
+ */
+
+const OPTIONS = { lineWidth: 0 } as const;
+
+/** Starts with a letter or `/`, no indicators, quotes, `#`, commas or brackets anywhere. */
+const PLAIN_SAFE = /^[A-Za-z/][A-Za-z0-9 _./:+-]*$/;
+/** Words a YAML reader could take for a boolean or null (1.1 included, to be safe). */
+const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+
+/** Scalars the library had to format, by value: names repeat across objects and tenants. */
+const scalarCache = new Map<string, string>();
+const SCALAR_CACHE_LIMIT = 50_000;
+
+class NeedsLibrary extends Error {}
+
+/** `stringify(value, { lineWidth: 0 })`, faster for the shapes rendered manifests have. */
+export function toYaml(value: unknown): string {
+  if (!isMap(value) || definedKeys(value).length === 0) return stringify(value, OPTIONS);
+  try {
+    const out: string[] = [];
+    emitMap(value, '', '', out, new Set());
+    return out.join('');
+  } catch (e) {
+    if (e instanceof NeedsLibrary) return stringify(value, OPTIONS);
+    throw e;
+  }
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keys the library writes: it leaves out undefined values. */
+function definedKeys(map: Record<string, unknown>): string[] {
+  return Object.keys(map).filter((k) => map[k] !== undefined);
+}
+
+function isPlainSafe(text: string): boolean {
+  return PLAIN_SAFE.test(text) && !text.endsWith(' ') && !text.endsWith(':') && !text.includes(': ') && !RESERVED.test(text);
+}
+
+/**
+ * A mapping at `indent`; its first line starts with `first` instead (a `- ` of a sequence).
+ * `seen` holds the collections on the way: one used twice gets anchors from the library.
+ */
+function emitMap(map: Record<string, unknown>, indent: string, first: string, out: string[], seen: Set<object>): void {
+  visit(map, seen);
+  let prefix = first || indent;
+  for (const key of definedKeys(map)) {
+    const value = map[key];
+    if (!isPlainSafe(key)) throw new NeedsLibrary();
+    if (Array.isArray(value)) {
+      if (value.length === 0) {
+        visit(value, seen);
+        out.push(`${prefix}${key}: []\n`);
+      } else {
+        out.push(`${prefix}${key}:\n`);
+        emitSeq(value, `${indent}  `, out, seen);
+      }
+    } else if (isMap(value)) {
+      if (definedKeys(value).length === 0) {
+        visit(value, seen);
+        out.push(`${prefix}${key}: {}\n`);
+      } else {
+        out.push(`${prefix}${key}:\n`);
+        emitMap(value, `${indent}  `, '', out, seen);
+      }
+    } else {
+      out.push(`${prefix}${key}: ${scalar(value)}\n`);
+    }
+    prefix = indent;
+  }
+}
+
+function emitSeq(items: readonly unknown[], indent: string, out: string[], seen: Set<object>): void {
+  visit(items, seen);
+  for (const item of items) {
+    if (Array.isArray(item)) {
+      if (item.length > 0) throw new NeedsLibrary();
+      visit(item, seen);
+      out.push(`${indent}- []\n`);
+    } else if (isMap(item)) {
+      if (definedKeys(item).length === 0) {
+        visit(item, seen);
+        out.push(`${indent}- {}\n`);
+      } else emitMap(item, `${indent}  `, `${indent}- `, out, seen);
+    } else {
+      out.push(`${indent}- ${scalar(item)}\n`);
+    }
+  }
+}
+
+function visit(collection: object, seen: Set<object>): void {
+  if (seen.has(collection)) throw new NeedsLibrary();
+  seen.add(collection);
+}
+
+function scalar(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return isPlainSafe(value) ? value : libraryScalar(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isInteger(value) && !Object.is(value, -0) ? String(value) : libraryScalar(value);
+    default:
+      if (value === null) return 'null';
+      throw new NeedsLibrary();
+  }
+}
+
+/** The library's single-line form of a scalar; multi-line forms need the whole document. */
+function libraryScalar(value: string | number): string {
+  const key = typeof value === 'string' ? `s${value}` : `n${value}`;
+  let text = scalarCache.get(key);
+  if (text === undefined) {
+    text = stringify(value, OPTIONS).replace(/\n$/, '');
+    if (text.includes('\n')) throw new NeedsLibrary();
+    if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
+    scalarCache.set(key, text);
+  }
+  return text;
+}
