@@ -72,6 +72,23 @@ describe('values.schema.json', () => {
   });
 });
 
+/** Leaf paths of a values object (maps such as `config` and `annotations` are leaves). */
+function leaves(value: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(value).flatMap(([key, v]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const isMap = typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+    return isMap ? leaves(v as Record<string, unknown>, path) : [[path, v] as [string, unknown]];
+  });
+}
+
+describe('docs/helm.md values reference', () => {
+  test('GIVEN the reference table WHEN compared with the TypeScript defaults THEN it lists every key with its default', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([\w.]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], parse(m[2])] as [string, unknown]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(leaves(defaultInstanceValues() as Record<string, unknown>)));
+  });
+});
+
 describe('values.yaml', () => {
   test('GIVEN the chart values.yaml WHEN parsed THEN it equals the TypeScript defaults', () => {
     const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
