@@ -1,13 +1,14 @@
 /*
  * The chart as a package: version, lint, the failure catalogue it uses and the NOTES it prints.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { message, MESSAGE_KEYS, MessageKey } from '../../src/config/messages';
 import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
-import { CHART_DIR, helmLint, helmTemplate, parseStream, requireTools, ROOT } from './renderers';
+import { CHART_DIR, helmFailure, helmLint, helmTemplate, parseStream, requireTools, ROOT, runHelm } from './renderers';
 
 beforeAll(requireTools);
 
@@ -48,6 +49,26 @@ describe('failure catalogue', () => {
   test('GIVEN the failure fixtures WHEN listing their keys THEN every chart-side catalogue message is proven on both sides', () => {
     const covered = new Set(loadFailureFixtures().map((f) => f.expect.key));
     expect(MESSAGE_KEYS.filter((k) => !TS_ONLY.includes(k) && !covered.has(k))).toEqual([]);
+  });
+});
+
+describe('packaged chart', () => {
+  test('GIVEN helm package WHEN the archive is rendered THEN it carries the catalogue and schema, not the ci fixtures', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'grafana-tenancy-package-'));
+    const packaged = await runHelm(['package', CHART_DIR, '--destination', out]);
+    expect(packaged.ok).toBe(true);
+    const archive = join(out, 'grafana-tenancy-0.1.0.tgz');
+    const listing = (await runHelm(['show', 'chart', archive])).stdout;
+    expect(listing).toMatch(/^name: grafana-tenancy$/m);
+
+    const files = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n');
+    expect(files).toEqual(expect.arrayContaining(['grafana-tenancy/files/messages.json', 'grafana-tenancy/values.schema.json']));
+    expect(files.filter((f) => f.includes('/ci/'))).toEqual([]);
+
+    // The failure texts come from files/messages.json at render time: prove it is read from the archive.
+    const failure = loadFailureFixtures().find((f) => f.expect.key === 'hostMissing')!;
+    const rendered = await helmTemplate({ ...failure, chartDir: archive, valuesFiles: [] });
+    expect(helmFailure(rendered.stderr)).toBe(message('hostMissing'));
   });
 });
 

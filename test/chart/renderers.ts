@@ -69,6 +69,11 @@ export function cliRender(req: RenderRequest): Promise<RenderResult> {
   return exec(process.execPath, args);
 }
 
+/** Any helm command, e.g. package or show. */
+export function runHelm(args: string[]): Promise<RenderResult> {
+  return exec(HELM, args);
+}
+
 export function helmLint(valuesFile: string): Promise<RenderResult> {
   return exec(HELM, ['lint', '--strict', CHART_DIR, '--values', valuesFile, '--kube-version', KUBE_VERSION]);
 }
