@@ -44,9 +44,9 @@ export interface RenderResult {
   readonly stderr: string;
 }
 
-async function exec(file: string, args: string[]): Promise<RenderResult> {
+async function exec(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RenderResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: env ?? process.env });
     return { ok: true, stdout, stderr };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; code?: unknown };
@@ -70,8 +70,8 @@ export function cliRender(req: RenderRequest): Promise<RenderResult> {
 }
 
 /** Any helm command, e.g. package or show. */
-export function runHelm(args: string[]): Promise<RenderResult> {
-  return exec(HELM, args);
+export function runHelm(args: string[], env?: NodeJS.ProcessEnv): Promise<RenderResult> {
+  return exec(HELM, args, env);
 }
 
 export function helmLint(valuesFile: string): Promise<RenderResult> {
