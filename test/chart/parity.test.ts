@@ -114,6 +114,11 @@ describe('HelmLookup: a Helm-only client secret, refused by cdk8s', () => {
     const secret = helm.find((m) => m.kind === 'Secret');
     expect(secret?.metadata.name).toBe(secretName);
     expect(secret?.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect(secret?.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'grafana-tenancy',
+      'app.kubernetes.io/instance': fixture.release,
+      'grafana-tenancy.io/client-id': `${fixture.namespace}-${fixture.release}`,
+    });
     expect(Object.keys(secret?.data ?? {})).toEqual(['client-secret']);
     expect(Buffer.from(secret!.data['client-secret'], 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
   });

@@ -68,6 +68,12 @@ describe('failure texts', () => {
   });
 });
 
+describe('requireTools', () => {
+  test('GIVEN no helm binary WHEN the suite starts THEN it fails telling how to install it (never skips)', () => {
+    expect(() => requireTools('/nonexistent/helm')).toThrow("helm not found at /nonexistent/helm: run 'bash scripts/install-tools.sh'");
+  });
+});
+
 describe('a broken chart is caught', () => {
   beforeAll(requireTools);
 

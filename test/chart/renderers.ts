@@ -20,9 +20,9 @@ const CLI_ENTRY = join(ROOT, 'lib', 'src', 'cli', 'main.js');
 export const KUBE_VERSION = '1.31.0';
 
 /** Fails loudly instead of skipping: the parity suite is the proof that the chart is right. */
-export function requireTools(): void {
-  if (!existsSync(HELM)) {
-    throw new Error(`helm not found at ${HELM}: run 'bash scripts/install-tools.sh' (npm test does this in pretest)`);
+export function requireTools(helm = HELM): void {
+  if (!existsSync(helm)) {
+    throw new Error(`helm not found at ${helm}: run 'bash scripts/install-tools.sh' (npm test does this in pretest)`);
   }
   if (!existsSync(CLI_ENTRY)) {
     throw new Error(`${CLI_ENTRY} is missing: run 'npm run build' (npm test does this in pretest)`);
