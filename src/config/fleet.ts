@@ -26,7 +26,7 @@ export interface Fleet {
  * the same to both renderers: `yes`/`on` are booleans and `0755` is octal. Timestamps stay
  * strings, as they do in Helm's values.
  */
-const HELM_YAML = {
+export const HELM_YAML = {
   version: '1.1',
   customTags: (tags: Tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
 } as const;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadFleet, parseFleet } from '../config/fleet';
+import { HELM_YAML, loadFleet, parseFleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions } from '../fleet/parallel-render';
@@ -47,7 +47,7 @@ export async function loadSideAtRef(ref: string, file: string, options: RenderOp
   }
   let document: unknown;
   try {
-    document = parseYaml(text) ?? {};
+    document = parseYaml(text, HELM_YAML) ?? {};
   } catch (e) {
     throw new InputError([`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }

@@ -1,7 +1,7 @@
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import { parseFleet } from '../config/fleet';
+import { HELM_YAML, parseFleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 
 /** The fields `add-tenant` sets; everything else comes from the fleet's defaults. */
@@ -21,7 +21,8 @@ export interface NewTenant {
  * before anything is returned, so a refused tenant never reaches the file.
  */
 export function appendTenant(text: string, file: string, tenant: NewTenant): string {
-  const doc = parseDocument(text);
+  // Read as the fleet loader does (YAML 1.1, like Helm), so a new `on` or `yes` gets quoted.
+  const doc = parseDocument(text, HELM_YAML);
   if (doc.errors.length > 0) throw new InputError([`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`]);
   if (doc.contents !== null && !isMap(doc.contents)) throw new InputError([`${file}: not a fleet file (expected a mapping with tenants)`]);
 

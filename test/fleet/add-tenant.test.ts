@@ -77,3 +77,13 @@ describe('add-tenant', () => {
     expect(readdirSync(dir)).toEqual(['tenants.yaml']);
   });
 });
+
+describe('add-tenant and YAML 1.1', () => {
+  test('a release named like a YAML 1.1 boolean is quoted, so it stays a string', () => {
+    // GIVEN release "on", which YAML 1.1 (Helm, the fleet loader) reads as true when unquoted
+    const updated = appendTenant(EXAMPLE, 'tenants.yaml', { ...NEW, release: 'on' });
+    // THEN the fleet loader reads it back as the string "on"
+    const fleet = parseFleet(parse(updated, { version: '1.1' }), 'tenants.yaml');
+    expect(fleet.tenants[fleet.tenants.length - 1].release).toBe('on');
+  });
+});
