@@ -42,9 +42,9 @@ export function writeTree(tree: FileTree, outDir: string): SynthResult {
   const result: SynthResult = { written: [], unchanged: [], removed: [] };
   const madeDirs = new Set<string>();
   for (const [path, text] of tree) {
-    const bytes = Buffer.from(text, 'utf8');
     const current = existing.get(path);
-    if (current !== undefined && current.equals(bytes)) {
+    // Same length first: most changed files differ in size, and a new file needs no compare.
+    if (current !== undefined && current.length === Buffer.byteLength(text) && current.equals(Buffer.from(text, 'utf8'))) {
       result.unchanged.push(path);
       continue;
     }
@@ -53,7 +53,7 @@ export function writeTree(tree: FileTree, outDir: string): SynthResult {
       mkdirSync(join(outDir, dir), { recursive: true });
       madeDirs.add(dir);
     }
-    writeFileSync(join(outDir, path), bytes);
+    writeFileSync(join(outDir, path), text);
     result.written.push(path);
   }
   result.removed.push(...removeStale(tree, outDir));
