@@ -94,3 +94,18 @@ describe('diff of rendered trees', () => {
     expect(JSON.parse(formatReport(report, 'json')).total).toEqual({ added: 0, removed: 0, changed: 1 });
   });
 });
+
+describe('markdown size', () => {
+  test('a huge change stays under GitHub\'s comment limit and says how many diffs were left out', () => {
+    // GIVEN 2,000 changed ConfigMaps with sizeable diffs
+    const many = (v: string) => tree({ 'team/app.yaml': Array.from({ length: 2000 }, (_, i) => configMap(`cm-${i}`, { value: `${v}-${'x'.repeat(200)}` })) });
+    const report = compareTrees(many('old'), many('new'), { old: 'o', new: 'n' });
+    // WHEN printed as markdown
+    const md = formatReport(report, 'markdown');
+    // THEN it fits a comment and tells the reader the rest exists
+    expect(md.length).toBeLessThan(65_536);
+    const shown = (md.match(/<details>/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(md).toContain(`${2000 - shown} more object diffs left out`);
+  });
+});
