@@ -38,7 +38,10 @@ export function findFleetProblems(claims: readonly TenantClaim[], file: string):
     }
   }
 
-  const hosted = claims.filter((c): c is TenantClaim & { host: string } => typeof c.host === 'string' && c.host !== '');
+  // An exact duplicate entry is reported once, above, not again for its host.
+  const hosted = uniqueBy(claims, (c) => `${c.namespace}/${c.release}`).filter(
+    (c): c is TenantClaim & { host: string } => typeof c.host === 'string' && c.host !== '',
+  );
   for (const group of groupBy(hosted, (c) => c.host)) {
     const [first, ...rest] = group;
     for (const dup of rest) {

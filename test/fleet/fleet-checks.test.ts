@@ -27,10 +27,13 @@ describe('fleet-wide checks', () => {
     expect(found[0]).toMatch(/clientId collision/);
   });
 
-  test('the same (namespace, release) twice is a duplicate, not a collision', () => {
+  test.each([
+    ['different hosts', 'two.example.org'],
+    ['the same host (a copy-pasted entry)', 'one.example.org'],
+  ])('the same (namespace, release) twice, with %s, is one duplicate problem', (_, secondHost) => {
     const found = problems([
       { namespace: 'team', release: 'm', host: 'one.example.org' },
-      { namespace: 'team', release: 'm', host: 'two.example.org' },
+      { namespace: 'team', release: 'm', host: secondHost },
     ]);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^fleet.yaml: tenants\[1\] \(team\/m\): duplicate tenant/);
