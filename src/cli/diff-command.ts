@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 import { progressReporter } from './progress';
-import { parseJobs } from './synth-command';
+import { parseJobs } from './options';
 import { compareTrees, hasChanges } from '../diff/compare';
 import { formatReport, OUTPUT_FORMATS, OutputFormat } from '../diff/format';
 import { loadSide, loadSideAtRef, Side } from '../diff/sides';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Command, UsageError } from './command';
+import { Command } from './command';
+import { parseJobs } from './options';
 import { progressReporter } from './progress';
 import { loadFleet } from '../config/fleet';
 import { synthFleet } from '../fleet/synth';
@@ -57,11 +58,3 @@ export const synthCommand: Command = {
     return 0;
   },
 };
-
-/** `--jobs` as a positive integer, or undefined for the default. */
-export function parseJobs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs must be a positive integer, got "${value}"`);
-  return n;
-}
