@@ -102,6 +102,16 @@ describe('synth', () => {
     expect(existsSync(join(out, 'a'))).toBe(false);
   });
 
+  test('the order of tenants in the fleet file changes no byte of the tree', async () => {
+    // GIVEN the same tenants listed in two orders
+    const specs = [{ namespace: 'b', release: 'two' }, { namespace: 'a' }, { namespace: 'b', release: 'one', mode: 'System' as const }];
+    // WHEN both are rendered
+    const forward = await renderFleet(fleetOf(specs));
+    const backward = await renderFleet(fleetOf([...specs].reverse()));
+    // THEN the trees are identical, paths in the same order
+    expect([...backward.entries()]).toEqual([...forward.entries()]);
+  });
+
   test('every generated file starts with the ownership header', async () => {
     const tree = await renderFleet(mixedFleet(3));
     for (const text of tree.values()) expect(text.startsWith(GENERATED_HEADER)).toBe(true);
