@@ -291,6 +291,10 @@ class KubernetesSecretSink {
     }
     async read() {
         const secret = await this.get();
+        if (!secret && !this.config.create) {
+            // Checked before Grafana is touched, so no token is issued that could not be stored.
+            throw new Failure(`${this.description}: the Secret does not exist and creating it is not enabled (SECRET_CREATE): render it pre-created or allow creation`);
+        }
         if (!secret)
             return undefined;
         const data = secret.data?.[this.config.key];
@@ -322,7 +326,7 @@ class KubernetesSecretSink {
                     throw this.failure('update Secret', res);
             }
             else {
-                throw new Failure(`${this.description} does not exist and creating it is not enabled: render the Secret (precreate) or allow creation`);
+                throw new Failure(`${this.description}: the Secret was deleted while the Job ran and creating it is not enabled (SECRET_CREATE)`);
             }
             log('write', `${this.description} changed concurrently (HTTP 409); reading it again`);
             await this.get();

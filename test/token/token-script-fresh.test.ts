@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildTokenScript, OUTPUT } = require('../../scripts/build-token-script.js') as { buildTokenScript(): string; OUTPUT: string };
+
+describe('the shipped token-bootstrap.js', () => {
+  test('is the current build of src/token/bootstrap/token-bootstrap.ts', () => {
+    // GIVEN the committed script and the TypeScript source
+    const committed = readFileSync(join(__dirname, '../..', OUTPUT), 'utf8');
+
+    // WHEN the source is built again
+    const built = buildTokenScript();
+
+    // THEN they are identical; if not, run `npm run build:token-script` and commit the result
+    expect(committed === built).toBe(true);
+  });
+
+  test('uses Node built-ins only, so the plain node image can run it', () => {
+    // GIVEN the committed script
+    const committed = readFileSync(join(__dirname, '../..', OUTPUT), 'utf8');
+
+    // WHEN its requires are collected
+    const requires = [...committed.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+
+    // THEN every one is a node: built-in
+    expect(requires.length).toBeGreaterThan(0);
+    expect(requires.filter((r) => !r.startsWith('node:'))).toEqual([]);
+  });
+});
