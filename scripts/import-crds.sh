@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates imports/ from the pinned upstream CRDs in $CRDS_DIR (default ../shared/crds).
 # Each upstream API group becomes one module; the output is byte-identical across runs.
+# IMPORTS_OUT writes elsewhere (the staleness test compares such a run with imports/).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,8 +23,9 @@ modules=(
   "external-secrets-generators external-secrets/generators.external-secrets.io_passwords.yaml"
 )
 
-rm -rf "$root/imports"
-mkdir -p "$root/imports"
+out="${IMPORTS_OUT:-$root/imports}"
+rm -rf "$out"
+mkdir -p "$out"
 for entry in "${modules[@]}"; do
   read -r name files <<<"$entry"
   bundle="$work/$name.yaml"
@@ -31,8 +33,9 @@ for entry in "${modules[@]}"; do
   for f in $files; do
     { cat "$crds/$f"; printf '\n---\n'; } >>"$bundle"
   done
-  (cd "$work" && "$root/node_modules/.bin/cdk8s" import "$name:=$bundle" --language typescript --output "$work/out" --no-save --check-upgrade=false >/dev/null)
+  (cd "$work" && "$root/node_modules/.bin/cdk8s" import "$name:=$bundle" --language typescript --output "$work/out" --no-save --check-upgrade=false >/dev/null 2>&1) \
+    || { echo "import-crds: cdk8s import failed for $name" >&2; exit 1; }
   # cdk8s names the file <module>-<group>.ts; keep just <module>.ts.
-  mv "$work/out/$name-"*.ts "$root/imports/$name.ts"
+  mv "$work/out/$name-"*.ts "$out/$name.ts"
 done
-echo "import-crds: regenerated $(ls "$root/imports" | wc -l) modules in imports/ from $crds" >&2
+echo "import-crds: regenerated $(ls "$out" | wc -l) modules in $out from $crds" >&2

@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { runBin } from './run-cli';
+import { PLATFORM } from '../support/fixtures';
+
+function valuesFile(values: object): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-render-'));
+  const file = join(dir, 'values.yaml');
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+const SYSTEM = { host: 'acme.example.org', oidc: { mode: 'System' }, platform: PLATFORM };
+
+describe('grafana-tenancy render', () => {
+  test('prints one instance as a YAML stream', () => {
+    // GIVEN System-mode values and a cluster with the Keycloak API
+    const file = valuesFile(SYSTEM);
+    // WHEN rendered
+    const result = runBin(['render', '--namespace', 'tenant-acme', '--release', 'monitoring', '-f', file, '--api-versions', 'v1.edp.epam.com/v1']);
+    // THEN exit 0, nothing on stderr, and one document per object in the namespace
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const docs = parseAllDocuments(result.stdout).map((d) => d.toJS());
+    expect(docs.map((d) => d.kind)).toContain('KeycloakClient');
+    expect(docs.every((d) => d.metadata.namespace === 'tenant-acme')).toBe(true);
+  });
+
+  test('later values files win, like helm -f', () => {
+    const base = valuesFile(SYSTEM);
+    const override = valuesFile({ oidc: { mode: 'None' } });
+    const result = runBin(['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', base, '-f', override]);
+    expect(result.status).toBe(0);
+    expect(parseAllDocuments(result.stdout).map((d) => d.toJS().kind)).toEqual(['Grafana']);
+  });
+
+  test.each([
+    ['System without the Keycloak API', SYSTEM, [], /the cluster does not serve the Keycloak operator API/],
+    ['an unknown mode', { host: 'a.example.org', oidc: { mode: 'Sytem' } }, [], /oidc.mode "Sytem" is not supported/],
+    ['a misspelt field', { host: 'a.example.org', oidc: { mdoe: 'System' } }, [], /oidc.mdoe: unknown field/],
+    ['a wrong type', { host: 'a.example.org', platform: { oidc: { enabled: 'yes' } } }, [], /platform.oidc.enabled: /],
+  ])('refuses %s: exit 1, message on stderr, nothing on stdout', (_, values, apiVersions, expected) => {
+    const args = ['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', valuesFile(values)];
+    for (const v of apiVersions as string[]) args.push('--api-versions', v);
+    const result = runBin(args);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(expected);
+    expect(result.stderr).toMatch(/^error: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('refuses a missing values file by name', () => {
+    const result = runBin(['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', '/nonexistent/values.yaml']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/values.yaml: cannot read the file (ENOENT)');
+  });
+
+  test('refuses a missing --namespace with the usage', () => {
+    const result = runBin(['render', '--release', 'monitoring']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--namespace is required');
+    expect(result.stderr).toContain('Usage: grafana-tenancy render');
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const result = runBin(['render', '--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('--api-versions');
+  });
+
+  test('the top-level --help lists render', () => {
+    const result = runBin(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/render\s+print one instance/);
+  });
+
+  test('an unknown command exits 1', () => {
+    const result = runBin(['rendr']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("unknown command 'rendr'");
+  });
+});

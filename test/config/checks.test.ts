@@ -1,0 +1,112 @@
+import { Testing } from 'cdk8s';
+import { MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages';
+import { InstanceValuesInput } from '../../src/config/schema';
+import { MonitoringInstance } from '../../src/monitoring-instance';
+import { PLATFORM, TENANT, WITH_KEYCLOAK_API } from '../support/fixtures';
+
+interface Failure {
+  readonly key: MessageKey;
+  readonly namespace?: string;
+  readonly release?: string;
+  readonly apiVersions?: string[];
+  readonly values: InstanceValuesInput;
+  /** Text the message must contain: the offending value and the way out. */
+  readonly mentions: string[];
+}
+
+const system = (oidc: InstanceValuesInput['oidc'] = {}, platformOidc: object = {}): InstanceValuesInput => ({
+  host: TENANT.host,
+  oidc: { mode: 'System', ...oidc },
+  platform: { oidc: { ...PLATFORM!.oidc, ...platformOidc } },
+});
+const custom = (customConfig: object): InstanceValuesInput => ({
+  host: TENANT.host,
+  oidc: { mode: 'CustomConfig', customConfig },
+});
+
+/** Every render failure (BRIEF section 6 and the checks that keep output valid). */
+const FAILURES: Record<string, Failure> = {
+  'System without platform OIDC': {
+    key: 'systemNeedsPlatformOidc', values: system({}, { enabled: false }), mentions: ['platform.oidc.enabled is false', 'CustomConfig'],
+  },
+  'System without the Keycloak operator API': {
+    key: 'systemNeedsKeycloakApi', apiVersions: [], values: system(), mentions: ['v1.edp.epam.com/v1', '--api-versions'],
+  },
+  'System without an https issuer': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
+  },
+  'System without a realm': { key: 'systemNeedsRealmRef', values: system({}, { realmRef: { name: '' } }), mentions: ['realmRef.name'] },
+  'System with an unknown realm kind': {
+    key: 'invalidRealmKind', values: system({}, { realmRef: { kind: 'Realm', name: 'cozy' } }), mentions: ['"Realm"', 'ClusterKeycloakRealm'],
+  },
+  'System with an unknown secret generator': {
+    key: 'invalidSecretGenerator', values: system({ clientSecret: { generator: 'Vault' } }), mentions: ['"Vault"', 'ExternalSecret'],
+  },
+  'System with the Helm-only secret generator': {
+    key: 'helmLookupNeedsHelm', values: system({ clientSecret: { generator: 'HelmLookup' } }), mentions: ['HelmLookup', 'existingSecret'],
+  },
+  'CustomConfig with config and secretRef': {
+    key: 'customConfigBoth', values: custom({ config: { client_id: 'x' }, secretRef: { name: 'idp' } }), mentions: ['"idp"', 'remove the other'],
+  },
+  'CustomConfig with neither': { key: 'customConfigNeither', values: custom({}), mentions: ['neither config nor secretRef.name'] },
+  'CustomConfig with an inline client_secret': {
+    key: 'customConfigInlineSecret', values: custom({ config: { client_id: 'x', client_secret: 's3cr3t' } }), mentions: ['secretRef.name'],
+  },
+  'an unknown mode': { key: 'unknownMode', values: { host: TENANT.host, oidc: { mode: 'Keycloak' } }, mentions: ['"Keycloak"', 'None, System, CustomConfig'] },
+  'an unknown fallback role': {
+    key: 'invalidFallbackRole', values: system({ fallbackRole: 'Admin' }), mentions: ['"Admin"', 'Viewer'],
+  },
+  'a namespace that is not a DNS label': {
+    key: 'invalidNamespace', namespace: 'Tenant_Acme', values: { host: TENANT.host }, mentions: ['"Tenant_Acme"', 'DNS label'],
+  },
+  'a release that is not a DNS label': {
+    key: 'invalidRelease', release: 'monitoring.v2', values: { host: TENANT.host }, mentions: ['"monitoring.v2"'],
+  },
+  'a clientId over 63 characters': {
+    key: 'clientIdTooLong', namespace: 'tenant-with-a-really-quite-long-name-indeed', release: 'monitoring-for-production',
+    values: { host: TENANT.host }, mentions: ['is 69 characters', 'limit of 63', 'shorten'],
+  },
+  'a missing host': { key: 'hostMissing', values: {}, mentions: ['host is empty', 'https://grafana.<host>'] },
+  'a host that is not a DNS name': { key: 'hostInvalid', values: { host: 'https://acme.example.org' }, mentions: ['"https://acme.example.org"'] },
+};
+
+function construct(failure: Failure): () => void {
+  return () => new MonitoringInstance(Testing.app(), 'test', {
+    namespace: failure.namespace ?? TENANT.namespace,
+    release: failure.release ?? TENANT.release,
+    apiVersions: failure.apiVersions ?? WITH_KEYCLOAK_API,
+    values: failure.values,
+  });
+}
+
+describe('render failures', () => {
+  test.each(Object.entries(FAILURES))('%s throws at construction', (_, failure) => {
+    // GIVEN values that must not render  WHEN the construct is created  THEN it throws the catalogue message
+    expect(construct(failure)).toThrowErrorMatchingSnapshot();
+  });
+
+  test.each(Object.entries(FAILURES))('%s names the value and the fix', (_, failure) => {
+    let error: unknown;
+    try {
+      construct(failure)();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RenderError);
+    expect((error as RenderError).key).toBe(failure.key);
+    for (const text of failure.mentions) expect((error as Error).message).toContain(text);
+  });
+
+  test('every catalogue message is reachable from some input', () => {
+    const covered = new Set(Object.values(FAILURES).map((f) => f.key));
+    expect(MESSAGE_KEYS.filter((k) => !covered.has(k))).toEqual([]);
+  });
+
+  test('a clientId of exactly 63 characters is accepted', () => {
+    // GIVEN namespace + "-" + release = 63 characters
+    const namespace = 'a'.repeat(40);
+    const release = 'b'.repeat(22);
+    // WHEN rendered THEN no error
+    expect(() => new MonitoringInstance(Testing.app(), 'ok', { namespace, release, values: { host: TENANT.host } })).not.toThrow();
+  });
+});
