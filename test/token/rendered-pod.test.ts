@@ -125,22 +125,23 @@ describe('aws-secrets-manager sink, rendered pod', () => {
     expect(grafana.calls).toHaveLength(0);
   });
 
-  test('token revoked: a new token replaces it, the older Job tokens beyond keepOldTokens are pruned', async () => {
-    // GIVEN two older Job tokens, the newest of them stored but revoked
+  test('token revoked: a new token replaces it, Job tokens beyond keepOldTokens are pruned after the store', async () => {
+    // GIVEN three older Job tokens, the newest of them stored but revoked
     const account = grafana.addAccount('kagent', 'Admin');
-    const [oldest, newest] = ['kagent-20260101T000000Z-aaaa', 'kagent-20260201T000000Z-bbbb'].map((n) => grafana.addToken(account, n));
+    const [oldest, middle, newest] = ['kagent-20260101T000000Z-aaaa', 'kagent-20260201T000000Z-bbbb', 'kagent-20260301T000000Z-cccc']
+      .map((n) => grafana.addToken(account, n));
     grafana.tokens.splice(grafana.tokens.indexOf(newest), 1);
     setState({ secrets: { [SECRET_ID]: newest.key } });
 
     // WHEN the pod runs with keepOldTokens 1
     const run = await runAwsPod();
 
-    // THEN the secret holds a new token and the one old token is kept (1 to keep)
+    // THEN the secret holds a new token, the newest old token is kept, the oldest deleted
     expect(run.succeeded).toBe(true);
     const current = grafana.tokensOf(account).find((t) => t.key === state().secrets[SECRET_ID]);
     expect(current).toBeDefined();
-    expect(grafana.tokensOf(account).map((t) => t.id).sort()).toEqual([oldest.id, current!.id].sort());
-    expect(grafana.count('DELETE', GRAFANA.token)).toBe(0);
+    expect(grafana.tokensOf(account).map((t) => t.id).sort()).toEqual([middle.id, current!.id].sort());
+    expect(grafana.callsTo('DELETE', GRAFANA.token).map((c) => c.path)).toEqual([`/api/serviceaccounts/${account.id}/tokens/${oldest.id}`]);
     expectNoTokenPrinted(run);
   });
 });

@@ -188,7 +188,11 @@ function send(req: Request, timeoutMs: number): Promise<Response> {
       res.on('error', (e) => reject(new Transient(e.message)));
     });
     request.on('timeout', () => request.destroy(new Error(`no response within ${timeoutMs} ms`)));
-    request.on('error', (e) => reject(new Transient(e.message)));
+    request.on('error', (e: NodeJS.ErrnoException) => {
+      // A certificate problem will not go away on retry: wrong CA file or wrong host.
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(e.code ?? '')) reject(new Failure(`${url.host}: TLS verification failed: ${e.message}`));
+      else reject(new Transient(e.message));
+    });
     if (payload !== undefined) request.write(payload);
     request.end();
   });

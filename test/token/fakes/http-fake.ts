@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import * as http from 'node:http';
+import * as https from 'node:https';
 
 /** One request a fake received. */
 export interface RecordedCall {
@@ -36,6 +37,9 @@ export abstract class HttpFake {
   readonly beforeHandle: ((call: RecordedCall) => void)[] = [];
   private server: http.Server | undefined;
 
+  /** @param tls key and certificate to serve HTTPS instead of plain HTTP. */
+  constructor(private readonly tls?: { key: string; cert: string }) {}
+
   protected abstract handle(call: RecordedCall): Reply;
 
   /** The next `times` calls of `method` to a path matching `path` get `reply`. */
@@ -53,7 +57,7 @@ export abstract class HttpFake {
   }
 
   async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
+    const listener: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -71,9 +75,10 @@ export abstract class HttpFake {
         res.writeHead(reply.status, { 'Content-Type': 'application/json' });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       });
-    });
+    };
+    this.server = this.tls ? https.createServer(this.tls, listener) : http.createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
