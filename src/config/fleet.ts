@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, Tags } from 'yaml';
 import { checkInstance } from './checks';
 import { deepMerge, isPlainObject } from './merge';
 import { RenderError } from './messages';
@@ -20,6 +20,16 @@ export interface Fleet {
   readonly tenants: readonly FleetTenant[];
 }
 
+/**
+ * Parse YAML the way Helm and kubectl do (YAML 1.1, sigs.k8s.io/yaml), so a values file means
+ * the same to both renderers: `yes`/`on` are booleans and `0755` is octal. Timestamps stay
+ * strings, as they do in Helm's values.
+ */
+const HELM_YAML = {
+  version: '1.1',
+  customTags: (tags: Tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
+} as const;
+
 /** Reads a YAML file, turning a syntax error into an {@link InputError} that names the file. */
 export function readYamlFile(file: string): unknown {
   let text: string;
@@ -29,7 +39,7 @@ export function readYamlFile(file: string): unknown {
     throw new InputError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
   }
   try {
-    return parseYaml(text) ?? {};
+    return parseYaml(text, HELM_YAML) ?? {};
   } catch (e) {
     throw new InputError([`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }

@@ -40,7 +40,7 @@ describe('grafana-tenancy render', () => {
     ['System without the Keycloak API', SYSTEM, [], /the cluster does not serve the Keycloak operator API/],
     ['an unknown mode', { host: 'a.example.org', oidc: { mode: 'Sytem' } }, [], /oidc.mode "Sytem" is not supported/],
     ['a misspelt field', { host: 'a.example.org', oidc: { mdoe: 'System' } }, [], /oidc.mdoe: unknown field/],
-    ['a wrong type', { host: 'a.example.org', platform: { oidc: { enabled: 'yes' } } }, [], /platform.oidc.enabled: /],
+    ['a wrong type', { host: 'a.example.org', platform: { oidc: { enabled: 'maybe' } } }, [], /platform.oidc.enabled: /],
   ])('refuses %s: exit 1, message on stderr, nothing on stdout', (_, values, apiVersions, expected) => {
     const args = ['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', valuesFile(values)];
     for (const v of apiVersions as string[]) args.push('--api-versions', v);

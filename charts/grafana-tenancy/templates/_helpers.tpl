@@ -1,0 +1,181 @@
+{{/*
+Names, labels and checks of one Monitoring instance. They mirror src/naming.ts,
+src/config/checks.ts and src/oidc/*.ts; the parity suite (test/chart) proves both render the same.
+*/}}
+
+{{/* Keycloak clientId, unique per realm (all tenants share it): <namespace>-<release>. */}}
+{{- define "grafana-tenancy.clientId" -}}
+{{- printf "%s-%s" .Release.Namespace .Release.Name -}}
+{{- end -}}
+
+{{/* Public URL of this Grafana. */}}
+{{- define "grafana-tenancy.grafanaUrl" -}}
+{{- printf "https://grafana.%s" .Values.host -}}
+{{- end -}}
+
+{{/* The Secret holding the OIDC client secret under key client-secret. */}}
+{{- define "grafana-tenancy.clientSecretName" -}}
+{{- .Values.oidc.clientSecret.existingSecret | default (printf "%s-oidc-client" .Release.Name) -}}
+{{- end -}}
+
+{{/*
+Labels of every object. No helm.sh/chart or managed-by labels: the cdk8s renderer must produce
+byte-for-byte the same objects, and its output has no Helm.
+*/}}
+{{- define "grafana-tenancy.labels" -}}
+app.kubernetes.io/name: grafana-tenancy
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+grafana-tenancy.io/client-id: {{ include "grafana-tenancy.clientId" . | quote }}
+{{- end -}}
+
+{{/* realmRef of the Keycloak objects. */}}
+{{- define "grafana-tenancy.realmRef" -}}
+realmRef:
+  kind: {{ .Values.platform.oidc.realmRef.kind | quote }}
+  name: {{ .Values.platform.oidc.realmRef.name | quote }}
+{{- end -}}
+
+{{/*
+The render failures of BRIEF section 6, in the order of checkInstance() in
+src/config/checks.ts, so both renderers report the same first failure. Texts come from
+files/messages.json, which the TypeScript side formats with the same printf verbs.
+The HelmLookup refusal there is TypeScript-only: here lookup is what Helm offers.
+*/}}
+{{- define "grafana-tenancy.validate" -}}
+{{- $m := .Files.Get "files/messages.json" | fromJson -}}
+{{- $dnsLabel := `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$` -}}
+{{- $dnsName := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` -}}
+{{- $namespace := .Release.Namespace -}}
+{{- $release := .Release.Name -}}
+{{- if not (regexMatch $dnsLabel $namespace) -}}
+{{- fail (printf (index $m "invalidNamespace") $namespace) -}}
+{{- end -}}
+{{- if not (regexMatch $dnsLabel $release) -}}
+{{- fail (printf (index $m "invalidRelease") $release) -}}
+{{- end -}}
+{{- $clientId := include "grafana-tenancy.clientId" . -}}
+{{- if gt (len $clientId) 63 -}}
+{{- fail (printf (index $m "clientIdTooLong") $clientId (len $clientId)) -}}
+{{- end -}}
+
+{{- $host := .Values.host -}}
+{{- if eq $host "" -}}
+{{- fail (index $m "hostMissing") -}}
+{{- end -}}
+{{- if or (gt (len $host) 253) (not (regexMatch $dnsName $host)) -}}
+{{- fail (printf (index $m "hostInvalid") $host) -}}
+{{- end -}}
+
+{{- $oidc := .Values.oidc -}}
+{{- if not (has $oidc.mode (list "None" "System" "CustomConfig")) -}}
+{{- fail (printf (index $m "unknownMode") $oidc.mode) -}}
+{{- end -}}
+{{- if not (has $oidc.fallbackRole (list "" "Viewer")) -}}
+{{- fail (printf (index $m "invalidFallbackRole") $oidc.fallbackRole) -}}
+{{- end -}}
+
+{{- if eq $oidc.mode "System" -}}
+{{- $platform := .Values.platform.oidc -}}
+{{- if ne $platform.enabled true -}}
+{{- fail (printf (index $m "systemNeedsPlatformOidc") $platform.enabled) -}}
+{{- end -}}
+{{- if not (.Capabilities.APIVersions.Has "v1.edp.epam.com/v1") -}}
+{{- fail (index $m "systemNeedsKeycloakApi") -}}
+{{- end -}}
+{{- if not (hasPrefix "https://" $platform.issuerUrl) -}}
+{{- fail (printf (index $m "systemNeedsIssuerUrl") $platform.issuerUrl) -}}
+{{- end -}}
+{{- if eq $platform.realmRef.name "" -}}
+{{- fail (index $m "systemNeedsRealmRef") -}}
+{{- end -}}
+{{- if not (has $platform.realmRef.kind (list "KeycloakRealm" "ClusterKeycloakRealm")) -}}
+{{- fail (printf (index $m "invalidRealmKind") $platform.realmRef.kind) -}}
+{{- end -}}
+{{- $secret := $oidc.clientSecret -}}
+{{- if and (eq $secret.existingSecret "") (not (has $secret.generator (list "ExternalSecret" "HelmLookup"))) -}}
+{{- fail (printf (index $m "invalidSecretGenerator") $secret.generator) -}}
+{{- end -}}
+{{- end -}}
+
+{{- if eq $oidc.mode "CustomConfig" -}}
+{{- $config := $oidc.customConfig.config -}}
+{{- $secretRefName := $oidc.customConfig.secretRef.name -}}
+{{- $hasConfig := gt (len $config) 0 -}}
+{{- $hasSecretRef := ne $secretRefName "" -}}
+{{- if and $hasConfig $hasSecretRef -}}
+{{- fail (printf (index $m "customConfigBoth") $secretRefName) -}}
+{{- end -}}
+{{- if and (not $hasConfig) (not $hasSecretRef) -}}
+{{- fail (index $m "customConfigNeither") -}}
+{{- end -}}
+{{- if hasKey $config "client_secret" -}}
+{{- fail (index $m "customConfigInlineSecret") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+JMESPath role_attribute_path mapping the instance's three groups to Grafana roles
+(src/oidc/role-mapping.ts). `groups[*] || `[]`` turns a missing or non-list claim into an empty
+list. Without a fallback everyone else gets false, which role_attribute_strict refuses.
+Takes a dict: clientId, grafanaAdmin (bool), fallback (bool).
+*/}}
+{{- define "grafana-tenancy.roleAttributePath" -}}
+{{- $clientId := .clientId -}}
+{{- $mappings := list (list "admin" (ternary "GrafanaAdmin" "Admin" .grafanaAdmin)) (list "editor" "Editor") (list "viewer" "Viewer") -}}
+{{- $terms := list -}}
+{{- range $mappings -}}
+{{- $terms = append $terms (printf "contains(groups[*] || `[]`, '%s-%s') && '%s'" $clientId (index . 0) (index . 1)) -}}
+{{- end -}}
+{{- if .fallback -}}
+{{- $terms = append $terms "'Viewer'" -}}
+{{- end -}}
+{{- join " || " $terms -}}
+{{- end -}}
+
+{{/*
+auth.generic_oauth for the platform Keycloak realm (BRIEF sections 3 and 4), as YAML lines.
+Every value is quoted: Grafana's spec.config is map<section, map<key, string>>.
+*/}}
+{{- define "grafana-tenancy.systemGenericOAuth" -}}
+{{- $clientId := include "grafana-tenancy.clientId" . -}}
+{{- $platform := .Values.platform.oidc -}}
+{{- $endpoint := printf "%s/protocol/openid-connect" (regexReplaceAll "/+$" $platform.issuerUrl "") -}}
+{{- $loginUrl := printf "%s/login" (include "grafana-tenancy.grafanaUrl" .) -}}
+{{- $grafanaAdmin := eq $platform.grafanaAdminInstance (printf "%s/%s" .Release.Namespace .Release.Name) -}}
+{{- $fallback := eq .Values.oidc.fallbackRole "Viewer" -}}
+enabled: "true"
+name: "Keycloak"
+allow_sign_up: "true"
+client_id: {{ $clientId | quote }}
+scopes: {{ printf "openid email profile %s %s-audience" $platform.groupsClientScope $clientId | quote }}
+auth_url: {{ printf "%s/auth" $endpoint | quote }}
+token_url: {{ printf "%s/token" $endpoint | quote }}
+api_url: {{ printf "%s/userinfo" $endpoint | quote }}
+signout_redirect_url: {{ printf "%s/logout?client_id=%s&post_logout_redirect_uri=%s" $endpoint $clientId (urlquery $loginUrl) | quote }}
+use_pkce: "true"
+use_refresh_token: "true"
+login_attribute_path: "preferred_username"
+email_attribute_path: "email"
+name_attribute_path: "name"
+groups_attribute_path: "groups"
+role_attribute_path: {{ include "grafana-tenancy.roleAttributePath" (dict "clientId" $clientId "grafanaAdmin" $grafanaAdmin "fallback" $fallback) | quote }}
+role_attribute_strict: "true"
+{{- if not $fallback }}
+{{- /* Tenant isolation: only members of this instance's groups may log in at all. */}}
+allowed_groups: {{ printf "%s-admin %s-editor %s-viewer" $clientId $clientId $clientId | quote }}
+{{- end }}
+{{- if $grafanaAdmin }}
+allow_assign_grafana_admin: "true"
+{{- end }}
+{{- end -}}
+
+{{/*
+CustomConfig's inline auth.generic_oauth keys as strings. Numbers go through toJson, which
+formats like JavaScript's String() (1000000, not Go's 1e+06), so both renderers agree.
+*/}}
+{{- define "grafana-tenancy.customGenericOAuth" -}}
+{{- range $key, $value := .Values.oidc.customConfig.config }}
+{{ $key | quote }}: {{ ternary $value (toJson $value) (kindIs "string" $value) | quote }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,142 @@
+/*
+ * The chart as a package: version, lint, the failure catalogue it uses and the NOTES it prints.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { message, MESSAGE_KEYS, MessageKey } from '../../src/config/messages';
+import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
+import { CHART_DIR, helmFailure, helmLint, helmTemplate, parseStream, requireTools, ROOT, runHelm } from './renderers';
+
+beforeAll(requireTools);
+
+const TEMPLATES_DIR = join(CHART_DIR, 'templates');
+const templates = readdirSync(TEMPLATES_DIR).map((f) => readFileSync(join(TEMPLATES_DIR, f), 'utf8')).join('\n');
+
+/** Only the TypeScript side refuses these; the chart implements them with Helm features. */
+const TS_ONLY: readonly MessageKey[] = ['helmLookupNeedsHelm'];
+
+describe('Chart.yaml', () => {
+  test('GIVEN Chart.yaml and package.json WHEN compared THEN the chart version is the package version', () => {
+    const chart = parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(chart.apiVersion).toBe('v2');
+    expect(chart.name).toBe('grafana-tenancy');
+    expect(chart.version).toBe(pkg.version);
+  });
+});
+
+describe('failure catalogue', () => {
+  test.each(MESSAGE_KEYS.filter((k) => !TS_ONLY.includes(k)))(
+    'GIVEN catalogue key %s WHEN reading the templates THEN the chart fails with it from the shared file',
+    (key) => {
+      expect(templates).toContain(`(index $m "${key}")`);
+    },
+  );
+
+  test('GIVEN the templates WHEN looking for failures THEN every fail reads its text from the catalogue', () => {
+    const fails = [...templates.matchAll(/\bfail\s+(.*?)\s*-?\}\}/g)].map((m) => m[1]);
+    expect(fails.length).toBeGreaterThan(0);
+    expect(fails.filter((f) => !/index \$m "\w+"/.test(f))).toEqual([]);
+  });
+
+  test('GIVEN the templates WHEN counting validate calls THEN the checks run from exactly one include', () => {
+    expect(templates.match(/include "grafana-tenancy\.validate"/g)).toHaveLength(1);
+  });
+
+  test('GIVEN the failure fixtures WHEN listing their keys THEN every chart-side catalogue message is proven on both sides', () => {
+    const covered = new Set(loadFailureFixtures().map((f) => f.expect.key));
+    expect(MESSAGE_KEYS.filter((k) => !TS_ONLY.includes(k) && !covered.has(k))).toEqual([]);
+  });
+});
+
+describe('packaged chart', () => {
+  test('GIVEN helm package WHEN the archive is rendered THEN it carries the catalogue and schema, not the ci fixtures', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'grafana-tenancy-package-'));
+    const packaged = await runHelm(['package', CHART_DIR, '--destination', out]);
+    expect(packaged.ok).toBe(true);
+    const archive = join(out, 'grafana-tenancy-0.1.0.tgz');
+    const listing = (await runHelm(['show', 'chart', archive])).stdout;
+    expect(listing).toMatch(/^name: grafana-tenancy$/m);
+
+    const files = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n');
+    expect(files).toEqual(expect.arrayContaining(['grafana-tenancy/files/messages.json', 'grafana-tenancy/values.schema.json']));
+    expect(files.filter((f) => f.includes('/ci/'))).toEqual([]);
+
+    // The failure texts come from files/messages.json at render time: prove it is read from the archive.
+    const failure = loadFailureFixtures().find((f) => f.expect.key === 'hostMissing')!;
+    const rendered = await helmTemplate({ ...failure, chartDir: archive, valuesFiles: [] });
+    expect(helmFailure(rendered.stderr)).toBe(message('hostMissing'));
+  });
+});
+
+describe('helm lint --strict', () => {
+  test.each(CI_FIXTURES)('GIVEN $file WHEN linting THEN there are no errors or warnings', async (fixture) => {
+    const result = await helmLint(ciFixturePath(fixture));
+    expect({ ok: result.ok, out: result.stdout + result.stderr }).toMatchObject({ ok: true });
+    expect(result.stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    // Lint mode turns `fail` into an INFO line and cannot pass --api-versions: the Keycloak API
+    // check is the only failure a valid fixture may log.
+    const fails = (result.stdout + result.stderr).split('\n').filter((l) => l.includes('[INFO] Fail:'));
+    expect(fails.filter((l) => !l.includes(message('systemNeedsKeycloakApi')))).toEqual([]);
+  });
+});
+
+describe('NOTES.txt', () => {
+  // helm template does not print NOTES; render its helper through a test-only template instead.
+  const chartCopy = mkdtempSync(join(tmpdir(), 'grafana-tenancy-notes-'));
+  cpSync(CHART_DIR, chartCopy, { recursive: true });
+  writeFileSync(
+    join(chartCopy, 'templates', 'zz-notes-under-test.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ include "grafana-tenancy.notes" . | quote }}\n',
+  );
+
+  async function notes(file: string, extraValues: string[] = []): Promise<string> {
+    const fixture = CI_FIXTURES.find((f) => f.file === file)!;
+    const result = await helmTemplate({ ...fixture, chartDir: chartCopy, valuesFiles: [ciFixturePath(fixture), ...extraValues] });
+    if (!result.ok) throw new Error(result.stderr);
+    return parseStream(result.stdout).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'notes')!.data.notes;
+  }
+
+  test('GIVEN NOTES.txt WHEN read THEN it prints the tested helper', () => {
+    expect(readFileSync(join(TEMPLATES_DIR, 'NOTES.txt'), 'utf8')).toMatch(/include "grafana-tenancy\.notes"/);
+  });
+
+  test('GIVEN System mode WHEN rendering the notes THEN they name the three groups to add users to and the secret source', async () => {
+    const text = await notes('system-values.yaml');
+    for (const role of ['admin', 'editor', 'viewer']) expect(text).toContain(`tenant-acme-monitoring-${role}`);
+    expect(text).toContain('https://grafana.acme.example.org');
+    expect(text).toMatch(/External Secrets creates Secret monitoring-oidc-client/);
+    expect(text).toMatch(/cannot log in/);
+  });
+
+  test('GIVEN the platform release WHEN rendering the notes THEN its admin group is announced as GrafanaAdmin', async () => {
+    expect(await notes('system-platform-values.yaml')).toMatch(/cozy-monitoring-monitoring-system-admin\s+-> GrafanaAdmin/);
+    expect(await notes('system-values.yaml')).not.toMatch(/GrafanaAdmin/);
+  });
+
+  test('GIVEN existingSecret, the Viewer fallback and no Ingress WHEN rendering the notes THEN they say so', async () => {
+    const text = await notes('system-existingsecret-values.yaml');
+    expect(text).toContain('Secret hooli-keycloak-client (yours)');
+    expect(text).toMatch(/Every other user of the realm gets Viewer/);
+    expect(text).toMatch(/port-forward svc\/grafana-service 3000/);
+  });
+
+  test('GIVEN HelmLookup WHEN rendering the notes THEN they warn that helm template and Argo CD change the secret', async () => {
+    expect(await notes('system-helmlookup-values.yaml')).toMatch(/helm template. or Argo CD/);
+  });
+
+  test('GIVEN CustomConfig WHEN rendering the notes THEN they tell what to configure next', async () => {
+    expect(await notes('customconfig-secretref-values.yaml')).toMatch(/create Secret initech-grafana-oauth in tenant-initech/);
+    expect(await notes('customconfig-inline-values.yaml')).toContain('https://grafana.globex.example.org/login/generic_oauth');
+  });
+
+  test('GIVEN mode None WHEN rendering the notes THEN they point to the login modes', async () => {
+    const text = await notes('none-values.yaml');
+    expect(text).toMatch(/oidc\.mode None/);
+    expect(text).toContain('umbrella-grafana-cert');
+  });
+});

@@ -1,0 +1,112 @@
+/*
+ * One source of truth for the input shape: the chart's values.schema.json is generated from the
+ * zod schema and its values.yaml holds the zod defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { defaultInstanceValues, instanceValuesSchema } from '../../src/config/schema';
+import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
+import { CHART_DIR } from './renderers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generator = require('../../scripts/generate-values-schema.js') as {
+  OUTPUT: string;
+  renderValuesSchema: (schema: unknown) => string;
+};
+
+const committed = readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8');
+const schema = JSON.parse(committed);
+
+function validator() {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  return ajv.compile(schema);
+}
+
+describe('values.schema.json', () => {
+  test('GIVEN the zod schema WHEN generating THEN the committed file is up to date (run `npm run generate`)', () => {
+    expect(generator.OUTPUT).toBe(join(CHART_DIR, 'values.schema.json'));
+    expect(committed).toBe(generator.renderValuesSchema(instanceValuesSchema));
+  });
+
+  test('GIVEN the schema WHEN looking for references THEN it is self-contained draft-07 (no remote $ref)', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const refs = [...committed.matchAll(/"\$ref":\s*"([^"]*)"/g)].map((m) => m[1]);
+    expect(refs.filter((r) => !r.startsWith('#'))).toEqual([]);
+  });
+
+  test('GIVEN the schema WHEN validating the chart defaults and every ci fixture THEN JSON schema and zod both accept them', () => {
+    const validate = validator();
+    const inputs = [{}, ...CI_FIXTURES.map((f) => parse(readFileSync(ciFixturePath(f), 'utf8')))];
+    for (const input of inputs) {
+      expect({ input, errors: validate(input) ? null : validate.errors }).toEqual({ input, errors: null });
+      expect(instanceValuesSchema.safeParse(input).success).toBe(true);
+    }
+  });
+
+  test('GIVEN the failure fixtures WHEN validating THEN both schemas accept them (render checks, not the schema, refuse them)', () => {
+    const validate = validator();
+    for (const f of loadFailureFixtures()) {
+      expect({ file: f.file, json: validate(f.values), zod: instanceValuesSchema.safeParse(f.values).success }).toEqual({
+        file: f.file,
+        json: true,
+        zod: true,
+      });
+    }
+  });
+
+  test.each<[string, unknown]>([
+    ['unknown top-level key', { hostname: 'a.example.org' }],
+    ['unknown nested key', { oidc: { clientSecret: { name: 'x' } } }],
+    ['string for a boolean', { grafana: { ingress: { enabled: 'true' } } }],
+    ['number for a string', { host: 42 }],
+    ['list in custom config', { oidc: { customConfig: { config: { scopes: ['openid'] } } } }],
+    ['object in custom config', { oidc: { customConfig: { config: { nested: { a: 'b' } } } } }],
+    ['null in custom config', { oidc: { customConfig: { config: { a: null } } } }],
+    ['number as annotation', { grafana: { ingress: { annotations: { a: 1 } } } }],
+    ['unknown resource key', { grafana: { resources: { requests: { gpu: '1' } } } }],
+  ])('GIVEN %s WHEN validating THEN JSON schema and zod both refuse it', (_name, input) => {
+    expect(validator()(input)).toBe(false);
+    expect(instanceValuesSchema.safeParse(input).success).toBe(false);
+  });
+});
+
+/** Leaf paths of a values object (maps such as `config` and `annotations` are leaves). */
+function leaves(value: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(value).flatMap(([key, v]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const isMap = typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+    return isMap ? leaves(v as Record<string, unknown>, path) : [[path, v] as [string, unknown]];
+  });
+}
+
+describe('docs/helm.md values reference', () => {
+  test('GIVEN the reference table WHEN compared with the TypeScript defaults THEN it lists every key with its default', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([\w.]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], parse(m[2])] as [string, unknown]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(leaves(defaultInstanceValues() as Record<string, unknown>)));
+  });
+});
+
+describe('values.yaml', () => {
+  test('GIVEN the chart values.yaml WHEN parsed THEN it equals the TypeScript defaults', () => {
+    const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
+    expect(values).toEqual(defaultInstanceValues());
+  });
+
+  test('GIVEN the chart values.yaml WHEN read THEN every key is documented by a comment above it', () => {
+    const lines = readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8').split('\n');
+    const undocumented = lines
+      .map((line, i) => ({ line, i }))
+      .filter(({ line }) => /^\s*[A-Za-z][\w.-]*:/.test(line))
+      .filter(({ line, i }) => {
+        // A key is documented when a comment sits directly above it, or it opens a block
+        // whose own comment is above (objects like `oidc:` just group documented keys).
+        const opensBlock = /:\s*$/.test(line);
+        return !opensBlock && !/^\s*#/.test(lines[i - 1] ?? '');
+      })
+      .map(({ line }) => line.trim());
+    expect(undocumented).toEqual([]);
+  });
+});
