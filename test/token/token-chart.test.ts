@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
+import { CHART_DIR, helmTemplate, Manifest, parseStream, requireTools } from '../chart/renderers';
+
+/*
+ * The chart's side of the token bootstrap. Parity with the constructs is proven by
+ * test/chart/parity.test.ts; this checks what parity alone would not: that every token fixture
+ * renders the token objects at all, and that Helm ships the script files byte for byte.
+ */
+
+beforeAll(requireTools);
+
+const file = (name: string) => readFileSync(join(CHART_DIR, 'files', name), 'utf8');
+const fixtures = CI_FIXTURES.filter((f) => f.tokenBootstrap);
+
+async function render(name: string): Promise<Manifest[]> {
+  const fixture = fixtures.find((f) => f.file === name)!;
+  const result = await helmTemplate({ ...fixture, valuesFiles: [ciFixturePath(fixture)] });
+  if (!result.ok) throw new Error(result.stderr);
+  return parseStream(result.stdout).filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'token-bootstrap');
+}
+
+test('every token fixture renders the token bootstrap', async () => {
+  expect(fixtures.length).toBeGreaterThanOrEqual(4);
+  const kinds = await Promise.all(fixtures.map(async (f) => [f.file, (await render(f.file)).map((m) => m.kind).sort()]));
+  expect(Object.fromEntries(kinds)).toEqual({
+    'token-kubernetes-secret-values.yaml': ['ConfigMap', 'Job', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount'],
+    'token-other-namespace-values.yaml': ['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount'],
+    'token-aws-values.yaml': ['ConfigMap', 'Job', 'ServiceAccount'],
+    'token-operator-values.yaml': ['GrafanaServiceAccount'],
+  });
+});
+
+test.each([
+  ['token-kubernetes-secret-values.yaml', ['token-bootstrap.js']],
+  ['token-aws-values.yaml', ['token-bootstrap.js', 'token-aws-read.sh', 'token-aws-store.sh']],
+])('GIVEN %s WHEN helm renders THEN the ConfigMap holds the chart files byte for byte and the pod their checksum', async (name, files) => {
+  const objects = await render(name);
+  const configMap = objects.find((m) => m.kind === 'ConfigMap')!;
+  expect(Object.keys(configMap.data)).toEqual(files);
+  for (const f of files) expect(configMap.data[f]).toBe(file(f));
+  const job = objects.find((m) => m.kind === 'Job')!;
+  const sha = createHash('sha256').update(files.map(file).join('')).digest('hex');
+  expect(job.spec.template.metadata.annotations['grafana-tenancy.io/script-sha256']).toBe(sha);
+});
+
+test('GIVEN a year-long token lifetime WHEN helm renders THEN the number is not in float notation', async () => {
+  const job = (await render('token-kubernetes-secret-values.yaml')).find((m) => m.kind === 'Job')!;
+  const env = job.spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'TOKEN_SECONDS_TO_LIVE');
+  expect(env.value).toBe('31536000');
+});
