@@ -444,7 +444,41 @@ describe('non-default org', () => {
   });
 });
 
+describe('never printing a token', () => {
+  test('an API error that echoes the token is masked in the log', async () => {
+    // GIVEN an API server whose error message quotes the value it was sent
+    kube.put(NAMESPACE, SECRET);
+    kube.replies.push((call) => {
+      if (call.method !== 'PATCH') return undefined;
+      const value = Buffer.from((call.body as { data: Record<string, string> }).data[KEY], 'base64').toString('utf8');
+      return { status: 422, body: { kind: 'Status', message: `Secret is invalid: data[token]: ${value}`, code: 422 } };
+    });
+
+    // WHEN the Job runs and the write is refused
+    const result = await run();
+
+    // THEN the failure is reported with the value masked (run() also checks no issued key is printed)
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('update Secret tenant-acme/monitoring-kagent-grafana-token: HTTP 422: Secret is invalid: data[token]: <redacted>');
+  });
+});
+
 describe('configuration errors', () => {
+  test('wrong admin credentials fail at the first call, without retries, with a hint', async () => {
+    // GIVEN a wrong admin password
+    kube.put(NAMESPACE, SECRET);
+
+    // WHEN the Job runs
+    const result = await run({ GRAFANA_ADMIN_PASSWORD: 'not-the-password' });
+
+    // THEN the search got 401 once and the message says what to check; the password is not printed
+    expect(result.code).toBe(1);
+    expect(grafana.count('GET', GRAFANA.search)).toBe(1);
+    expect(result.stderr).toContain('search service accounts: HTTP 401: Unauthorized: check the admin credentials Secret');
+    expect(result.output).not.toContain('not-the-password');
+    expect(kube.writes()).toHaveLength(0);
+  });
+
   test('an invalid role fails before any call', async () => {
     // GIVEN a role Grafana does not know
     // WHEN the Job runs

@@ -100,8 +100,18 @@ function int(env, name, fallback) {
 /** A failure with a message for the Job's log; the process exits 1. */
 class Failure extends Error {
 }
+/** Every secret value the script has seen; no output line may contain one. */
+const secretValues = [];
+function rememberSecret(value) {
+    if (value.length >= 4 && !secretValues.includes(value))
+        secretValues.push(value);
+}
+/** Belt and braces: messages only carry ids by design, but an echoed value is masked anyway. */
+function redact(text) {
+    return secretValues.reduce((out, value) => out.split(value).join('<redacted>'), text);
+}
 function log(step, message) {
-    process.stdout.write(`token-bootstrap ${step}: ${message}\n`);
+    process.stdout.write(redact(`token-bootstrap ${step}: ${message}\n`));
 }
 /** A transport failure or a 5xx: worth another attempt. */
 class Transient extends Error {
@@ -236,6 +246,7 @@ class Grafana {
         const token = expectJson('create token', res);
         if (typeof token.key !== 'string' || token.key === '')
             throw new Failure('create token: the response has no key');
+        rememberSecret(token.key);
         return token;
     }
     async listTokens(accountId) {
@@ -248,14 +259,18 @@ class Grafana {
         if (res.status !== 404)
             expectJson('delete token', res);
     }
-    request(what, method, path, body, authorization = this.basic) {
-        return call(this.config.retry, what, {
+    async request(what, method, path, body, authorization = this.basic) {
+        const res = await call(this.config.retry, what, {
             method,
             url: `${this.config.grafanaUrl}${path}`,
             // The API often ignores an orgId in bodies; the header selects the org for every call.
             headers: { Authorization: authorization, 'X-Grafana-Org-Id': String(this.config.orgId) },
             body,
         });
+        if (authorization === this.basic && (res.status === 401 || res.status === 403)) {
+            throw new Failure(`${what}: HTTP ${res.status}${describeError(res.body)}: check the admin credentials Secret and that the admin user is a member of org ${this.config.orgId}`);
+        }
+        return res;
     }
 }
 function isAlreadyExists(body) {
@@ -406,6 +421,8 @@ async function bootstrap(config) {
     const sink = openSink(config);
     const name = config.serviceAccount;
     const stored = await sink.read();
+    if (stored !== undefined)
+        rememberSecret(stored.trim());
     if (stored === undefined || isPlaceholder(stored)) {
         log('read', `${sink.description}: no token stored yet`);
     }
@@ -498,6 +515,7 @@ async function pruneAfterStore(config) {
 async function main(argv) {
     const step = argv[0] ?? 'bootstrap';
     const config = loadConfig(process.env);
+    rememberSecret(config.adminPassword);
     log('start', `${step}: service account ${config.serviceAccount} (${config.role}) in org ${config.orgId} at ${config.grafanaUrl}`);
     if (step === 'bootstrap')
         await bootstrap(config);
@@ -508,6 +526,6 @@ async function main(argv) {
 }
 main(process.argv.slice(2)).then(() => log('done', 'ok'), (e) => {
     const text = e instanceof Failure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-    process.stderr.write(`token-bootstrap failed: ${text}\n`);
+    process.stderr.write(redact(`token-bootstrap failed: ${text}\n`));
     process.exitCode = 1;
 });

@@ -147,8 +147,20 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 /** A failure with a message for the Job's log; the process exits 1. */
 class Failure extends Error {}
 
+/** Every secret value the script has seen; no output line may contain one. */
+const secretValues: string[] = [];
+
+function rememberSecret(value: string): void {
+  if (value.length >= 4 && !secretValues.includes(value)) secretValues.push(value);
+}
+
+/** Belt and braces: messages only carry ids by design, but an echoed value is masked anyway. */
+function redact(text: string): string {
+  return secretValues.reduce((out, value) => out.split(value).join('<redacted>'), text);
+}
+
 function log(step: string, message: string): void {
-  process.stdout.write(`token-bootstrap ${step}: ${message}\n`);
+  process.stdout.write(redact(`token-bootstrap ${step}: ${message}\n`));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,6 +325,7 @@ class Grafana {
     const res = await this.request('create token', 'POST', `/api/serviceaccounts/${accountId}/tokens`, body);
     const token = expectJson<NewToken>('create token', res);
     if (typeof token.key !== 'string' || token.key === '') throw new Failure('create token: the response has no key');
+    rememberSecret(token.key);
     return token;
   }
 
@@ -327,14 +340,20 @@ class Grafana {
     if (res.status !== 404) expectJson('delete token', res);
   }
 
-  private request(what: string, method: string, path: string, body?: unknown, authorization = this.basic): Promise<Response> {
-    return call(this.config.retry, what, {
+  private async request(what: string, method: string, path: string, body?: unknown, authorization = this.basic): Promise<Response> {
+    const res = await call(this.config.retry, what, {
       method,
       url: `${this.config.grafanaUrl}${path}`,
       // The API often ignores an orgId in bodies; the header selects the org for every call.
       headers: { Authorization: authorization, 'X-Grafana-Org-Id': String(this.config.orgId) },
       body,
     });
+    if (authorization === this.basic && (res.status === 401 || res.status === 403)) {
+      throw new Failure(
+        `${what}: HTTP ${res.status}${describeError(res.body)}: check the admin credentials Secret and that the admin user is a member of org ${this.config.orgId}`,
+      );
+    }
+    return res;
   }
 }
 
@@ -502,6 +521,7 @@ async function bootstrap(config: Config): Promise<void> {
   const name = config.serviceAccount;
 
   const stored = await sink.read();
+  if (stored !== undefined) rememberSecret(stored.trim());
   if (stored === undefined || isPlaceholder(stored)) {
     log('read', `${sink.description}: no token stored yet`);
   } else if (await grafana.tokenIsValid(stored.trim())) {
@@ -595,6 +615,7 @@ async function pruneAfterStore(config: Config): Promise<void> {
 async function main(argv: readonly string[]): Promise<void> {
   const step = argv[0] ?? 'bootstrap';
   const config = loadConfig(process.env);
+  rememberSecret(config.adminPassword);
   log('start', `${step}: service account ${config.serviceAccount} (${config.role}) in org ${config.orgId} at ${config.grafanaUrl}`);
   if (step === 'bootstrap') await bootstrap(config);
   else if (step === 'prune') await pruneAfterStore(config);
@@ -605,7 +626,7 @@ main(process.argv.slice(2)).then(
   () => log('done', 'ok'),
   (e: unknown) => {
     const text = e instanceof Failure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-    process.stderr.write(`token-bootstrap failed: ${text}\n`);
+    process.stderr.write(redact(`token-bootstrap failed: ${text}\n`));
     process.exitCode = 1;
   },
 );

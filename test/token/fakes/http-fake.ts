@@ -33,6 +33,8 @@ export interface Fault {
 export abstract class HttpFake {
   readonly calls: RecordedCall[] = [];
   private readonly faults: Fault[] = [];
+  /** Computed replies that take precedence over the API (first non-undefined wins). */
+  readonly replies: ((call: RecordedCall) => Reply | undefined)[] = [];
   /** Runs before a call is handled, e.g. to simulate another client racing the script. */
   readonly beforeHandle: ((call: RecordedCall) => void)[] = [];
   private server: http.Server | undefined;
@@ -71,7 +73,7 @@ export abstract class HttpFake {
           body: raw ? JSON.parse(raw) : undefined,
         };
         this.calls.push(call);
-        const reply = this.injected(call) ?? this.run(call);
+        const reply = this.computed(call) ?? this.injected(call) ?? this.run(call);
         res.writeHead(reply.status, { 'Content-Type': 'application/json' });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       });
@@ -90,6 +92,14 @@ export abstract class HttpFake {
   private run(call: RecordedCall): Reply {
     for (const hook of this.beforeHandle) hook(call);
     return this.handle(call);
+  }
+
+  private computed(call: RecordedCall): Reply | undefined {
+    for (const reply of this.replies) {
+      const result = reply(call);
+      if (result) return result;
+    }
+    return undefined;
   }
 
   private injected(call: RecordedCall): Reply | undefined {
