@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
-import { CHART_DIR, helmTemplate, Manifest, parseStream, requireTools } from '../chart/renderers';
+import { CHART_DIR, cliRender, compareRenders, helmTemplate, Manifest, parseStream, requireTools } from '../chart/renderers';
 
 /*
  * The chart's side of the token bootstrap. Parity with the constructs is proven by
@@ -50,4 +52,38 @@ test('GIVEN a year-long token lifetime WHEN helm renders THEN the number is not 
   const job = (await render('token-kubernetes-secret-values.yaml')).find((m) => m.kind === 'Job')!;
   const env = job.spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'TOKEN_SECONDS_TO_LIVE');
   expect(env.value).toBe('31536000');
+});
+
+describe('parity with strings YAML and Go templates make hard', () => {
+  const NASTY = 'say "hi": #not-a-comment \\ back\\slash – ünïcödé {{ .Values.host }}\nsecond line';
+  const values = (sink: object) => ({
+    host: 'acme.example.org',
+    serviceAccountToken: {
+      enabled: true,
+      serviceAccountName: 'kagent',
+      secondsToLive: 2147483647,
+      adminCredentials: { userKey: 'user: "x"', passwordKey: 'pass#word' },
+      job: { annotations: { 'example.org/note': NASTY, 'argocd.argoproj.io/sync-wave': '-1' } },
+      sink,
+    },
+  });
+  const cases: [string, object][] = [
+    ['kubernetes-secret', { kubernetesSecret: { key: 'token "quoted"' } }],
+    ['aws-secrets-manager', {
+      type: 'aws-secrets-manager',
+      awsSecretsManager: { secretId: NASTY, region: 'eu-west-1', endpointUrl: 'http://ls:4566/?a=1&b=2', kmsKeyId: 'alias/x y', serviceAccountAnnotations: { 'a/b': NASTY } },
+    }],
+  ];
+
+  test.each(cases)('GIVEN sink %s with such strings WHEN both render THEN they produce the same objects', async (_, sink) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'token-nasty-')), 'values.yaml');
+    writeFileSync(file, stringify(values(sink)));
+    const req = { namespace: 'tenant-acme', release: 'monitoring', apiVersions: [], valuesFiles: [file] };
+    const [helm, cli] = await Promise.all([helmTemplate(req), cliRender(req)]);
+    if (!helm.ok) throw new Error(helm.stderr);
+    if (!cli.ok) throw new Error(cli.stderr);
+    const rendered = parseStream(helm.stdout);
+    expect(rendered.some((m) => m.kind === 'Job')).toBe(true);
+    expect(compareRenders(rendered, parseStream(cli.stdout))).toBe('');
+  });
 });
