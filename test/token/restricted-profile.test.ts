@@ -14,20 +14,20 @@ const jobs: [string, Manifest][] = [
   ['aws-secrets-manager', find(synthToken(AWS_SINK), 'Job')!],
 ];
 
-describe.each(jobs)('the %s Job pod meets the restricted profile', (_, job) => {
+describe.each(jobs)('GIVEN the %s Job WHEN its pod is checked against the restricted profile', (_, job) => {
   const pod = job.spec.template.spec;
   const containers: Manifest[] = [...(pod.initContainers ?? []), ...pod.containers];
 
   /** A container setting, falling back to the pod's where Kubernetes does. */
   const effective = (c: Manifest, field: string) => c.securityContext?.[field] ?? pod.securityContext?.[field];
 
-  test('host namespaces are not shared', () => {
+  test('THEN host namespaces are not shared', () => {
     expect(pod.hostNetwork ?? false).toBe(false);
     expect(pod.hostPID ?? false).toBe(false);
     expect(pod.hostIPC ?? false).toBe(false);
   });
 
-  test('only volume types the profile allows (no hostPath)', () => {
+  test('THEN only volume types the profile allows (no hostPath)', () => {
     for (const volume of pod.volumes) {
       const types = Object.keys(volume).filter((k) => k !== 'name');
       expect(types).toHaveLength(1);
@@ -35,31 +35,31 @@ describe.each(jobs)('the %s Job pod meets the restricted profile', (_, job) => {
     }
   });
 
-  test.each(containers.map((c) => [c.name, c]))('container %s: not privileged, no escalation', (__, c) => {
+  test.each(containers.map((c) => [c.name, c]))('THEN container %s: not privileged, no escalation', (__, c) => {
     expect(c.securityContext.privileged ?? false).toBe(false);
     expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
   });
 
-  test.each(containers.map((c) => [c.name, c]))('container %s: drops ALL capabilities, adds none', (__, c) => {
+  test.each(containers.map((c) => [c.name, c]))('THEN container %s: drops ALL capabilities, adds none', (__, c) => {
     expect(c.securityContext.capabilities.drop).toContain('ALL');
     expect(c.securityContext.capabilities.add ?? []).toEqual([]);
   });
 
-  test.each(containers.map((c) => [c.name, c]))('container %s: runs as non-root uid 1000', (__, c) => {
+  test.each(containers.map((c) => [c.name, c]))('THEN container %s: runs as non-root uid 1000', (__, c) => {
     expect(effective(c, 'runAsNonRoot')).toBe(true);
     expect(effective(c, 'runAsUser')).toBe(1000);
   });
 
-  test.each(containers.map((c) => [c.name, c]))('container %s: RuntimeDefault seccomp', (__, c) => {
+  test.each(containers.map((c) => [c.name, c]))('THEN container %s: RuntimeDefault seccomp', (__, c) => {
     expect(effective(c, 'seccompProfile')).toEqual({ type: 'RuntimeDefault' });
   });
 
-  test.each(containers.map((c) => [c.name, c]))('container %s: read-only root filesystem, no host ports', (__, c) => {
+  test.each(containers.map((c) => [c.name, c]))('THEN container %s: read-only root filesystem, no host ports', (__, c) => {
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     for (const port of c.ports ?? []) expect(port.hostPort).toBeUndefined();
   });
 
-  test('the pod itself sets non-root and RuntimeDefault seccomp', () => {
+  test('THEN the pod itself sets non-root and RuntimeDefault seccomp', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
   });
 });

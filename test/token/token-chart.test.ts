@@ -24,7 +24,7 @@ async function render(name: string): Promise<Manifest[]> {
   return parseStream(result.stdout).filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'token-bootstrap');
 }
 
-test('every token fixture renders the token bootstrap', async () => {
+test('GIVEN every token ci fixture WHEN helm renders THEN the token bootstrap objects are there', async () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(4);
   const kinds = await Promise.all(fixtures.map(async (f) => [f.file, (await render(f.file)).map((m) => m.kind).sort()]));
   expect(Object.fromEntries(kinds)).toEqual({
@@ -54,7 +54,7 @@ test('GIVEN a year-long token lifetime WHEN helm renders THEN the number is not 
   expect(env.value).toBe('31536000');
 });
 
-describe('parity with strings YAML and Go templates make hard', () => {
+describe('token parity with strings YAML and Go templates make hard', () => {
   const NASTY = 'say "hi": #not-a-comment \\ back\\slash – ünïcödé {{ .Values.host }}\nsecond line';
   const values = (sink: object) => ({
     host: 'acme.example.org',

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildTokenScript, OUTPUT } = require('../../scripts/build-token-script.js') as { buildTokenScript(): string; OUTPUT: string };
 
-describe('the shipped token-bootstrap.js', () => {
-  test('is the current build of src/token/bootstrap/token-bootstrap.ts', () => {
+describe('GIVEN the shipped token-bootstrap.js', () => {
+  test('WHEN the source is built again THEN it is the current build of src/token/bootstrap/token-bootstrap.ts', () => {
     // GIVEN the committed script and the TypeScript source
     const committed = readFileSync(join(__dirname, '../..', OUTPUT), 'utf8');
 
@@ -16,7 +16,7 @@ describe('the shipped token-bootstrap.js', () => {
     expect(committed === built).toBe(true);
   });
 
-  test('uses Node built-ins only, so the plain node image can run it', () => {
+  test('WHEN its requires are read THEN it uses Node built-ins only, so the plain node image can run it', () => {
     // GIVEN the committed script
     const committed = readFileSync(join(__dirname, '../..', OUTPUT), 'utf8');
 
