@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
-import { CHART_DIR, cliRender, compareRenders, helmTemplate, Manifest, parseStream, requireTools } from '../chart/renderers';
+import { CHART_DIR, cliRender, compareRenders, helmTemplate, Manifest, parseStream, requireTools, runHelm } from '../chart/renderers';
 
 /*
  * The chart's side of the token bootstrap. Parity with the constructs is proven by
@@ -86,4 +86,16 @@ describe('token parity with strings YAML and Go templates make hard', () => {
     expect(rendered.some((m) => m.kind === 'Job')).toBe(true);
     expect(compareRenders(rendered, parseStream(cli.stdout))).toBe('');
   });
+});
+
+test('GIVEN the packaged chart WHEN it renders the AWS fixture THEN the scripts come from the archive', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'token-package-'));
+  const packaged = await runHelm(['package', CHART_DIR, '--destination', out]);
+  expect(packaged.ok).toBe(true);
+  const fixture = fixtures.find((f) => f.file === 'token-aws-values.yaml')!;
+  const chartDir = join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
+  const result = await helmTemplate({ ...fixture, chartDir, valuesFiles: [ciFixturePath(fixture)] });
+  if (!result.ok) throw new Error(result.stderr);
+  const configMap = parseStream(result.stdout).find((m) => m.kind === 'ConfigMap')!;
+  for (const f of ['token-bootstrap.js', 'token-aws-read.sh', 'token-aws-store.sh']) expect(configMap.data[f]).toBe(file(f));
 });
