@@ -12,8 +12,9 @@ describe('GIVEN the shipped token-bootstrap.js', () => {
     // WHEN the source is built again
     const built = buildTokenScript();
 
-    // THEN they are identical; if not, run `npm run build:token-script` and commit the result
-    expect(committed === built).toBe(true);
+    // THEN they are identical
+    if (committed !== built) throw new Error(`${OUTPUT} is stale: run \`npm run build:token-script\` and commit it`);
+    expect(committed).toBe(built);
   });
 
   test('WHEN its requires are read THEN it uses Node built-ins only, so the plain node image can run it', () => {
