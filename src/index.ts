@@ -12,3 +12,6 @@ export * from './keycloak/keycloak-access';
 export * from './secrets/oidc-client-secret';
 export * from './grafana/grafana-instance';
 export * from './render/render';
+export * from './token/token-settings';
+export * from './token/token-bootstrap-job';
+export * from './token/grafana-operator-token';

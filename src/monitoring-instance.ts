@@ -8,6 +8,9 @@ import { KeycloakAccess } from './keycloak/keycloak-access';
 import { InstanceNames } from './naming';
 import { grafanaIni } from './oidc/grafana-config';
 import { OidcClientSecret } from './secrets/oidc-client-secret';
+import { GrafanaOperatorToken } from './token/grafana-operator-token';
+import { TokenBootstrapJob } from './token/token-bootstrap-job';
+import { tokenSettings } from './token/token-settings';
 
 export interface MonitoringInstanceProps {
   /** Namespace of the tenant; every object is rendered into it. */
@@ -81,6 +84,12 @@ export class MonitoringInstance extends Chart {
         break;
       default:
         new GrafanaInstance(this, 'grafana', { names, values: this.values, ini });
+    }
+
+    if (this.values.serviceAccountToken.enabled) {
+      const settings = tokenSettings(names, this.values);
+      if (settings.sink === 'grafana-operator') new GrafanaOperatorToken(this, 'token', { settings });
+      else new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) });
     }
   }
 }

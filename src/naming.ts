@@ -36,6 +36,40 @@ export class InstanceNames {
     return `${this.release}-${role}`;
   }
 
+  /** Secret the operator creates with the Grafana admin login (keys {@link ADMIN_USER_KEY}, {@link ADMIN_PASSWORD_KEY}). */
+  get adminCredentials(): string {
+    return `${this.grafana}-admin-credentials`;
+  }
+
+  /** The operator's in-cluster Service URL of this Grafana (`<cr>-service`, port 3000). */
+  get grafanaServiceUrl(): string {
+    return `http://${this.grafana}-service.${this.namespace}.svc:3000`;
+  }
+
+  /** ServiceAccount, Role, RoleBinding, ConfigMap and Job of the token bootstrap. */
+  get tokenBootstrap(): string {
+    return `${this.release}-token-bootstrap`;
+  }
+
+  /**
+   * Role and RoleBinding granting the Job access to the token Secret in `secretNamespace`. In a
+   * namespace other than the instance's, several tenants may have the same release name, so the
+   * clientId (namespace-release) keeps them apart.
+   */
+  tokenBootstrapRole(secretNamespace: string): string {
+    return secretNamespace === this.namespace ? this.tokenBootstrap : `${this.clientId}-token-bootstrap`;
+  }
+
+  /** Default Secret receiving the token of Grafana service account `serviceAccount`. */
+  tokenSecret(serviceAccount: string): string {
+    return `${this.release}-${serviceAccount}-grafana-token`;
+  }
+
+  /** GrafanaServiceAccount object for Grafana service account `serviceAccount`. */
+  grafanaServiceAccount(serviceAccount: string): string {
+    return `${this.release}-${serviceAccount}`;
+  }
+
   /** The public URL of this Grafana. */
   static grafanaUrl(host: string): string {
     return `https://grafana.${host}`;
@@ -44,6 +78,13 @@ export class InstanceNames {
 
 export const GROUP_ROLES = ['admin', 'editor', 'viewer'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/** Keys of the operator's admin-credentials Secret. */
+export const ADMIN_USER_KEY = 'GF_SECURITY_ADMIN_USER';
+export const ADMIN_PASSWORD_KEY = 'GF_SECURITY_ADMIN_PASSWORD';
+
+/** Max length of a Job name: the Job controller copies it into a label value. */
+export const MAX_JOB_NAME_LENGTH = 63;
 
 /** Key of the OIDC client secret in its Secret. */
 export const CLIENT_SECRET_KEY = 'client-secret';

@@ -1,6 +1,6 @@
 import { fail } from './messages';
 import { InstanceValues } from './schema';
-import { InstanceNames, isDnsLabel, isDnsName, MAX_CLIENT_ID_LENGTH } from '../naming';
+import { InstanceNames, isDnsLabel, isDnsName, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
 
 /** The API a cluster must serve for System mode (Helm: .Capabilities.APIVersions). */
 export const KEYCLOAK_API_VERSION = 'v1.edp.epam.com/v1';
@@ -11,6 +11,9 @@ export type OidcMode = (typeof OIDC_MODES)[number];
 export const FALLBACK_ROLES = ['', 'Viewer'] as const;
 export const SECRET_GENERATORS = ['ExternalSecret', 'HelmLookup'] as const;
 export const REALM_KINDS = ['KeycloakRealm', 'ClusterKeycloakRealm'] as const;
+export const TOKEN_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
+export const TOKEN_SINKS = ['kubernetes-secret', 'aws-secrets-manager', 'grafana-operator'] as const;
+export type TokenSink = (typeof TOKEN_SINKS)[number];
 
 /** Where an instance is rendered and what the cluster offers. */
 export interface RenderTarget {
@@ -40,6 +43,7 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
 
   if (oidc.mode === 'System') checkSystemMode(target, values);
   if (oidc.mode === 'CustomConfig') checkCustomConfigMode(values);
+  if (values.serviceAccountToken.enabled) checkServiceAccountToken(target, values);
 }
 
 function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
@@ -65,6 +69,33 @@ function checkCustomConfigMode(values: InstanceValues): void {
   if (hasConfig && hasSecretRef) fail('customConfigBoth', secretRef.name);
   if (!hasConfig && !hasSecretRef) fail('customConfigNeither');
   if ('client_secret' in config) fail('customConfigInlineSecret');
+}
+
+function checkServiceAccountToken(target: RenderTarget, values: InstanceValues): void {
+  const token = values.serviceAccountToken;
+  const names = new InstanceNames(target.namespace, target.release);
+  if (token.serviceAccountName === '') fail('tokenNeedsServiceAccountName');
+  if (!isDnsLabel(token.serviceAccountName)) fail('tokenInvalidServiceAccountName', token.serviceAccountName);
+  if (!includes(TOKEN_ROLES, token.role)) fail('tokenInvalidRole', token.role);
+  if (token.grafanaUrl !== '' && !/^https?:\/\/[^/\s]+/.test(token.grafanaUrl)) fail('tokenInvalidGrafanaUrl', token.grafanaUrl);
+  if (!includes(TOKEN_SINKS, token.sink.type)) fail('tokenUnknownSink', token.sink.type);
+  if (names.tokenBootstrap.length > MAX_JOB_NAME_LENGTH) fail('tokenJobNameTooLong', names.tokenBootstrap, names.tokenBootstrap.length);
+
+  const secret = token.sink.kubernetesSecret;
+  const secretNamespace = secret.namespace || target.namespace;
+  const secretName = secret.name || names.tokenSecret(token.serviceAccountName);
+  if (!isDnsLabel(secretNamespace) || !isDnsName(secretName)) fail('tokenInvalidSecretTarget', `${secretNamespace}/${secretName}`);
+
+  if (token.sink.type === 'aws-secrets-manager' && token.sink.awsSecretsManager.secretId === '') fail('tokenAwsNeedsSecretId');
+  if (token.sink.type === 'grafana-operator') {
+    const limits = [
+      secretNamespace !== target.namespace ? `sink.kubernetesSecret.namespace is ${JSON.stringify(secretNamespace)}` : '',
+      secret.key !== 'token' ? `sink.kubernetesSecret.key is ${JSON.stringify(secret.key)}` : '',
+      token.orgId !== 1 ? `orgId is ${token.orgId}` : '',
+      token.secondsToLive !== 0 ? `secondsToLive is ${token.secondsToLive}` : '',
+    ].filter(Boolean);
+    if (limits.length > 0) fail('tokenOperatorSinkLimits', limits.join(', '));
+  }
 }
 
 function includes<T extends string>(allowed: readonly T[], value: string): value is T {

@@ -125,6 +125,96 @@ const grafanaSchema = z
   .strict()
   .describe('The grafana-operator Grafana resource.');
 
+/** A container image split like most charts do, so a mirror registry is one override. */
+function imageSchema(registry: string, repository: string, tag: string, what: string) {
+  return z
+    .object({
+      registry: z.string().default(registry).describe(`Registry of the ${what} image; set it to your mirror.`),
+      repository: z.string().default(repository).describe(`Repository of the ${what} image.`),
+      tag: z.string().default(tag).describe(`Tag of the ${what} image (pinned; a digest "@sha256:..." also works).`),
+    })
+    .strict()
+    .prefault({});
+}
+
+const kubernetesSecretSinkSchema = z
+  .object({
+    name: z.string().default('').describe('Name of the Secret that receives the token; empty means <release>-<serviceAccountName>-grafana-token.'),
+    namespace: z.string().default('').describe('Namespace of that Secret; empty means the release namespace. The Role and RoleBinding are rendered there.'),
+    key: z.string().default('token').describe('Key of the token in the Secret.'),
+    precreate: z
+      .boolean()
+      .default(true)
+      .describe('Render the Secret empty (no data) so the Job only needs get/update/patch on it by name. false: the Job creates it, which needs an unrestricted `create` on Secrets in that namespace.'),
+  })
+  .strict()
+  .describe('Sink kubernetes-secret: a Secret written through the Kubernetes API.');
+
+const awsSecretsManagerSinkSchema = z
+  .object({
+    secretId: z.string().default('').describe('Name or ARN of the secret that receives the token, e.g. kagent/grafana/api-key. Required for this sink.'),
+    region: z.string().default('').describe('AWS region (AWS_REGION); empty leaves it to the environment (e.g. IRSA).'),
+    endpointUrl: z.string().default('').describe('Endpoint override (AWS_ENDPOINT_URL), e.g. http://localstack.localstack.svc:4566.'),
+    createIfMissing: z.boolean().default(true).describe('Create the secret when it does not exist (needs secretsmanager:CreateSecret).'),
+    kmsKeyId: z.string().default('').describe('KMS key for a secret the Job creates; empty uses the account default key.'),
+    credentialsSecret: z
+      .string()
+      .default('')
+      .describe('A Secret in the release namespace with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for the AWS CLI containers (LocalStack); empty relies on IRSA/Pod Identity.'),
+    serviceAccountAnnotations: stringMap
+      .default({})
+      .describe('Annotations of the Job\'s ServiceAccount, e.g. eks.amazonaws.com/role-arn for IRSA.'),
+    image: imageSchema('docker.io', 'amazon/aws-cli', '2.27.9', 'AWS CLI'),
+    resources: resourcesSchema(['10m', '64Mi'], ['500m', '256Mi']).describe('Requests and limits of each AWS CLI container.'),
+  })
+  .strict()
+  .describe('Sink aws-secrets-manager: the AWS CLI image reads and stores the token; it is handed over through an in-memory emptyDir.');
+
+const serviceAccountTokenSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Bootstrap a Grafana service-account token for machines (agents, CI, dashboards-as-code).'),
+    serviceAccountName: z.string().default('').describe('Name of the Grafana service account, e.g. kagent. Required when enabled.'),
+    role: z.string().default('Viewer').describe('Grafana role of the service account: Viewer, Editor or Admin. A drifted role is set back.'),
+    secondsToLive: z.number().int().min(0).default(0).describe('Lifetime of each token in seconds; 0 means no expiry.'),
+    keepOldTokens: z.number().int().min(0).default(1).describe('How many older tokens made by this Job to keep after a new one is stored (consumers still holding them keep working).'),
+    grafanaUrl: z.string().default('').describe('Grafana base URL; empty means the operator\'s in-cluster Service http://<release>-service.<namespace>.svc:3000.'),
+    orgId: z.number().int().min(1).default(1).describe('Grafana organization (sent as X-Grafana-Org-Id on every call).'),
+    adminCredentials: z
+      .object({
+        secretName: z.string().default('').describe('Secret with the Grafana admin login; empty means the operator\'s <release>-admin-credentials.'),
+        userKey: z.string().default('GF_SECURITY_ADMIN_USER').describe('Key of the admin user name.'),
+        passwordKey: z.string().default('GF_SECURITY_ADMIN_PASSWORD').describe('Key of the admin password.'),
+      })
+      .strict()
+      .prefault({}),
+    image: imageSchema('docker.io', 'library/node', '20.19.5-alpine3.22', 'node'),
+    resources: resourcesSchema(['10m', '32Mi'], ['200m', '128Mi']).describe('Requests and limits of each node container.'),
+    job: z
+      .object({
+        backoffLimit: z.number().int().min(0).default(3).describe('Pods retried before the Job fails.'),
+        activeDeadlineSeconds: z.number().int().min(60).default(600).describe('Hard limit for the whole Job; the script stops retrying a minute before it.'),
+        ttlSecondsAfterFinished: z
+          .number()
+          .int()
+          .min(0)
+          .default(300)
+          .describe('The finished Job is deleted after this; the GitOps tool recreates it and the probe runs again (self-healing after a Grafana reset).'),
+        annotations: stringMap.default({}).describe('Extra annotations of the Job, e.g. Argo CD hook or sync-wave annotations.'),
+      })
+      .strict()
+      .prefault({}),
+    sink: z
+      .object({
+        type: z.string().default('kubernetes-secret').describe('Where the token goes: kubernetes-secret, aws-secrets-manager, or grafana-operator (a GrafanaServiceAccount CR instead of a Job; operator v5.20+).'),
+        kubernetesSecret: kubernetesSecretSinkSchema.prefault({}),
+        awsSecretsManager: awsSecretsManagerSinkSchema.prefault({}),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .describe('The service-account token bootstrap (docs/token-bootstrap.md).');
+
 /** One Monitoring instance's values: the tenant entry of a fleet file and the Helm chart's values. */
 export const instanceValuesSchema = z
   .object({
@@ -132,6 +222,7 @@ export const instanceValuesSchema = z
     oidc: oidcSchema.prefault({}),
     platform: platformSchema.prefault({}),
     grafana: grafanaSchema.prefault({}),
+    serviceAccountToken: serviceAccountTokenSchema.prefault({}),
   })
   .strict();
 

@@ -134,6 +134,15 @@ describe('NOTES.txt', () => {
     expect(await notes('customconfig-inline-values.yaml')).toContain('https://grafana.globex.example.org/login/generic_oauth');
   });
 
+  test('GIVEN the token bootstrap WHEN rendering the notes THEN they say where the token goes and how to follow the Job', async () => {
+    const secret = await notes('token-kubernetes-secret-values.yaml');
+    expect(secret).toContain('Job monitoring-token-bootstrap stores it in Secret tenant-acme/monitoring-kagent-grafana-token, key token.');
+    expect(secret).toContain('kubectl -n tenant-acme logs job/monitoring-token-bootstrap --all-containers');
+    expect(await notes('token-aws-values.yaml')).toContain('AWS Secrets Manager secret kagent/grafana/api-key');
+    expect(await notes('token-operator-values.yaml')).toMatch(/GrafanaServiceAccount monitoring-kagent writes it to Secret monitoring-kagent-grafana-token/);
+    expect(await notes('none-values.yaml')).not.toContain('Service-account token');
+  });
+
   test('GIVEN mode None WHEN rendering the notes THEN they point to the login modes', async () => {
     const text = await notes('none-values.yaml');
     expect(text).toMatch(/oidc\.mode None/);

@@ -19,6 +19,8 @@ export interface CiFixture {
   readonly apiVersions: readonly string[];
   /** Helm-only values the cdk8s renderer refuses with this catalogue message. */
   readonly helmOnly?: MessageKey;
+  /** Renders the token bootstrap: objects with a component label, some in the Secret's namespace, an empty Secret. */
+  readonly tokenBootstrap?: boolean;
 }
 
 const keycloak = [KEYCLOAK_API_VERSION];
@@ -31,6 +33,10 @@ export const CI_FIXTURES: readonly CiFixture[] = [
   { file: 'system-helmlookup-values.yaml', namespace: 'tenant-acme', release: 'monitoring', apiVersions: keycloak, helmOnly: 'helmLookupNeedsHelm' },
   { file: 'customconfig-inline-values.yaml', namespace: 'tenant-globex', release: 'monitoring', apiVersions: [] },
   { file: 'customconfig-secretref-values.yaml', namespace: 'tenant-initech', release: 'monitoring', apiVersions: [] },
+  { file: 'token-kubernetes-secret-values.yaml', namespace: 'tenant-acme', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
+  { file: 'token-other-namespace-values.yaml', namespace: 'tenant-acme', release: 'grafana', apiVersions: [], tokenBootstrap: true },
+  { file: 'token-aws-values.yaml', namespace: 'tenant-hooli', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
+  { file: 'token-operator-values.yaml', namespace: 'tenant-globex', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
 ];
 
 export function ciFixturePath(f: CiFixture): string {

@@ -24,6 +24,11 @@ const custom = (customConfig: object): InstanceValuesInput => ({
   oidc: { mode: 'CustomConfig', customConfig },
 });
 
+const token = (serviceAccountToken: object): InstanceValuesInput => ({
+  host: TENANT.host,
+  serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', ...serviceAccountToken },
+});
+
 /** Every render failure (BRIEF section 6 and the checks that keep output valid). */
 const FAILURES: Record<string, Failure> = {
   'System without platform OIDC': {
@@ -68,6 +73,36 @@ const FAILURES: Record<string, Failure> = {
   },
   'a missing host': { key: 'hostMissing', values: {}, mentions: ['host is empty', 'https://grafana.<host>'] },
   'a host that is not a DNS name': { key: 'hostInvalid', values: { host: 'https://acme.example.org' }, mentions: ['"https://acme.example.org"'] },
+  'a token without a service account name': {
+    key: 'tokenNeedsServiceAccountName', values: token({ serviceAccountName: '' }), mentions: ['serviceAccountToken.serviceAccountName is empty', 'kagent'],
+  },
+  'a token service account name that is not a DNS label': {
+    key: 'tokenInvalidServiceAccountName', values: token({ serviceAccountName: 'K Agent' }), mentions: ['"K Agent"', 'lowercase'],
+  },
+  'a token role Grafana does not know': {
+    key: 'tokenInvalidRole', values: token({ role: 'GrafanaAdmin' }), mentions: ['"GrafanaAdmin"', 'Viewer, Editor or Admin'],
+  },
+  'a token Grafana URL that is not http(s)': {
+    key: 'tokenInvalidGrafanaUrl', values: token({ grafanaUrl: 'grafana:3000' }), mentions: ['"grafana:3000"', 'leave it empty'],
+  },
+  'an unknown token sink': {
+    key: 'tokenUnknownSink', values: token({ sink: { type: 'vault' } }), mentions: ['"vault"', 'kubernetes-secret, aws-secrets-manager or grafana-operator'],
+  },
+  'a token Secret in a namespace that is not a DNS label': {
+    key: 'tokenInvalidSecretTarget', values: token({ sink: { kubernetesSecret: { namespace: 'Agents' } } }),
+    mentions: ['"Agents/monitoring-kagent-grafana-token"', 'DNS label'],
+  },
+  'the AWS sink without a secret id': {
+    key: 'tokenAwsNeedsSecretId', values: token({ sink: { type: 'aws-secrets-manager' } }), mentions: ['awsSecretsManager.secretId is empty', 'kagent/grafana/api-key'],
+  },
+  'the grafana-operator sink beyond what GrafanaServiceAccount can do': {
+    key: 'tokenOperatorSinkLimits', values: token({ orgId: 2, sink: { type: 'grafana-operator', kubernetesSecret: { namespace: 'agents' } } }),
+    mentions: ['sink.kubernetesSecret.namespace is "agents", orgId is 2', 'Use sink kubernetes-secret'],
+  },
+  'a token Job name over 63 characters': {
+    key: 'tokenJobNameTooLong', namespace: 'a', release: 'r'.repeat(50), values: token({}),
+    mentions: ['is 66 characters', 'shorten the release name'],
+  },
 };
 
 function construct(failure: Failure): () => void {

@@ -16,7 +16,10 @@ describeWithCrds('rendered objects against their schemas', () => {
   test('the examples cover every kind the project renders', () => {
     const kinds = new Set(rendered.map((m) => m.kind));
     expect([...kinds].sort()).toEqual(
-      expect.arrayContaining(['ExternalSecret', 'Grafana', 'KeycloakClient', 'KeycloakClientScope', 'KeycloakRealmGroup', 'Password']),
+      expect.arrayContaining([
+        'ExternalSecret', 'Grafana', 'KeycloakClient', 'KeycloakClientScope', 'KeycloakRealmGroup', 'Password',
+        'ServiceAccount', 'Secret', 'Role', 'RoleBinding', 'ConfigMap', 'Job',
+      ]),
     );
   });
 

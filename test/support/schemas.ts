@@ -77,8 +77,9 @@ export function crdErrors(manifest: Manifest): string[] {
   const key = `${manifest.apiVersion}/${manifest.kind}`;
   const validate = loadCrdValidators().get(key);
   if (!validate) throw new Error(`no CRD under ${CRDS_DIR} defines ${key}`);
+  const where = `${manifest.kind}/${manifest.metadata?.name}`;
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map((e) => `${manifest.kind}/${manifest.metadata?.name}${e.instancePath}: ${e.message}`);
+  return (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}`);
 }
 
 /** Schema errors of a core Kubernetes object (empty when valid), via kubernetes-models. */

@@ -112,6 +112,91 @@ The HelmLookup refusal there is TypeScript-only: here lookup is what Helm offers
 {{- fail (index $m "customConfigInlineSecret") -}}
 {{- end -}}
 {{- end -}}
+
+{{- $token := .Values.serviceAccountToken -}}
+{{- if eq $token.enabled true -}}
+{{- $sa := $token.serviceAccountName -}}
+{{- if eq $sa "" -}}
+{{- fail (index $m "tokenNeedsServiceAccountName") -}}
+{{- end -}}
+{{- if not (regexMatch $dnsLabel $sa) -}}
+{{- fail (printf (index $m "tokenInvalidServiceAccountName") $sa) -}}
+{{- end -}}
+{{- if not (has $token.role (list "Viewer" "Editor" "Admin")) -}}
+{{- fail (printf (index $m "tokenInvalidRole") $token.role) -}}
+{{- end -}}
+{{- if and (ne $token.grafanaUrl "") (not (regexMatch `^https?://[^/\s]+` $token.grafanaUrl)) -}}
+{{- fail (printf (index $m "tokenInvalidGrafanaUrl") $token.grafanaUrl) -}}
+{{- end -}}
+{{- if not (has $token.sink.type (list "kubernetes-secret" "aws-secrets-manager" "grafana-operator")) -}}
+{{- fail (printf (index $m "tokenUnknownSink") $token.sink.type) -}}
+{{- end -}}
+{{- $jobName := include "grafana-tenancy.tokenBootstrapName" . -}}
+{{- if gt (len $jobName) 63 -}}
+{{- fail (printf (index $m "tokenJobNameTooLong") $jobName (len $jobName)) -}}
+{{- end -}}
+{{- $secretNamespace := include "grafana-tenancy.tokenSecretNamespace" . -}}
+{{- $secretName := include "grafana-tenancy.tokenSecretName" . -}}
+{{- if not (and (regexMatch $dnsLabel $secretNamespace) (le (len $secretName) 253) (regexMatch $dnsName $secretName)) -}}
+{{- fail (printf (index $m "tokenInvalidSecretTarget") (printf "%s/%s" $secretNamespace $secretName)) -}}
+{{- end -}}
+{{- if and (eq $token.sink.type "aws-secrets-manager") (eq $token.sink.awsSecretsManager.secretId "") -}}
+{{- fail (index $m "tokenAwsNeedsSecretId") -}}
+{{- end -}}
+{{- if eq $token.sink.type "grafana-operator" -}}
+{{- $limits := list -}}
+{{- if ne $secretNamespace .Release.Namespace -}}
+{{- $limits = append $limits (printf "sink.kubernetesSecret.namespace is %q" $secretNamespace) -}}
+{{- end -}}
+{{- if ne $token.sink.kubernetesSecret.key "token" -}}
+{{- $limits = append $limits (printf "sink.kubernetesSecret.key is %q" $token.sink.kubernetesSecret.key) -}}
+{{- end -}}
+{{- if ne (int64 $token.orgId) 1 -}}
+{{- $limits = append $limits (printf "orgId is %d" (int64 $token.orgId)) -}}
+{{- end -}}
+{{- if ne (int64 $token.secondsToLive) 0 -}}
+{{- $limits = append $limits (printf "secondsToLive is %d" (int64 $token.secondsToLive)) -}}
+{{- end -}}
+{{- if $limits -}}
+{{- fail (printf (index $m "tokenOperatorSinkLimits") (join ", " $limits)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Token bootstrap names (src/naming.ts): Job, ServiceAccount, ConfigMap: <release>-token-bootstrap. */}}
+{{- define "grafana-tenancy.tokenBootstrapName" -}}
+{{- printf "%s-token-bootstrap" .Release.Name -}}
+{{- end -}}
+
+{{/* Namespace of the token Secret: the release namespace unless set. */}}
+{{- define "grafana-tenancy.tokenSecretNamespace" -}}
+{{- .Values.serviceAccountToken.sink.kubernetesSecret.namespace | default .Release.Namespace -}}
+{{- end -}}
+
+{{/* Name of the token Secret: <release>-<serviceAccountName>-grafana-token unless set. */}}
+{{- define "grafana-tenancy.tokenSecretName" -}}
+{{- $token := .Values.serviceAccountToken -}}
+{{- $token.sink.kubernetesSecret.name | default (printf "%s-%s-grafana-token" .Release.Name $token.serviceAccountName) -}}
+{{- end -}}
+
+{{/* Role/RoleBinding on the token Secret; in another namespace named after the clientId so tenants cannot collide. */}}
+{{- define "grafana-tenancy.tokenRoleName" -}}
+{{- if eq (include "grafana-tenancy.tokenSecretNamespace" .) .Release.Namespace -}}
+{{- include "grafana-tenancy.tokenBootstrapName" . -}}
+{{- else -}}
+{{- printf "%s-token-bootstrap" (include "grafana-tenancy.clientId" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* An image reference from {registry, repository, tag}; a sha256: tag becomes a digest. */}}
+{{- define "grafana-tenancy.image" -}}
+{{- $repository := ternary (printf "%s/%s" .registry .repository) .repository (ne .registry "") -}}
+{{- if or (hasPrefix "sha256:" .tag) (hasPrefix "@" .tag) -}}
+{{- printf "%s@%s" $repository (trimPrefix "@" .tag) -}}
+{{- else -}}
+{{- printf "%s:%s" $repository .tag -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

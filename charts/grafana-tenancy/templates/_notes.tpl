@@ -59,4 +59,20 @@ A confidential client's secret belongs in a Secret (oidc.customConfig.secretRef)
 Login: Grafana's own users only (oidc.mode None). Set oidc.mode System to log in through the
 platform Keycloak realm, or CustomConfig for your own identity provider.
 {{- end }}
+{{- $token := .Values.serviceAccountToken }}
+{{- if $token.enabled }}
+
+Service-account token for {{ $token.serviceAccountName }} ({{ $token.role }}):
+{{- if eq $token.sink.type "grafana-operator" }}
+  GrafanaServiceAccount {{ .Release.Name }}-{{ $token.serviceAccountName }} writes it to Secret {{ include "grafana-tenancy.tokenSecretName" . }}, key token
+  (needs grafana-operator v5.20 or later).
+{{- else }}
+{{- if eq $token.sink.type "aws-secrets-manager" }}
+  Job {{ include "grafana-tenancy.tokenBootstrapName" . }} stores it in AWS Secrets Manager secret {{ $token.sink.awsSecretsManager.secretId }}.
+{{- else }}
+  Job {{ include "grafana-tenancy.tokenBootstrapName" . }} stores it in Secret {{ include "grafana-tenancy.tokenSecretNamespace" . }}/{{ include "grafana-tenancy.tokenSecretName" . }}, key {{ $token.sink.kubernetesSecret.key }}.
+{{- end }}
+  Follow it with: kubectl -n {{ .Release.Namespace }} logs job/{{ include "grafana-tenancy.tokenBootstrapName" . }} --all-containers
+{{- end }}
+{{- end }}
 {{- end -}}

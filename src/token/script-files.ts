@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/*
+ * The files the token bootstrap Job runs. They live in the Helm chart's files/ so that the chart
+ * (`.Files.Get`) and the constructs ship the very same bytes, the ones the scenario tests run.
+ */
+
+/** Built from src/token/bootstrap/token-bootstrap.ts by `npm run build:token-script`. */
+export const BOOTSTRAP_SCRIPT = 'token-bootstrap.js';
+/** AWS CLI step: copy the stored token from Secrets Manager into the shared emptyDir. */
+export const AWS_READ_SCRIPT = 'token-aws-read.sh';
+/** AWS CLI step: store the new token in Secrets Manager. */
+export const AWS_STORE_SCRIPT = 'token-aws-store.sh';
+
+const FILES_DIR = join('charts', 'grafana-tenancy', 'files');
+
+/** The package root: two levels up from src/token, three from lib/src/token. */
+function filesDir(): string {
+  for (const up of ['..', '../..', '../../..']) {
+    const dir = join(__dirname, up, FILES_DIR);
+    if (existsSync(join(dir, BOOTSTRAP_SCRIPT))) return dir;
+  }
+  throw new Error(`${FILES_DIR}/${BOOTSTRAP_SCRIPT} not found next to ${__dirname}`);
+}
+
+export function readScript(name: string): string {
+  return readFileSync(join(filesDir(), name), 'utf8');
+}
+
+/** Hex SHA-256 of the given file contents, in order: the chart computes the same with sha256sum. */
+export function scriptChecksum(contents: readonly string[]): string {
+  return createHash('sha256').update(contents.join('')).digest('hex');
+}
