@@ -1,6 +1,7 @@
 'use strict';
 // Synthetic fleets for the benchmark: the example file's defaults, tenants cycling through
-// the three OIDC modes (System twice as often, as on a real platform).
+// the three OIDC modes (System twice as often, as on a real platform, half of those with the
+// service-account token Job).
 const { stringify } = require('yaml');
 
 const DEFAULTS = {
@@ -19,8 +20,16 @@ function tenant(i) {
   const host = `${namespace}.example.org`;
   switch (i % 4) {
     case 0:
-    case 1:
       return { namespace, release: 'monitoring', host, oidc: { mode: 'System' } };
+    case 1:
+      // System mode plus the service-account token Job (its script makes this file ~10x larger).
+      return {
+        namespace,
+        release: 'monitoring',
+        host,
+        oidc: { mode: 'System' },
+        serviceAccountToken: { enabled: true, serviceAccountName: 'agent', role: 'Viewer' },
+      };
     case 2:
       return {
         namespace,

@@ -1,26 +1,38 @@
 import { Fleet } from '../config/fleet';
 import { kustomizationPath, kustomizationText, tenantFilePath } from './layout';
 import { renderTenantFiles, RenderOptions } from './parallel-render';
+import { TenantJob } from './tenant-file';
 
 /** A rendered tree: relative path (`/`-separated) → file bytes, sorted by path. */
 export type FileTree = Map<string, string>;
 
-/** Renders a validated fleet into the GitOps layout, without touching the disk. */
-export async function renderFleet(fleet: Fleet, options: RenderOptions = {}): Promise<FileTree> {
-  const jobs = fleet.tenants.map(({ namespace, release, values }) => ({ namespace, release, values }));
-  const texts = await renderTenantFiles(jobs, fleet.apiVersions, options);
+/** Where a fleet's files go, known before anything is rendered. */
+export interface FleetLayout {
+  /** What to render, in fleet order. */
+  readonly jobs: readonly TenantJob[];
+  /** The file of `jobs[i]`. */
+  readonly tenantPaths: readonly string[];
+  /** Each namespace folder's kustomization, by path. */
+  readonly kustomizations: ReadonlyMap<string, string>;
+}
 
-  const files: [string, string][] = [];
-  const releasesByNamespace = new Map<string, string[]>();
-  jobs.forEach((job, i) => {
-    files.push([tenantFilePath(job.namespace, job.release), texts[i]]);
-    const releases = releasesByNamespace.get(job.namespace) ?? [];
-    releases.push(`${job.release}.yaml`);
-    releasesByNamespace.set(job.namespace, releases);
-  });
-  for (const [namespace, fileNames] of releasesByNamespace) {
-    files.push([kustomizationPath(namespace), kustomizationText(fileNames)]);
+export function fleetLayout(fleet: Fleet): FleetLayout {
+  const jobs = fleet.tenants.map(({ namespace, release, values }) => ({ namespace, release, values }));
+  const fileNamesByNamespace = new Map<string, string[]>();
+  for (const { namespace, release } of jobs) {
+    const names = fileNamesByNamespace.get(namespace) ?? [];
+    names.push(`${release}.yaml`);
+    fileNamesByNamespace.set(namespace, names);
   }
-  // Sorted so every consumer (writes, diffs, tests) sees one order regardless of the fleet's.
+  const kustomizations = new Map([...fileNamesByNamespace].map(([namespace, names]) => [kustomizationPath(namespace), kustomizationText(names)]));
+  return { jobs, tenantPaths: jobs.map((j) => tenantFilePath(j.namespace, j.release)), kustomizations };
+}
+
+/** Renders a validated fleet into the GitOps layout in memory (for diffs and tests). */
+export async function renderFleet(fleet: Fleet, options: RenderOptions = {}): Promise<FileTree> {
+  const layout = fleetLayout(fleet);
+  const texts = await renderTenantFiles(layout.jobs, fleet.apiVersions, options);
+  const files: [string, string][] = [...layout.tenantPaths.map((path, i): [string, string] => [path, texts[i]]), ...layout.kustomizations];
+  // Sorted so every consumer (diffs, tests) sees one order regardless of the fleet's.
   return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

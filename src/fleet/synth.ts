@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fleet } from '../config/fleet';
 import { InputError } from '../config/parse';
-import { isGenerated } from './layout';
-import { RenderOptions } from './parallel-render';
-import { FileTree, renderFleet } from './render-fleet';
+import { GENERATED_HEADER, isGenerated } from './layout';
+import { forEachRenderedTenant, RenderOptions } from './parallel-render';
+import { fleetLayout } from './render-fleet';
 
 export interface SynthResult {
   /** Files created or whose bytes changed. */
@@ -15,56 +15,75 @@ export interface SynthResult {
   readonly removed: string[];
 }
 
-/** Renders the fleet and brings `outDir` in line with it. */
+/**
+ * Renders the fleet into `outDir` and brings it in line with the fleet:
+ * - a file is written only when its bytes differ, so a no-op re-synth keeps every mtime and
+ *   GitOps tools see nothing;
+ * - generated files the fleet no longer has are removed, then folders left empty;
+ * - files without the generated header are never overwritten or removed: if the fleet would
+ *   overwrite one, nothing at all is written.
+ * Each tenant's file is written as soon as it is rendered, so memory stays flat however large
+ * the fleet.
+ */
 export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOptions = {}): Promise<SynthResult> {
-  return writeTree(await renderFleet(fleet, options), outDir);
+  const layout = fleetLayout(fleet);
+  const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
+  refuseForeignFiles(expected, outDir);
+
+  const writer = new ChangedFileWriter(outDir);
+  await forEachRenderedTenant(layout.jobs, fleet.apiVersions, options, (index, text) => writer.write(layout.tenantPaths[index], text));
+  for (const [path, text] of layout.kustomizations) writer.write(path, text);
+
+  return {
+    written: writer.written.sort(),
+    unchanged: writer.unchanged.sort(),
+    removed: removeStale(expected, outDir),
+  };
 }
 
-/**
- * Writes a rendered tree into `outDir`: a file is written only when its bytes differ (so a
- * no-op re-synth keeps mtimes and GitOps tools see nothing), generated files missing from the
- * tree are removed, and files without the generated header are never overwritten or removed.
- * Refuses before writing anything if the tree would overwrite a file it did not write.
- */
-export function writeTree(tree: FileTree, outDir: string): SynthResult {
-  const existing = new Map<string, Buffer>();
+/** Throws, naming every file, if a path synth is about to write holds a file it did not write. */
+function refuseForeignFiles(paths: Iterable<string>, outDir: string): void {
   const foreign: string[] = [];
-  for (const path of tree.keys()) {
-    const current = readIfExists(join(outDir, path));
-    if (current === undefined) continue;
-    if (!isGenerated(current)) foreign.push(join(outDir, path));
-    existing.set(path, current);
+  for (const path of paths) {
+    const head = readHead(join(outDir, path), GENERATED_HEADER.length);
+    if (head !== undefined && !isGenerated(head)) foreign.push(join(outDir, path));
   }
   if (foreign.length > 0) {
     throw new InputError(foreign.map((f) => `${f}: exists and was not written by grafana-tenancy (no generated header); move it away or rename the tenant`));
   }
+}
 
-  const result: SynthResult = { written: [], unchanged: [], removed: [] };
-  const madeDirs = new Set<string>();
-  for (const [path, text] of tree) {
-    const current = existing.get(path);
+/** Writes files whose bytes differ from what is on disk, and records what it did. */
+class ChangedFileWriter {
+  readonly written: string[] = [];
+  readonly unchanged: string[] = [];
+  private readonly madeDirs = new Set<string>();
+
+  constructor(private readonly outDir: string) {}
+
+  write(path: string, text: string): void {
+    const file = join(this.outDir, path);
+    const current = readIfExists(file);
     // Same length first: most changed files differ in size, and a new file needs no compare.
     if (current !== undefined && current.length === Buffer.byteLength(text) && current.equals(Buffer.from(text, 'utf8'))) {
-      result.unchanged.push(path);
-      continue;
+      this.unchanged.push(path);
+      return;
     }
     const dir = path.slice(0, path.lastIndexOf('/'));
-    if (!madeDirs.has(dir)) {
-      mkdirSync(join(outDir, dir), { recursive: true });
-      madeDirs.add(dir);
+    if (!this.madeDirs.has(dir)) {
+      mkdirSync(join(this.outDir, dir), { recursive: true });
+      this.madeDirs.add(dir);
     }
-    writeFileSync(join(outDir, path), text);
-    result.written.push(path);
+    writeFileSync(file, text);
+    this.written.push(path);
   }
-  result.removed.push(...removeStale(tree, outDir));
-  return result;
 }
 
 /**
- * Removes generated files in `<outDir>/<folder>/` that the tree no longer holds, then each
- * folder left empty. Only one level deep: that is all synth ever writes.
+ * Removes generated files in `<outDir>/<folder>/` that are not `expected`, then each folder
+ * left empty. Only one level deep: that is all synth ever writes.
  */
-function removeStale(tree: FileTree, outDir: string): string[] {
+function removeStale(expected: ReadonlySet<string>, outDir: string): string[] {
   const removed: string[] = [];
   for (const folder of listDirs(outDir)) {
     const dir = join(outDir, folder);
@@ -72,8 +91,8 @@ function removeStale(tree: FileTree, outDir: string): string[] {
     let left = entries.length;
     for (const entry of entries) {
       const path = `${folder}/${entry.name}`;
-      if (!entry.isFile() || !entry.name.endsWith('.yaml') || tree.has(path)) continue;
-      if (!isGenerated(readFileSync(join(dir, entry.name)))) continue;
+      if (!entry.isFile() || !entry.name.endsWith('.yaml') || expected.has(path)) continue;
+      if (!isGenerated(readHead(join(dir, entry.name), GENERATED_HEADER.length) ?? '')) continue;
       unlinkSync(join(dir, entry.name));
       removed.push(path);
       left--;
@@ -100,8 +119,30 @@ function readIfExists(file: string): Buffer | undefined {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (isMissing(e)) return undefined;
     throw e;
   }
+}
+
+/** The first `bytes` bytes of a file, or undefined when there is no file. */
+function readHead(file: string, bytes: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
