@@ -28,23 +28,57 @@ export interface SynthResult {
 export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOptions = {}): Promise<SynthResult> {
   const layout = fleetLayout(fleet);
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
-  refuseForeignFiles(expected, outDir);
+  const before = snapshot(outDir);
+  refuseForeignFiles(expected, outDir, before);
 
-  const writer = new ChangedFileWriter(outDir);
+  const writer = new ChangedFileWriter(outDir, before);
   await forEachRenderedTenant(layout.jobs, fleet.apiVersions, options, (index, text) => writer.write(layout.tenantPaths[index], text));
   for (const [path, text] of layout.kustomizations) writer.write(path, text);
 
   return {
     written: writer.written.sort(),
     unchanged: writer.unchanged.sort(),
-    removed: removeStale(expected, outDir),
+    removed: removeStale(expected, outDir, before),
   };
 }
 
+/**
+ * The files synth could touch, listed once up front: `<folder>/<file>` one level below
+ * `outDir`. Probing 20,000 paths that do not exist yet costs seconds of kernel time on some
+ * filesystems; a listing costs one readdir per folder.
+ */
+interface TreeSnapshot {
+  /** Files by folder. */
+  readonly folders: ReadonlyMap<string, readonly string[]>;
+  /** Every other entry count by folder (subfolders, links): they keep a folder alive. */
+  readonly others: ReadonlyMap<string, number>;
+  readonly files: ReadonlySet<string>;
+}
+
+function snapshot(outDir: string): TreeSnapshot {
+  const folders = new Map<string, string[]>();
+  const others = new Map<string, number>();
+  const files = new Set<string>();
+  for (const folder of listDirs(outDir)) {
+    const names: string[] = [];
+    let other = 0;
+    for (const entry of readdirSync(join(outDir, folder), { withFileTypes: true })) {
+      if (entry.isFile()) {
+        names.push(entry.name);
+        files.add(`${folder}/${entry.name}`);
+      } else other++;
+    }
+    folders.set(folder, names);
+    others.set(folder, other);
+  }
+  return { folders, others, files };
+}
+
 /** Throws, naming every file, if a path synth is about to write holds a file it did not write. */
-function refuseForeignFiles(paths: Iterable<string>, outDir: string): void {
+function refuseForeignFiles(paths: Iterable<string>, outDir: string, before: TreeSnapshot): void {
   const foreign: string[] = [];
   for (const path of paths) {
+    if (!before.files.has(path)) continue;
     const head = readHead(join(outDir, path), GENERATED_HEADER.length);
     if (head !== undefined && !isGenerated(head)) foreign.push(join(outDir, path));
   }
@@ -57,22 +91,24 @@ function refuseForeignFiles(paths: Iterable<string>, outDir: string): void {
 class ChangedFileWriter {
   readonly written: string[] = [];
   readonly unchanged: string[] = [];
-  private readonly madeDirs = new Set<string>();
+  private readonly readyDirs: Set<string>;
 
-  constructor(private readonly outDir: string) {}
+  constructor(private readonly outDir: string, private readonly before: TreeSnapshot) {
+    this.readyDirs = new Set(before.folders.keys());
+  }
 
   write(path: string, text: string): void {
     const file = join(this.outDir, path);
-    const current = readIfExists(file);
+    const current = this.before.files.has(path) ? readIfExists(file) : undefined;
     // Same length first: most changed files differ in size, and a new file needs no compare.
     if (current !== undefined && current.length === Buffer.byteLength(text) && current.equals(Buffer.from(text, 'utf8'))) {
       this.unchanged.push(path);
       return;
     }
     const dir = path.slice(0, path.lastIndexOf('/'));
-    if (!this.madeDirs.has(dir)) {
+    if (!this.readyDirs.has(dir)) {
       mkdirSync(join(this.outDir, dir), { recursive: true });
-      this.madeDirs.add(dir);
+      this.readyDirs.add(dir);
     }
     writeFileSync(file, text);
     this.written.push(path);
@@ -83,22 +119,20 @@ class ChangedFileWriter {
  * Removes generated files in `<outDir>/<folder>/` that are not `expected`, then each folder
  * left empty. Only one level deep: that is all synth ever writes.
  */
-function removeStale(expected: ReadonlySet<string>, outDir: string): string[] {
+function removeStale(expected: ReadonlySet<string>, outDir: string, before: TreeSnapshot): string[] {
   const removed: string[] = [];
-  for (const folder of listDirs(outDir)) {
-    const dir = join(outDir, folder);
-    const entries = readdirSync(dir, { withFileTypes: true });
-    let left = entries.length;
-    for (const entry of entries) {
-      const path = `${folder}/${entry.name}`;
-      if (!entry.isFile() || !entry.name.endsWith('.yaml') || expected.has(path)) continue;
-      if (!isGenerated(readHead(join(dir, entry.name), GENERATED_HEADER.length) ?? '')) continue;
-      unlinkSync(join(dir, entry.name));
+  for (const [folder, names] of before.folders) {
+    let left = names.length + (before.others.get(folder) ?? 0);
+    for (const name of names) {
+      const path = `${folder}/${name}`;
+      if (!name.endsWith('.yaml') || expected.has(path)) continue;
+      if (!isGenerated(readHead(join(outDir, path), GENERATED_HEADER.length) ?? '')) continue;
+      unlinkSync(join(outDir, path));
       removed.push(path);
       left--;
     }
     // Only folders that held nothing but our files: anything else there stays, folder included.
-    if (left === 0 && entries.length > 0) rmdirSync(dir);
+    if (left === 0 && names.length > 0) rmdirSync(join(outDir, folder));
   }
   return removed.sort();
 }
