@@ -25,8 +25,12 @@ export interface RenderOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Receives each tenant's file as it is rendered: `index` into the jobs, in no particular order. */
-export type RenderedTenantSink = (index: number, text: string) => void;
+/**
+ * Receives each tenant's file as it is rendered: `index` into the jobs, in no particular order.
+ * A returned promise is waited for before that worker gets its next batch (back-pressure: a
+ * slow disk cannot make rendered output pile up in memory).
+ */
+export type RenderedTenantSink = (index: number, text: string) => void | Promise<void>;
 
 /** Renders every tenant's file and returns them in the order of `jobs`. */
 export async function renderTenantFiles(jobs: readonly TenantJob[], apiVersions: readonly string[], options: RenderOptions = {}): Promise<string[]> {
@@ -51,11 +55,11 @@ export async function forEachRenderedTenant(
 ): Promise<void> {
   const workers = Math.min(options.parallelism ?? availableParallelism(), Math.floor(jobs.length / MIN_TENANTS_PER_WORKER));
   if (workers <= 1) {
-    jobs.forEach((job, index) => {
-      sink(index, renderTenantFile(job, apiVersions));
-      const done = index + 1;
-      if (done % BATCH_SIZE === 0 || done === jobs.length) options.onProgress?.(done, jobs.length);
-    });
+    for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
+      const batch = jobs.slice(start, start + BATCH_SIZE);
+      await Promise.all(batch.map((job, i) => sink(start + i, renderTenantFile(job, apiVersions))));
+      options.onProgress?.(start + batch.length, jobs.length);
+    }
     return;
   }
   await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress);
@@ -95,14 +99,11 @@ async function renderInWorkers(
               if (failed) return resolvePromise();
               if ('error' in result) return fail(rebuildError(result.error));
               const first = result.id * BATCH_SIZE;
-              try {
-                result.texts.forEach((text, i) => sink(first + i, text));
-              } catch (e) {
-                return fail(e);
-              }
-              done += result.texts.length;
-              onProgress?.(done, jobs.length);
-              post();
+              Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
+                done += result.texts.length;
+                onProgress?.(done, jobs.length);
+                post();
+              }, fail);
             });
             worker.on('error', (e: Error & { code?: string }) =>
               fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a render worker ran out of memory (${WORKER_OLD_GENERATION_MB} MB heap); run with --jobs 1 to render in-process`) : e),
