@@ -61,6 +61,11 @@ function isNodeArgError(e: unknown): boolean {
 
 /** Entry point of bin/grafana-tenancy. */
 export function main(): void {
+  // `grafana-tenancy diff ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -29,50 +29,72 @@ export interface DiffReport {
   readonly byTenant: Readonly<Record<string, Counts>>;
 }
 
+/** A side's files, read one at a time, so a 10,000-tenant folder is never all in memory. */
+export interface TreeSource {
+  /** Relative `/`-separated paths. */
+  readonly paths: readonly string[];
+  read(path: string): string;
+}
+
+export function inMemory(tree: FileTree): TreeSource {
+  return { paths: [...tree.keys()], read: (path) => tree.get(path)! };
+}
+
 /**
  * Compares two rendered trees object by object, matched by (apiVersion, kind, namespace, name)
- * wherever they sit, so moving an object between files is not a change.
+ * wherever they sit, so moving an object between files is not a change. Works file by file:
+ * objects are matched within a file first, and only those left over wait for the other files.
  */
-export function compareTrees(oldTree: FileTree, newTree: FileTree, labels: { old: string; new: string }): DiffReport {
+export function compareTrees(oldTree: FileTree | TreeSource, newTree: FileTree | TreeSource, labels: { old: string; new: string }): DiffReport {
+  const before = oldTree instanceof Map ? inMemory(oldTree) : oldTree;
+  const after = newTree instanceof Map ? inMemory(newTree) : newTree;
+  const oldPaths = new Set(before.paths.filter((p) => !isKustomization(p)));
+  const newPaths = new Set(after.paths.filter((p) => !isKustomization(p)));
+  const paths = [...new Set([...oldPaths, ...newPaths])].sort();
+
   let unchanged = 0;
-  const oldObjects = new Map<string, LocatedObject>();
-  const newObjects = new Map<string, LocatedObject>();
-  const parseInto = (into: Map<string, LocatedObject>, documents: readonly string[], path: string) => {
-    for (const document of documents) for (const object of parseObjects(document, path)) into.set(object.key, object);
+  const changes: ObjectChange[] = [];
+  const oldLeftovers = new Map<string, LocatedObject>();
+  const newLeftovers = new Map<string, LocatedObject>();
+  const match = (oldObjects: Iterable<LocatedObject>, newObjects: Iterable<LocatedObject>) => {
+    for (const object of oldObjects) oldLeftovers.set(object.key, object);
+    for (const object of newObjects) {
+      const previous = oldLeftovers.get(object.key);
+      if (previous === undefined) {
+        newLeftovers.set(object.key, object);
+        continue;
+      }
+      oldLeftovers.delete(object.key);
+      if (sameObject(previous.body, object.body)) unchanged++;
+      else changes.push(change('changed', object, reviewLines(previous.body), reviewLines(object.body)));
+    }
   };
-  for (const [path, oldText] of oldTree) {
-    if (isKustomization(path)) continue;
-    const newText = newTree.get(path);
+
+  for (const path of paths) {
+    const oldText = oldPaths.has(path) ? before.read(path) : undefined;
+    const newText = newPaths.has(path) ? after.read(path) : undefined;
     // Parsing is most of the work; byte-identical files and documents hold identical objects,
     // so only the documents that differ are parsed (a change to the fleet's defaults still
     // leaves most documents of each file untouched).
-    if (newText === oldText) {
-      unchanged += splitDocuments(oldText).length;
+    if (oldText === newText) {
+      unchanged += splitDocuments(oldText!).length;
       continue;
     }
-    if (newText === undefined) {
-      parseInto(oldObjects, splitDocuments(oldText), path);
-      continue;
-    }
-    const { onlyOld, onlyNew, same } = differingDocuments(splitDocuments(oldText), splitDocuments(newText));
+    const { onlyOld, onlyNew, same } = differingDocuments(oldText === undefined ? [] : splitDocuments(oldText), newText === undefined ? [] : splitDocuments(newText));
     unchanged += same;
-    parseInto(oldObjects, onlyOld, path);
-    parseInto(newObjects, onlyNew, path);
+    match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
   }
-  for (const [path, newText] of newTree) {
-    if (!isKustomization(path) && !oldTree.has(path)) parseInto(newObjects, splitDocuments(newText), path);
+  // Objects that moved to a file later in the order were matched above; what is left is gone.
+  for (const object of oldLeftovers.values()) {
+    const moved = newLeftovers.get(object.key);
+    if (moved === undefined) changes.push(change('removed', object, reviewLines(object.body), []));
+    else {
+      newLeftovers.delete(object.key);
+      if (sameObject(object.body, moved.body)) unchanged++;
+      else changes.push(change('changed', moved, reviewLines(object.body), reviewLines(moved.body)));
+    }
   }
-
-  const changes: ObjectChange[] = [];
-  for (const [key, before] of oldObjects) {
-    const after = newObjects.get(key);
-    if (!after) changes.push(change('removed', before, reviewLines(before.body), []));
-    else if (sameObject(before.body, after.body)) unchanged++;
-    else changes.push(change('changed', after, reviewLines(before.body), reviewLines(after.body)));
-  }
-  for (const [key, after] of newObjects) {
-    if (!oldObjects.has(key)) changes.push(change('added', after, [], reviewLines(after.body)));
-  }
+  for (const object of newLeftovers.values()) changes.push(change('added', object, [], reviewLines(object.body)));
   changes.sort(byLocation);
 
   const total: Counts = { added: 0, removed: 0, changed: 0 };

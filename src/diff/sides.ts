@@ -6,12 +6,13 @@ import { HELM_YAML, loadFleet, parseFleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions } from '../fleet/parallel-render';
-import { FileTree, renderFleet } from '../fleet/render-fleet';
+import { renderFleet } from '../fleet/render-fleet';
+import { inMemory, TreeSource } from './compare';
 
 /** One side of a diff: a rendered tree and what it was read from. */
 export interface Side {
   readonly label: string;
-  readonly files: FileTree;
+  readonly files: TreeSource;
 }
 
 /**
@@ -25,8 +26,8 @@ export async function loadSide(spec: string, options: RenderOptions = {}): Promi
   } catch (e) {
     throw new InputError([`${spec}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a rendered folder or a fleet file`]);
   }
-  if (isDir) return { label: spec, files: readTree(spec) };
-  return { label: spec, files: await renderFleet(loadFleet(spec), options) };
+  if (isDir) return { label: spec, files: folderSource(spec) };
+  return { label: spec, files: inMemory(await renderFleet(loadFleet(spec), options)) };
 }
 
 /** The fleet file as committed at a git ref (`git show <ref>:<file>`), rendered in memory. */
@@ -51,21 +52,20 @@ export async function loadSideAtRef(ref: string, file: string, options: RenderOp
   } catch (e) {
     throw new InputError([`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
-  return { label, files: await renderFleet(parseFleet(document, label), options) };
+  return { label, files: inMemory(await renderFleet(parseFleet(document, label), options)) };
 }
 
-/** Every YAML file under `dir` except kustomizations, keyed by `/`-separated relative path. */
-export function readTree(dir: string): FileTree {
+/** Every YAML file under `dir` except kustomizations, read when the diff gets to it. */
+export function folderSource(dir: string): TreeSource {
   const paths: string[] = [];
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
       const full = join(current, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && entry.name !== KUSTOMIZATION_FILE) paths.push(full);
+      else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && entry.name !== KUSTOMIZATION_FILE) paths.push(relative(dir, full).split(sep).join('/'));
     }
   };
   walk(dir);
-  const files: [string, string][] = paths.map((full) => [relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8')]);
-  return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { paths: paths.sort(), read: (path) => readFileSync(join(dir, ...path.split('/')), 'utf8') };
 }

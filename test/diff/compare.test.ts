@@ -38,9 +38,12 @@ describe('diff of rendered trees', () => {
     ]);
   });
 
-  test('key order and moving an object to another file are not changes', () => {
-    const before = tree({ 'team/one.yaml': [{ kind: 'ConfigMap', apiVersion: 'v1', metadata: { namespace: 'team', name: 'a' }, data: { x: '1', y: '2' } }] });
-    const after = tree({ 'team/two.yaml': [{ apiVersion: 'v1', data: { y: '2', x: '1' }, kind: 'ConfigMap', metadata: { name: 'a', namespace: 'team' } }] });
+  test.each([
+    ['team/one.yaml', 'team/two.yaml'],
+    ['team/two.yaml', 'team/one.yaml'],
+  ])('key order and moving an object from %s to %s are not changes', (from, to) => {
+    const before = tree({ [from]: [{ kind: 'ConfigMap', apiVersion: 'v1', metadata: { namespace: 'team', name: 'a' }, data: { x: '1', y: '2' } }] });
+    const after = tree({ [to]: [{ apiVersion: 'v1', data: { y: '2', x: '1' }, kind: 'ConfigMap', metadata: { name: 'a', namespace: 'team' } }] });
     const report = compareTrees(before, after, { old: 'o', new: 'n' });
     expect(report.changes).toEqual([]);
     expect(report.unchanged).toBe(1);
@@ -67,6 +70,13 @@ describe('diff of rendered trees', () => {
     expect(removedLine).toBeDefined();
     expect(addedLine).toBeDefined();
     expect(removedLine!.slice(1)).not.toBe(addedLine!.slice(1));
+  });
+
+  test('an object that moved to another file and changed is one change, shown with its new file', () => {
+    const before = tree({ 'b/old.yaml': [configMap('a', { k: '1' })] });
+    const after = tree({ 'a/new.yaml': [configMap('a', { k: '2' })] });
+    const report = compareTrees(before, after, { old: 'o', new: 'n' });
+    expect(report.changes.map((c) => [c.change, c.tenant])).toEqual([['changed', 'a/new']]);
   });
 
   test('a Secret added or removed as a whole is redacted too', () => {
