@@ -73,6 +73,8 @@ function emitMap(map: Record<string, unknown>, indent: string, first: string, ou
         out.push(`${prefix}${key}:\n`);
         emitMap(value, `${indent}  `, '', out, seen);
       }
+    } else if (typeof value === 'string' && value.includes('\n')) {
+      out.push(`${prefix}${key}: ${blockScalar(value, indent)}`);
     } else {
       out.push(`${prefix}${key}: ${scalar(value)}\n`);
     }
@@ -115,6 +117,22 @@ function scalar(value: unknown): string {
       if (value === null) return 'null';
       throw new NeedsLibrary();
   }
+}
+
+/**
+ * A multi-line string as a mapping value (scripts in ConfigMaps): the library's own rendering
+ * of `k: <value>`, whose lines are relative to the key, shifted to the key's indentation.
+ * Blank lines stay empty, as the library writes them.
+ */
+function blockScalar(value: string, indent: string): string {
+  const key = `b${value}`;
+  let relative = scalarCache.get(key);
+  if (relative === undefined) {
+    relative = stringify({ k: value }, OPTIONS).slice('k: '.length);
+    if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
+    scalarCache.set(key, relative);
+  }
+  return indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
 }
 
 /** The library's single-line form of a scalar; multi-line forms need the whole document. */

@@ -19,12 +19,12 @@ describe('fast YAML emitter', () => {
 
   const awkward: unknown[] = [
     '', ' lead', 'trail ', 'a: b', 'a #b', 'key:', '- dash', 'yes', 'No', 'null', '~', '1', '1.5', '0x1F', '.inf', '1e3',
-    'multi\nline', 'tab\there', 'q"uote', "it's", '@at', '*star', '&amp', '!tag', '%pct', '[x]', '{y}', 'a,b', '$x:y',
+    'multi\nline', 'two\nlines\n', 'keep\n\nblank\n\n', '  lead\nx', 'x\n  indented\n', '\nstart', 'a\r\nb', 'trail \nx', 'tab\there', 'q"uote', "it's", '@at', '*star', '&amp', '!tag', '%pct', '[x]', '{y}', 'a,b', '$x:y',
     'https://x.example/p?a=b&c=%20', 'ünïcode', null, true, false, 0, -0, 3.25, 1e21, -7, {}, [], [1, [2]], { k: 'v', l: [] },
     [{}], [[]], { 'needs quote: key': 1 }, { '1': 'numeric key' }, { a: undefined, b: 1 }, { only: undefined },
   ];
   test.each(awkward.map((v) => [JSON.stringify(v) ?? String(v), v]))('awkward value %s gives the same bytes in every position', (_, value) => {
-    const doc = { v: value, nested: { v: value }, list: [value], items: [{ v: value, w: 'x' }] };
+    const doc = { v: value, nested: { v: value, deeper: { v: value } }, list: [value], items: [{ v: value, w: 'x' }, { w: 'x', v: value }] };
     expect(toYaml(structuredClone(doc))).toBe(reference(structuredClone(doc)));
   });
 
