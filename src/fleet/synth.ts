@@ -54,12 +54,15 @@ interface TreeSnapshot {
   /** Every other entry count by folder (subfolders, links): they keep a folder alive. */
   readonly others: ReadonlyMap<string, number>;
   readonly files: ReadonlySet<string>;
+  /** Paths of entries that are not regular files: synth never writes through them. */
+  readonly notFiles: ReadonlySet<string>;
 }
 
 function snapshot(outDir: string): TreeSnapshot {
   const folders = new Map<string, string[]>();
   const others = new Map<string, number>();
   const files = new Set<string>();
+  const notFiles = new Set<string>();
   for (const folder of listDirs(outDir)) {
     const names: string[] = [];
     let other = 0;
@@ -67,18 +70,25 @@ function snapshot(outDir: string): TreeSnapshot {
       if (entry.isFile()) {
         names.push(entry.name);
         files.add(`${folder}/${entry.name}`);
-      } else other++;
+      } else {
+        other++;
+        notFiles.add(`${folder}/${entry.name}`);
+      }
     }
     folders.set(folder, names);
     others.set(folder, other);
   }
-  return { folders, others, files };
+  return { folders, others, files, notFiles };
 }
 
 /** Throws, naming every file, if a path synth is about to write holds a file it did not write. */
 function refuseForeignFiles(paths: Iterable<string>, outDir: string, before: TreeSnapshot): void {
   const foreign: string[] = [];
   for (const path of paths) {
+    if (before.notFiles.has(path)) {
+      foreign.push(join(outDir, path));
+      continue;
+    }
     if (!before.files.has(path)) continue;
     const head = readHead(join(outDir, path), GENERATED_HEADER.length);
     if (head !== undefined && !isGenerated(head)) foreign.push(join(outDir, path));

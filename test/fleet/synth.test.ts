@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../../src/config/parse';
@@ -100,6 +100,18 @@ describe('synth', () => {
     await expect(synthFleet(fleetOf([{ namespace: 'a' }, { namespace: 'b' }]), out)).rejects.toThrow(/b\/monitoring.yaml: exists and was not written by grafana-tenancy/);
     expect(readFileSync(join(out, 'b/monitoring.yaml'), 'utf8')).toBe('mine\n');
     expect(existsSync(join(out, 'a'))).toBe(false);
+  });
+
+  test('a symlink where a tenant file goes is not written through', async () => {
+    // GIVEN b/monitoring.yaml is a link to a file outside the tree
+    const out = tempDir();
+    const target = join(tempDir(), 'precious.yaml');
+    writeFileSync(target, 'precious\n');
+    mkdirSync(join(out, 'b'));
+    symlinkSync(target, join(out, 'b/monitoring.yaml'));
+    // WHEN synthesizing, THEN it refuses and the link's target is untouched
+    await expect(synthFleet(fleetOf([{ namespace: 'b' }]), out)).rejects.toThrow(/b\/monitoring.yaml: exists and was not written by grafana-tenancy/);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
   });
 
   test('the order of tenants in the fleet file changes no byte of the tree', async () => {
