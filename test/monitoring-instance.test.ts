@@ -2,10 +2,10 @@ import { Testing } from 'cdk8s';
 import { MonitoringInstance, MonitoringInstanceProps } from '../src/monitoring-instance';
 import { InstanceValuesInput } from '../src/config/schema';
 import { Manifest } from '../src/render/render';
-import { kinds, only, PLATFORM, TENANT, WITH_KEYCLOAK_API } from './support/fixtures';
+import { kinds, only, PLATFORM, TENANT, testApp, WITH_KEYCLOAK_API } from './support/fixtures';
 
 function synth(props: Partial<MonitoringInstanceProps> & { values: InstanceValuesInput }): Manifest[] {
-  const app = Testing.app();
+  const app = testApp();
   const chart = new MonitoringInstance(app, 'test', {
     namespace: TENANT.namespace,
     release: TENANT.release,

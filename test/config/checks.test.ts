@@ -1,8 +1,7 @@
-import { Testing } from 'cdk8s';
 import { MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages';
 import { InstanceValuesInput } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
-import { PLATFORM, TENANT, WITH_KEYCLOAK_API } from '../support/fixtures';
+import { PLATFORM, TENANT, testApp, WITH_KEYCLOAK_API } from '../support/fixtures';
 
 interface Failure {
   readonly key: MessageKey;
@@ -106,7 +105,7 @@ const FAILURES: Record<string, Failure> = {
 };
 
 function construct(failure: Failure): () => void {
-  return () => new MonitoringInstance(Testing.app(), 'test', {
+  return () => new MonitoringInstance(testApp(), 'test', {
     namespace: failure.namespace ?? TENANT.namespace,
     release: failure.release ?? TENANT.release,
     apiVersions: failure.apiVersions ?? WITH_KEYCLOAK_API,
@@ -142,6 +141,6 @@ describe('render failures', () => {
     const namespace = 'a'.repeat(40);
     const release = 'b'.repeat(22);
     // WHEN rendered THEN no error
-    expect(() => new MonitoringInstance(Testing.app(), 'ok', { namespace, release, values: { host: TENANT.host } })).not.toThrow();
+    expect(() => new MonitoringInstance(testApp(), 'ok', { namespace, release, values: { host: TENANT.host } })).not.toThrow();
   });
 });

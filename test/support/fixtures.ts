@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Testing } from 'cdk8s';
 import { InstanceValuesInput } from '../../src/config/schema';
 import { Manifest, renderInstance } from '../../src/render/render';
 
@@ -44,4 +47,12 @@ export function only(manifests: Manifest[], kind: string): Manifest {
 
 export function kinds(manifests: Manifest[]): string[] {
   return manifests.map((m) => m.kind).sort();
+}
+
+/**
+ * `Testing.app()` with one fixed outdir: tests synthesize charts in memory, and the default
+ * makes a new temp folder per app that nothing ever removes.
+ */
+export function testApp(): App {
+  return Testing.app({ outdir: join(tmpdir(), 'grafana-tenancy-test-outdir') });
 }

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { InstanceValuesInput } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
 import { Manifest } from '../../src/render/render';
-import { TENANT } from '../support/fixtures';
+import { TENANT, testApp } from '../support/fixtures';
 
 export type TokenValues = NonNullable<InstanceValuesInput['serviceAccountToken']>;
 
@@ -11,9 +11,9 @@ export function tokenValues(token: TokenValues = {}): InstanceValuesInput {
   return { host: TENANT.host, serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', role: 'Admin', ...token } };
 }
 
-/** Synthesizes tenant-acme/monitoring with the given token values through `Testing.app()`. */
+/** Synthesizes tenant-acme/monitoring with the given token values through `testApp()`. */
 export function synthToken(token: TokenValues = {}, where: { namespace?: string; release?: string } = {}): Manifest[] {
-  const chart = new MonitoringInstance(Testing.app(), 'test', {
+  const chart = new MonitoringInstance(testApp(), 'test', {
     namespace: where.namespace ?? TENANT.namespace,
     release: where.release ?? TENANT.release,
     values: tokenValues(token),

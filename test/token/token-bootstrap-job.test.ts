@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { MonitoringInstance } from '../../src/monitoring-instance';
-import { TENANT } from '../support/fixtures';
+import { TENANT, testApp } from '../support/fixtures';
 import { describeWithCrds, schemaErrors } from '../support/schemas';
 import { AWS_SINK, envOf, find, podContainers, synthToken, tokenObjects } from './support';
 
@@ -13,7 +13,7 @@ const file = (name: string) => readFileSync(join(FILES, name), 'utf8');
 describe('GIVEN token bootstrap disabled (default) WHEN synthesized', () => {
   test('THEN it renders no token objects', () => {
     // GIVEN values without serviceAccountToken
-    const chart = new MonitoringInstance(Testing.app(), 'test', { ...TENANT, values: { host: TENANT.host } });
+    const chart = new MonitoringInstance(testApp(), 'test', { ...TENANT, values: { host: TENANT.host } });
 
     // WHEN synthesized
     const manifests = Testing.synth(chart);
