@@ -42,10 +42,6 @@ export const addTenantCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    if (values.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
     for (const required of ['namespace', 'release', 'host'] as const) {
       if (values[required] === undefined) throw new UsageError(`--${required} is required`);
     }

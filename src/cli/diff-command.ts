@@ -45,10 +45,6 @@ export const diffCommand: Command = {
       strict: true,
       allowPositionals: true,
     });
-    if (values.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
     const format = values.output as OutputFormat;
     if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };

@@ -35,6 +35,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`error: unknown command '${name}'\n\n${topUsage()}\n`);
     return 1;
   }
+  // Every command documents itself; its option list keeps `help` so strict parsing accepts it.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {

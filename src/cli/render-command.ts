@@ -36,10 +36,6 @@ export const renderCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    if (values.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
     if (values.namespace === undefined) throw new UsageError('--namespace is required');
     if (values.release === undefined) throw new UsageError('--release is required');
 

@@ -40,10 +40,6 @@ export const synthCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    if (values.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
     const fleet = loadFleet(values.file);
     const result = await synthFleet(fleet, values.out, {
       parallelism: parseJobs(values.jobs),

@@ -30,10 +30,6 @@ export const validateCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    if (values.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
     const fleet = loadFleet(values.file);
     if (!values.quiet) {
       const namespaces = new Set(fleet.tenants.map((t) => t.namespace)).size;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runBin } from './run-cli';
+import { COMMANDS } from '../../src/cli/main';
 import { PLATFORM } from '../support/fixtures';
 
 function valuesFile(values: object): string {
@@ -81,5 +82,15 @@ describe('grafana-tenancy render', () => {
     const result = runBin(['rendr']);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("unknown command 'rendr'");
+  });
+});
+
+describe('every command', () => {
+  test.each(COMMANDS.map((c) => [c.name]))('%s --help prints its usage and exits 0', (name) => {
+    // GIVEN a registered command  WHEN asked for help  THEN its own usage is printed on stdout
+    const result = runBin([name, '--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`grafana-tenancy ${name}`);
+    expect(result.stderr).toBe('');
   });
 });
