@@ -10,6 +10,8 @@ const { join } = require('node:path');
 const { z } = require('zod');
 
 const OUTPUT = join(__dirname, '..', 'charts', 'grafana-tenancy', 'values.schema.json');
+/** Paths of every default value, which the chart walks to refuse nulls (src/config/value-paths.ts). */
+const VALUE_PATHS_OUTPUT = join(__dirname, '..', 'charts', 'grafana-tenancy', 'files', 'value-paths.json');
 
 /** The chart's JSON schema for a zod schema: draft-07, input side (defaults make fields optional). */
 function valuesJsonSchema(schema) {
@@ -29,10 +31,17 @@ function renderValuesSchema(schema) {
   return `${JSON.stringify(valuesJsonSchema(schema), null, 2)}\n`;
 }
 
-module.exports = { OUTPUT, valuesJsonSchema, renderValuesSchema };
+/** files/value-paths.json: one path (a list of keys) per line, stable. */
+function renderValuePaths(paths) {
+  return `[\n${paths.map((p) => `  ${JSON.stringify(p)}`).join(',\n')}\n]\n`;
+}
+
+module.exports = { OUTPUT, VALUE_PATHS_OUTPUT, valuesJsonSchema, renderValuesSchema, renderValuePaths };
 
 if (require.main === module) {
   const { instanceValuesSchema } = require('../lib/src/config/schema.js');
+  const { valuePaths } = require('../lib/src/config/value-paths.js');
   writeFileSync(OUTPUT, renderValuesSchema(instanceValuesSchema));
-  process.stdout.write(`wrote ${OUTPUT}\n`);
+  writeFileSync(VALUE_PATHS_OUTPUT, renderValuePaths(valuePaths()));
+  process.stdout.write(`wrote ${OUTPUT} and ${VALUE_PATHS_OUTPUT}\n`);
 }

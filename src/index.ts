@@ -21,3 +21,4 @@ export * from './fleet/fleet-checks';
 export { compareTrees, hasChanges } from './diff/compare';
 export type { DiffReport } from './diff/compare';
 export { formatReport, OUTPUT_FORMATS } from './diff/format';
+export * from './config/value-paths';

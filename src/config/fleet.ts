@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, Tags } from 'yaml';
 import { checkInstance } from './checks';
 import { deepMerge, isPlainObject } from './merge';
-import { RenderError } from './messages';
+import { message, RenderError } from './messages';
+import { firstNullPath } from './value-paths';
 import { formatIssues, InputError } from './parse';
 import { fleetSchema, instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
 import { findFleetProblems, TenantClaim } from '../fleet/fleet-checks';
@@ -75,6 +76,11 @@ export function parseFleet(document: unknown, file: string): Fleet {
     const merged = deepMerge(defaults, rest);
     const host = isPlainObject(merged) && typeof merged.host === 'string' ? merged.host : undefined;
     claims.push({ index, namespace: namespace as string, release: release as string, host });
+    const nullPath = firstNullPath(merged);
+    if (nullPath !== undefined) {
+      problems.push(`${where}: ${message('nullValue', nullPath)}`);
+      return;
+    }
     const parsed = instanceValuesSchema.safeParse(isPlainObject(merged) ? merged : {});
     if (!parsed.success) {
       problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));

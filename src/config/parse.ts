@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstanceValues, InstanceValuesInput, instanceValuesSchema } from './schema';
+import { refuseNullValues } from './value-paths';
 
 /** Bad input: every problem found, each naming its field path. */
 export class InputError extends Error {
@@ -9,8 +10,12 @@ export class InputError extends Error {
   }
 }
 
-/** Parses instance values, filling defaults; throws {@link InputError} naming each bad field. */
+/**
+ * Parses instance values, filling defaults; throws {@link InputError} naming each bad field, or
+ * the catalogue's RenderError for a null value (refused like the chart refuses it).
+ */
 export function parseInstanceValues(input: unknown): InstanceValues {
+  refuseNullValues(input);
   const result = instanceValuesSchema.safeParse(input ?? {});
   if (!result.success) throw new InputError(formatIssues(result.error));
   return result.data;

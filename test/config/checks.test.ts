@@ -70,6 +70,10 @@ const FAILURES: Record<string, Failure> = {
     key: 'clientIdTooLong', namespace: 'tenant-with-a-really-quite-long-name-indeed', release: 'monitoring-for-production',
     values: { host: TENANT.host }, mentions: ['is 69 characters', 'limit of 63', 'shorten'],
   },
+  'a null value (Helm would delete the key)': {
+    key: 'nullValue', values: { host: TENANT.host, grafana: { ingress: { className: null as unknown as string } } },
+    mentions: ['grafana.ingress.className is null', 'delete the line'],
+  },
   'a missing host': { key: 'hostMissing', values: {}, mentions: ['host is empty', 'https://grafana.<host>'] },
   'a host that is not a DNS name': { key: 'hostInvalid', values: { host: 'https://acme.example.org' }, mentions: ['"https://acme.example.org"'] },
   'a token without a service account name': {

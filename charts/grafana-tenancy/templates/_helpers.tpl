@@ -43,6 +43,24 @@ The HelmLookup refusal there is TypeScript-only: here lookup is what Helm offers
 */}}
 {{- define "grafana-tenancy.validate" -}}
 {{- $m := .Files.Get "files/messages.json" | fromJson -}}
+{{- /*
+Helm deletes null keys before templates run: a key of the defaults that is gone was set to null.
+Walk files/value-paths.json (generated from the TypeScript defaults) in order, like
+firstNullPath() in src/config/value-paths.ts, and refuse the first one with the same message.
+*/ -}}
+{{- range $path := .Files.Get "files/value-paths.json" | fromJsonArray -}}
+{{- $node := $.Values -}}
+{{- $walked := list -}}
+{{- range $key := $path -}}
+{{- if kindIs "map" $node -}}
+{{- $walked = append $walked $key -}}
+{{- if not (hasKey $node $key) -}}
+{{- fail (printf (index $m "nullValue") (join "." $walked)) -}}
+{{- end -}}
+{{- $node = index $node $key -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- $dnsLabel := `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$` -}}
 {{- $dnsName := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` -}}
 {{- $namespace := .Release.Namespace -}}

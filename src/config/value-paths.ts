@@ -1,0 +1,36 @@
+import { isPlainObject } from './merge';
+import { fail } from './messages';
+import { defaultInstanceValues } from './schema';
+
+/*
+ * Helm deletes a key whose value is `null` before templates run, so the chart cannot tell
+ * `grafana.version: null` from a typo'd intention; it can only see the key is gone. Both
+ * renderers therefore refuse null with the same message, walking the same list of paths: every
+ * leaf of the defaults (free-form maps such as `annotations` count as leaves). The chart reads
+ * the list from files/value-paths.json, generated from this function (`npm run generate`).
+ */
+
+/** Every path of the defaults tree down to its leaves, in schema order. */
+export function valuePaths(node: unknown = defaultInstanceValues(), prefix: string[] = []): string[][] {
+  if (!isPlainObject(node) || Object.keys(node).length === 0) return [prefix];
+  return Object.entries(node).flatMap(([key, child]) => valuePaths(child, [...prefix, key]));
+}
+
+/** The first path (in {@link valuePaths} order) that is null in `input`, as `a.b.c`. */
+export function firstNullPath(input: unknown, paths: readonly string[][] = valuePaths()): string | undefined {
+  for (const path of paths) {
+    let node: unknown = input;
+    for (let depth = 0; depth < path.length; depth++) {
+      if (!isPlainObject(node) || !(path[depth] in node)) break;
+      node = node[path[depth]];
+      if (node === null) return path.slice(0, depth + 1).join('.');
+    }
+  }
+  return undefined;
+}
+
+/** Throws the catalogue's `nullValue` failure when any known value is null. */
+export function refuseNullValues(input: unknown): void {
+  const path = firstNullPath(input);
+  if (path !== undefined) fail('nullValue', path);
+}
