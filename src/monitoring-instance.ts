@@ -1,4 +1,4 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInstance } from './config/checks';
 import { parseInstanceValues } from './config/parse';
@@ -54,6 +54,8 @@ export class MonitoringInstance extends Chart {
     super(scope, id, chartProps);
     this.names = names;
     this.values = parseInstanceValues(props.values);
+    // Each construct names its own objects; only the whole chart can see two of them collide.
+    this.node.addValidation({ validate: () => duplicateObjectErrors(this) });
     checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, this.values);
 
     const { oidc } = this.values;
@@ -92,4 +94,18 @@ export class MonitoringInstance extends Chart {
       else new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) });
     }
   }
+}
+
+/** Errors for objects of one chart that share (apiVersion, kind, namespace, name). */
+export function duplicateObjectErrors(chart: Chart): string[] {
+  const seen = new Map<string, string>();
+  const errors: string[] = [];
+  for (const construct of chart.node.findAll()) {
+    if (!ApiObject.isApiObject(construct)) continue;
+    const id = `${construct.apiVersion} ${construct.kind} ${construct.metadata.namespace ?? ''}/${construct.name}`;
+    const first = seen.get(id);
+    if (first) errors.push(`${id} is rendered twice (${first} and ${construct.node.path}): give one of them another name`);
+    else seen.set(id, construct.node.path);
+  }
+  return errors;
 }

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { MonitoringInstance, MonitoringInstanceProps } from '../src/monitoring-instance';
 import { InstanceValuesInput } from '../src/config/schema';
 import { Manifest } from '../src/render/render';
@@ -257,5 +257,24 @@ describe('MonitoringInstance', () => {
       expect(grafana.spec.config['auth.generic_oauth']).toBeUndefined();
       expect(grafana.spec.deployment.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'acme-oauth' } }]);
     });
+  });
+});
+
+describe('validation across constructs', () => {
+  test('two objects with the same identity are refused', () => {
+    // GIVEN a System instance  AND an extra object that reuses the KeycloakClient's name
+    const chart = new MonitoringInstance(testApp(), 'test', { ...TENANT, apiVersions: WITH_KEYCLOAK_API, values: MODES.System.values });
+    new ApiObject(chart, 'clash', { apiVersion: 'v1.edp.epam.com/v1', kind: 'KeycloakClient', metadata: { name: 'monitoring' } });
+    // WHEN the chart is validated  THEN the clash is reported with both construct paths
+    const errors = chart.node.validate();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/v1.edp.epam.com\/v1 KeycloakClient tenant-acme\/monitoring is rendered twice \(test\/keycloak\/client and test\/clash\)/);
+  });
+
+  test('every rendered mode passes the validation', () => {
+    for (const props of Object.values(MODES)) {
+      const chart = new MonitoringInstance(testApp(), 'test', { ...TENANT, apiVersions: WITH_KEYCLOAK_API, ...props });
+      expect(chart.node.validate()).toEqual([]);
+    }
   });
 });

@@ -20,6 +20,9 @@ export interface InstanceTarget {
 export function renderInstance(target: InstanceTarget): Manifest[] {
   const app = new App({ outdir: undefined });
   const chart = new MonitoringInstance(app, target.release, target);
+  // toJson() skips the construct validations that app.synth() would run: run them here.
+  const errors = chart.node.findAll().flatMap((c) => c.node.validate());
+  if (errors.length > 0) throw new Error(`${target.namespace}/${target.release}: ${errors.join('; ')}`);
   return chart.toJson();
 }
 
