@@ -222,6 +222,10 @@ export const instanceValuesSchema = z
     oidc: oidcSchema.prefault({}),
     platform: platformSchema.prefault({}),
     grafana: grafanaSchema.prefault({}),
+    global: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Helm global values, which an umbrella chart passes to every subchart; not used here.'),
     serviceAccountToken: serviceAccountTokenSchema.prefault({}),
   })
   .strict();
