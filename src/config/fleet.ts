@@ -4,7 +4,7 @@ import { checkInstance } from './checks';
 import { deepMerge, isPlainObject } from './merge';
 import { message, RenderError } from './messages';
 import { firstNullPath } from './value-paths';
-import { formatIssues, InputError } from './parse';
+import { explainIssue, formatIssues, InputError } from './parse';
 import { fleetSchema, instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
 import { findFleetProblems, TenantClaim } from '../fleet/fleet-checks';
 
@@ -68,9 +68,14 @@ export function parseFleet(document: unknown, file: string): Fleet {
   entries.forEach((entry, index) => {
     const { namespace, release, ...rest } = entry;
     const where = `${file}: tenants[${index}] (${describeTenant(namespace, release)})`;
-    const located = [namespace, release].every((v) => typeof v === 'string');
-    if (!located) {
-      problems.push(`${where}: namespace and release are required strings`);
+    const locationProblems = (['namespace', 'release'] as const).flatMap((field) => {
+      const value = entry[field];
+      if (typeof value === 'string') return [];
+      if (value === undefined) return [`${field} is missing: every tenant needs a namespace and a release`];
+      return [`${field}: ${explainIssue({ code: 'invalid_type', expected: 'string', input: value })}`];
+    });
+    if (locationProblems.length > 0) {
+      problems.push(...locationProblems.map((p) => `${where}: ${p}`));
       return;
     }
     const merged = deepMerge(defaults, rest);
@@ -81,7 +86,7 @@ export function parseFleet(document: unknown, file: string): Fleet {
       problems.push(`${where}: ${message('nullValue', nullPath)}`);
       return;
     }
-    const parsed = instanceValuesSchema.safeParse(isPlainObject(merged) ? merged : {});
+    const parsed = instanceValuesSchema.safeParse(isPlainObject(merged) ? merged : {}, { error: explainIssue });
     if (!parsed.success) {
       problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));
       return;

@@ -16,9 +16,23 @@ export class InputError extends Error {
  */
 export function parseInstanceValues(input: unknown): InstanceValues {
   refuseNullValues(input);
-  const result = instanceValuesSchema.safeParse(input ?? {});
+  const result = instanceValuesSchema.safeParse(input ?? {}, { error: explainIssue });
   if (!result.success) throw new InputError(formatIssues(result.error));
   return result.data;
+}
+
+/**
+ * Clearer wording for the type errors users actually make. YAML 1.1 (what Helm and kubectl read)
+ * turns unquoted y/yes/on/off into booleans, so a string field holding a boolean gets a hint.
+ * Returning undefined keeps zod's own message.
+ */
+export function explainIssue(issue: { code?: string; expected?: string; input?: unknown }): string | undefined {
+  if (issue.code !== 'invalid_type' || issue.input === undefined) return undefined;
+  const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : `the ${typeof issue.input} ${JSON.stringify(issue.input)}`;
+  const hint = issue.expected === 'string' && typeof issue.input === 'boolean'
+    ? ': quote it (YAML 1.1 reads unquoted y, yes, on, off as booleans)'
+    : '';
+  return `expected a ${issue.expected}, got ${got}${hint}`;
 }
 
 /** Turns zod issues into `field.path: what is wrong` lines. */

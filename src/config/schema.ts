@@ -10,7 +10,9 @@ import { z } from 'zod';
  * shared message catalogue, instead of with two different schema validators' wording.
  */
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'must be a string, number or boolean: Grafana ini values are scalars',
+});
 const stringMap = z.record(z.string(), z.string());
 
 /** Requests or limits of a container, each quantity defaulted on its own so a partial override keeps the rest. */

@@ -45,10 +45,29 @@ describe('fleet file', () => {
     expect(found[2]).toMatch(/^fleet.yaml: tenants\[3\] \(d\/m\): oidc.customConfig.config.a: /);
   });
 
-  test('a tenant without namespace or release is refused', () => {
+  test('a tenant without namespace or release is refused, field by field', () => {
     expect(problems({ tenants: [{ host: 'x.example.org' }] })).toEqual([
-      'fleet.yaml: tenants[0] (?/?): namespace and release are required strings',
+      'fleet.yaml: tenants[0] (?/?): namespace is missing: every tenant needs a namespace and a release',
+      'fleet.yaml: tenants[0] (?/?): release is missing: every tenant needs a namespace and a release',
     ]);
+  });
+
+  test('a YAML 1.1 boolean where a string belongs gets a quoting hint', () => {
+    // GIVEN `release: on` and `version: yes`, which Helm's YAML reads as booleans
+    const found = problems({ tenants: [
+      { namespace: 'a', release: true, host: 'a.example.org' },
+      { namespace: 'b', release: 'm', host: 'b.example.org', grafana: { version: true } },
+    ] });
+    // THEN each names the field, the value and the fix
+    expect(found).toEqual([
+      'fleet.yaml: tenants[0] (a/?): release: expected a string, got the boolean true: quote it (YAML 1.1 reads unquoted y, yes, on, off as booleans)',
+      'fleet.yaml: tenants[1] (b/m): grafana.version: expected a string, got the boolean true: quote it (YAML 1.1 reads unquoted y, yes, on, off as booleans)',
+    ]);
+  });
+
+  test('a list in the free-form Grafana config says what is allowed', () => {
+    const found = problems({ tenants: [{ namespace: 'a', release: 'm', host: 'a.example.org', oidc: { customConfig: { config: { scopes: ['openid'] } } } }] });
+    expect(found).toEqual(['fleet.yaml: tenants[0] (a/m): oidc.customConfig.config.scopes: must be a string, number or boolean: Grafana ini values are scalars']);
   });
 
   test('a document without tenants is refused with the field', () => {
