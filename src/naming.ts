@@ -95,6 +95,14 @@ export const MAX_CLIENT_ID_LENGTH = 63;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Helm's release-name limit; also keeps `<release>-service` a valid Service name (DNS-1035). */
+export const MAX_RELEASE_LENGTH = 53;
+const RELEASE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isReleaseName(value: string): boolean {
+  return value.length <= MAX_RELEASE_LENGTH && RELEASE_NAME.test(value);
+}
+
 export function isDnsLabel(value: string): boolean {
   return DNS_LABEL.test(value);
 }

@@ -11,7 +11,7 @@ Prints one Monitoring instance's manifests as a YAML stream: the cdk8s twin of
 
 Options:
   -n, --namespace NS      namespace of the instance (a DNS label)
-  -r, --release REL       release name of the instance (a DNS label)
+  -r, --release REL       release name of the instance (a letter first, at most 53 characters)
   -f, --values FILE       values file in the chart's shape; repeat to merge, later files win
   -a, --api-versions LIST API versions the cluster serves, comma-separated or repeated,
                           like helm's --api-versions (System mode needs v1.edp.epam.com/v1)

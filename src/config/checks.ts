@@ -1,6 +1,6 @@
 import { fail } from './messages';
 import { InstanceValues } from './schema';
-import { InstanceNames, isDnsLabel, isDnsName, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
+import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
 
 /** The API a cluster must serve for System mode (Helm: .Capabilities.APIVersions). */
 export const KEYCLOAK_API_VERSION = 'v1.edp.epam.com/v1';
@@ -30,7 +30,7 @@ export interface RenderTarget {
 export function checkInstance(target: RenderTarget, values: InstanceValues): void {
   const { namespace, release } = target;
   if (!isDnsLabel(namespace)) fail('invalidNamespace', namespace);
-  if (!isDnsLabel(release)) fail('invalidRelease', release);
+  if (!isReleaseName(release)) fail('invalidRelease', release);
   const clientId = new InstanceNames(namespace, release).clientId;
   if (clientId.length > MAX_CLIENT_ID_LENGTH) fail('clientIdTooLong', clientId, clientId.length);
 

@@ -66,6 +66,12 @@ const FAILURES: Record<string, Failure> = {
   'a release that is not a DNS label': {
     key: 'invalidRelease', release: 'monitoring.v2', values: { host: TENANT.host }, mentions: ['"monitoring.v2"'],
   },
+  'a release starting with a digit': {
+    key: 'invalidRelease', release: '9monitoring', values: { host: TENANT.host }, mentions: ['"9monitoring"', 'starting with a letter'],
+  },
+  'a release over Helm\'s 53 characters': {
+    key: 'invalidRelease', namespace: 'a', release: 'r'.repeat(54), values: { host: TENANT.host }, mentions: ['at most 53'],
+  },
   'a clientId over 63 characters': {
     key: 'clientIdTooLong', namespace: 'tenant-with-a-really-quite-long-name-indeed', release: 'monitoring-for-production',
     values: { host: TENANT.host }, mentions: ['is 69 characters', 'limit of 63', 'shorten'],

@@ -68,7 +68,7 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- if not (regexMatch $dnsLabel $namespace) -}}
 {{- fail (printf (index $m "invalidNamespace") $namespace) -}}
 {{- end -}}
-{{- if not (regexMatch $dnsLabel $release) -}}
+{{- if or (gt (len $release) 53) (not (regexMatch `^[a-z]([-a-z0-9]*[a-z0-9])?$` $release)) -}}
 {{- fail (printf (index $m "invalidRelease") $release) -}}
 {{- end -}}
 {{- $clientId := include "grafana-tenancy.clientId" . -}}
