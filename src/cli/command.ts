@@ -10,6 +10,11 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /**
+   * Exit code for bad input.
+   * @default 1
+   */
+  readonly errorExitCode?: number;
   /** Runs the command; returns the exit code. Throwing InputError/RenderError means exit 1. */
   run(args: string[], io: CliIo): Promise<number> | number;
 }

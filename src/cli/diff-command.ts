@@ -25,12 +25,14 @@ Options:
   -q, --quiet        no progress
   -h, --help         show this help
 
-Exit status: 0, or 1 with --exit-code when there are changes; 1 on invalid input.`;
+Exit status: 0, or 1 with --exit-code when there are changes; 2 on invalid input (like diff(1)),
+so CI can tell drift from a broken fleet file.`;
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'diff the rendered objects of two folders, fleet files or git refs (for CI)',
   usage,
+  errorExitCode: 2,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,

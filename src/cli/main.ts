@@ -26,9 +26,13 @@ Run 'grafana-tenancy <command> --help' for a command's options.`;
 /** Runs the CLI; returns the exit code. Expected failures print one clean message, no stack. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.stderr(`${topUsage()}\n`);
+    return 1;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(`${topUsage()}\n`);
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
@@ -40,23 +44,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${command.usage}\n`);
     return 0;
   }
+  const failed = command.errorExitCode ?? 1;
   try {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(e.problems.map((p) => `error: ${p}\n`).join(''));
-      return 1;
+      return failed;
     }
-    if (e instanceof RenderError) {
-      io.stderr(`error: ${e.message}\n`);
-      return 1;
+    if (e instanceof RenderError || isFileSystemError(e)) {
+      io.stderr(`error: ${(e as Error).message}\n`);
+      return failed;
     }
     if (e instanceof UsageError || isNodeArgError(e)) {
       io.stderr(`error: ${(e as Error).message}\n\n${command.usage}\n`);
-      return 1;
+      return failed;
     }
     throw e;
   }
+}
+
+/** An fs error (ENOTDIR, EACCES, ...): its message already names the path and the problem. */
+function isFileSystemError(e: unknown): boolean {
+  const { code, syscall } = (e ?? {}) as { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && typeof syscall === 'string';
 }
 
 function isNodeArgError(e: unknown): boolean {

@@ -94,3 +94,30 @@ describe('every command', () => {
     expect(result.stderr).toBe('');
   });
 });
+
+describe('exit codes and streams', () => {
+  test('no command prints the usage on stderr and exits 1', () => {
+    const result = runBin([]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: grafana-tenancy <command>');
+  });
+
+  test('diff exits 2 on bad input, so CI tells it apart from changes (1)', () => {
+    const result = runBin(['diff', '/nonexistent-old', '/nonexistent-new', '--exit-code']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: \/nonexistent-old: /);
+  });
+
+  test('a filesystem problem is one clean line, not a stack trace', () => {
+    // GIVEN an output "folder" that is a file
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-out-')), 'not-a-dir');
+    writeFileSync(file, '');
+    // WHEN synthesizing into it  THEN exit 1 with the errno message
+    const result = runBin(['synth', '-f', 'examples/tenants.yaml', '-o', file, '--quiet']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: ENOTDIR: not a directory/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
