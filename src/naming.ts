@@ -93,7 +93,7 @@ export const CLIENT_SECRET_KEY = 'client-secret';
 export const MAX_CLIENT_ID_LENGTH = 63;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 /** Helm's release-name limit; also keeps `<release>-service` a valid Service name (DNS-1035). */
 export const MAX_RELEASE_LENGTH = 53;

@@ -36,6 +36,8 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
 
   if (values.host === '') fail('hostMissing');
   if (!isDnsName(values.host)) fail('hostInvalid', values.host);
+  const { tlsSecretName } = values.grafana.ingress;
+  if (tlsSecretName !== '' && !isDnsName(tlsSecretName)) fail('invalidObjectName', 'grafana.ingress.tlsSecretName', tlsSecretName);
 
   const { oidc } = values;
   if (!includes(OIDC_MODES, oidc.mode)) fail('unknownMode', oidc.mode);
@@ -53,8 +55,12 @@ function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
   if (!platform.issuerUrl.startsWith('https://')) fail('systemNeedsIssuerUrl', platform.issuerUrl);
   if (platform.realmRef.name === '') fail('systemNeedsRealmRef');
   if (!includes(REALM_KINDS, platform.realmRef.kind)) fail('invalidRealmKind', platform.realmRef.kind);
+  if (!/^[^\s'"]+$/.test(platform.groupsClientScope)) fail('invalidClientScopeName', platform.groupsClientScope);
 
   const secret = values.oidc.clientSecret;
+  if (secret.existingSecret !== '' && !isDnsName(secret.existingSecret)) {
+    fail('invalidObjectName', 'oidc.clientSecret.existingSecret', secret.existingSecret);
+  }
   if (secret.existingSecret === '') {
     if (!includes(SECRET_GENERATORS, secret.generator)) fail('invalidSecretGenerator', secret.generator);
     // Only the chart can look a Secret up; rendered cdk8s output goes to git.
@@ -68,6 +74,7 @@ function checkCustomConfigMode(values: InstanceValues): void {
   const hasSecretRef = secretRef.name !== '';
   if (hasConfig && hasSecretRef) fail('customConfigBoth', secretRef.name);
   if (!hasConfig && !hasSecretRef) fail('customConfigNeither');
+  if (hasSecretRef && !isDnsName(secretRef.name)) fail('invalidObjectName', 'oidc.customConfig.secretRef.name', secretRef.name);
   if ('client_secret' in config) fail('customConfigInlineSecret');
 }
 

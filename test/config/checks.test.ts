@@ -80,6 +80,16 @@ const FAILURES: Record<string, Failure> = {
     key: 'nullValue', values: { host: TENANT.host, grafana: { ingress: { className: null as unknown as string } } },
     mentions: ['grafana.ingress.className is null', 'delete the line'],
   },
+  'a groups scope with a space': {
+    key: 'invalidClientScopeName', values: system({}, { groupsClientScope: 'my groups' }), mentions: ['"my groups"', 'without spaces'],
+  },
+  'an existingSecret that is not an object name': {
+    key: 'invalidObjectName', values: system({ clientSecret: { existingSecret: 'My Secret' } }),
+    mentions: ['oidc.clientSecret.existingSecret "My Secret"', 'lowercase'],
+  },
+  'a host label over 63 characters': {
+    key: 'hostInvalid', values: { host: `${'a'.repeat(64)}.example.org` }, mentions: ['is not a DNS name'],
+  },
   'a missing host': { key: 'hostMissing', values: {}, mentions: ['host is empty', 'https://grafana.<host>'] },
   'a host that is not a DNS name': { key: 'hostInvalid', values: { host: 'https://acme.example.org' }, mentions: ['"https://acme.example.org"'] },
   'a token without a service account name': {

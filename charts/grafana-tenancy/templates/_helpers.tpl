@@ -62,7 +62,7 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- end -}}
 {{- $dnsLabel := `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$` -}}
-{{- $dnsName := `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` -}}
+{{- $dnsName := `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$` -}}
 {{- $namespace := .Release.Namespace -}}
 {{- $release := .Release.Name -}}
 {{- if not (regexMatch $dnsLabel $namespace) -}}
@@ -82,6 +82,10 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- if or (gt (len $host) 253) (not (regexMatch $dnsName $host)) -}}
 {{- fail (printf (index $m "hostInvalid") $host) -}}
+{{- end -}}
+{{- $tlsSecretName := .Values.grafana.ingress.tlsSecretName -}}
+{{- if and (ne $tlsSecretName "") (or (gt (len $tlsSecretName) 253) (not (regexMatch $dnsName $tlsSecretName))) -}}
+{{- fail (printf (index $m "invalidObjectName") "grafana.ingress.tlsSecretName" $tlsSecretName) -}}
 {{- end -}}
 
 {{- $oidc := .Values.oidc -}}
@@ -109,7 +113,13 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- if not (has $platform.realmRef.kind (list "KeycloakRealm" "ClusterKeycloakRealm")) -}}
 {{- fail (printf (index $m "invalidRealmKind") $platform.realmRef.kind) -}}
 {{- end -}}
+{{- if not (regexMatch `^[^\s'"]+$` $platform.groupsClientScope) -}}
+{{- fail (printf (index $m "invalidClientScopeName") $platform.groupsClientScope) -}}
+{{- end -}}
 {{- $secret := $oidc.clientSecret -}}
+{{- if and (ne $secret.existingSecret "") (or (gt (len $secret.existingSecret) 253) (not (regexMatch $dnsName $secret.existingSecret))) -}}
+{{- fail (printf (index $m "invalidObjectName") "oidc.clientSecret.existingSecret" $secret.existingSecret) -}}
+{{- end -}}
 {{- if and (eq $secret.existingSecret "") (not (has $secret.generator (list "ExternalSecret" "HelmLookup"))) -}}
 {{- fail (printf (index $m "invalidSecretGenerator") $secret.generator) -}}
 {{- end -}}
@@ -125,6 +135,9 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- if and (not $hasConfig) (not $hasSecretRef) -}}
 {{- fail (index $m "customConfigNeither") -}}
+{{- end -}}
+{{- if and $hasSecretRef (or (gt (len $secretRefName) 253) (not (regexMatch $dnsName $secretRefName))) -}}
+{{- fail (printf (index $m "invalidObjectName") "oidc.customConfig.secretRef.name" $secretRefName) -}}
 {{- end -}}
 {{- if hasKey $config "client_secret" -}}
 {{- fail (index $m "customConfigInlineSecret") -}}
