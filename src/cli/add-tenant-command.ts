@@ -22,6 +22,13 @@ Options:
 
 Then run 'grafana-tenancy synth' to render the new tenant.`;
 
+/** A fleet file to start from when -f names a file that does not exist yet. */
+const NEW_FLEET_FILE = `# Fleet file of grafana-tenancy: one entry per Monitoring instance (namespace + release).
+# apiVersions: [v1.edp.epam.com/v1]   # what the cluster serves; System mode needs the Keycloak API
+# defaults: {}                        # deep-merged into every tenant
+tenants:
+`;
+
 export const addTenantCommand: Command = {
   name: 'add-tenant',
   summary: 'append a validated tenant to a fleet file, keeping its comments',
@@ -49,7 +56,10 @@ export const addTenantCommand: Command = {
     try {
       text = readFileSync(values.file, 'utf8');
     } catch (e) {
-      throw new InputError([`${values.file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+      const code = (e as NodeJS.ErrnoException).code;
+      // Onboarding the first tenant starts the fleet file.
+      if (code !== 'ENOENT') throw new InputError([`${values.file}: cannot read the file (${code ?? String(e)})`]);
+      text = NEW_FLEET_FILE;
     }
     const updated = appendTenant(text, values.file, {
       namespace: values.namespace!,

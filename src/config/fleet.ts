@@ -36,7 +36,8 @@ export const HELM_YAML = {
 export function readYamlFile(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // `-` is standard input, as in `helm template -f -`.
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     throw new InputError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
   }

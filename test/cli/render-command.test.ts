@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -119,5 +119,24 @@ describe('exit codes and streams', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: ENOTDIR: not a directory/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('files', () => {
+  test('render -f - reads the values from standard input, like helm', () => {
+    const result = runBin(['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', '-'], { input: 'host: acme.example.org\n' });
+    expect(result.status).toBe(0);
+    expect(parseAllDocuments(result.stdout).map((d) => d.toJS().spec.config.server.root_url)).toEqual(['https://grafana.acme.example.org']);
+  });
+
+  test('add-tenant starts the fleet file when it does not exist yet', () => {
+    // GIVEN no fleet file
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-new-')), 'tenants.yaml');
+    // WHEN the first tenant is added
+    const result = runBin(['add-tenant', '-f', file, '-n', 'tenant-a', '-r', 'monitoring', '--host', 'a.example.org']);
+    // THEN the file exists, in block style, and validates
+    expect(result.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^tenants:\n {2}- namespace: tenant-a\n/m);
+    expect(runBin(['validate', '-f', file]).status).toBe(0);
   });
 });
