@@ -1,11 +1,15 @@
-import { stringify } from 'yaml';
+import { Document, parse, Scalar, visit as visitNodes } from 'yaml';
 
 /*
  * A fast path for the block YAML the `yaml` package writes for rendered manifests. Emitting is
  * half of the render time per tenant, and manifests are plain JSON with mostly plain-safe
  * strings. Anything this emitter is not sure about (keys that need quoting, multi-line strings,
- * nested sequences, ...) goes to `yaml`'s own stringify, for the scalar or the whole document,
- * so the bytes are always those of `stringify(value, { lineWidth: 0 })`; a test holds it to that.
+ * nested sequences, ...) goes to the `yaml` package, for the scalar or the whole document,
+ * so the bytes are always those of `libraryYaml(value)`; a test holds it to that.
+ *
+ * Kubernetes tooling reads YAML 1.1 (sigs.k8s.io/yaml: kubectl, Argo CD, Flux), the `yaml`
+ * package writes 1.2: a string such as `on`, `yes` or `1_000` written plain would come back as a
+ * boolean or a number. Every string that either version would read as something else is quoted.
  */
 
 const OPTIONS = { lineWidth: 0 } as const;
@@ -21,15 +25,46 @@ const SCALAR_CACHE_LIMIT = 50_000;
 
 class NeedsLibrary extends Error {}
 
-/** `stringify(value, { lineWidth: 0 })`, faster for the shapes rendered manifests have. */
+/**
+ * What the `yaml` package writes with `lineWidth: 0`, except that a one-line string a YAML 1.1
+ * or 1.2 reader would take for another type (`yes`, `on`, `1_000`, `0o17`, `2001-12-14`) is
+ * double-quoted, keys included.
+ */
+export function libraryYaml(value: unknown): string {
+  const doc = new Document(value);
+  visitNodes(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && readsAsAnotherType(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString(OPTIONS);
+}
+
+/** True when `text`, written plain on one line, might not read back as this string in YAML 1.1 or 1.2. */
+function readsAsAnotherType(text: string): boolean {
+  if (text.includes('\n')) return false; // block scalars: the library picks a style that keeps them strings
+  if (text === '<<') return true; // the YAML 1.1 merge key
+  // Go's reader also takes `0X1F`, `0O17`, `0B11` or `1_0` for numbers: quote whatever starts like one.
+  if (/^[-+]?\.?[0-9]/.test(text)) return true;
+  for (const version of ['1.1', '1.2'] as const) {
+    try {
+      if (parse(text, { version }) !== text) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `libraryYaml(value)`, faster for the shapes rendered manifests have. */
 export function toYaml(value: unknown): string {
-  if (!isMap(value) || definedKeys(value).length === 0) return stringify(value, OPTIONS);
+  if (!isMap(value) || definedKeys(value).length === 0) return libraryYaml(value);
   try {
     const out: string[] = [];
     emitMap(value, '', '', out, new Set());
     return out.join('');
   } catch (e) {
-    if (e instanceof NeedsLibrary) return stringify(value, OPTIONS);
+    if (e instanceof NeedsLibrary) return libraryYaml(value);
     throw e;
   }
 }
@@ -128,7 +163,7 @@ function blockScalar(value: string, indent: string): string {
   const key = `b${value}`;
   let relative = scalarCache.get(key);
   if (relative === undefined) {
-    relative = stringify({ k: value }, OPTIONS).slice('k: '.length);
+    relative = libraryYaml({ k: value }).slice('k: '.length);
     if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
     scalarCache.set(key, relative);
   }
@@ -140,7 +175,7 @@ function libraryScalar(value: string | number): string {
   const key = typeof value === 'string' ? `s${value}` : `n${value}`;
   let text = scalarCache.get(key);
   if (text === undefined) {
-    text = stringify(value, OPTIONS).replace(/\n$/, '');
+    text = libraryYaml(value).replace(/\n$/, '');
     if (text.includes('\n')) throw new NeedsLibrary();
     if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
     scalarCache.set(key, text);

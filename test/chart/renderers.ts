@@ -95,7 +95,8 @@ export type Manifest = Record<string, any>;
 
 /** Parses a YAML stream into objects; empty documents (helm's template comments) are dropped. */
 export function parseStream(text: string): Manifest[] {
-  return parseAllDocuments(text)
+  // YAML 1.1, as Kubernetes tooling (sigs.k8s.io/yaml) reads it: `on` or `yes` written plain would be booleans.
+  return parseAllDocuments(text, { version: '1.1' })
     .map((doc) => {
       if (doc.errors.length > 0) throw new Error(`invalid YAML in rendered output: ${doc.errors[0].message}`);
       return doc.toJSON() as Manifest | null;

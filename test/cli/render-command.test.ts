@@ -29,6 +29,24 @@ describe('grafana-tenancy render', () => {
     expect(docs.every((d) => d.metadata.namespace === 'tenant-acme')).toBe(true);
   });
 
+  test('GIVEN strings YAML 1.1 reads as booleans or numbers WHEN rendered THEN kubectl-style readers still get strings', () => {
+    // GIVEN inline config and ingress annotations whose values are `on`, `yes`, `no`, `1_000`
+    const odd = { on: 'on', yes: 'yes', no: 'no', digits: '1_000', date: '2001-12-14', octal: '0o17' };
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-render-')), 'values.json'); // JSON: quoted whatever the YAML version
+    writeFileSync(file, JSON.stringify({
+      host: 'acme.example.org',
+      oidc: { mode: 'CustomConfig', customConfig: { config: { client_id: 'grafana', ...odd } } },
+      grafana: { ingress: { annotations: odd } },
+    }));
+    // WHEN rendered
+    const result = runBin(['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', file]);
+    expect(result.status).toBe(0);
+    // THEN a YAML 1.1 reader (sigs.k8s.io/yaml: kubectl, Argo CD, Flux) gets every value back as the same string
+    const [grafana] = parseAllDocuments(result.stdout, { version: '1.1' }).map((d) => d.toJS());
+    expect(grafana.spec.config['auth.generic_oauth']).toMatchObject(odd);
+    expect(grafana.spec.ingress.metadata.annotations).toEqual(odd);
+  });
+
   test('later values files win, like helm -f', () => {
     const base = valuesFile(SYSTEM);
     const override = valuesFile({ oidc: { mode: 'None' } });

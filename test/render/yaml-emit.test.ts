@@ -1,12 +1,15 @@
-import { stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../../src/config/fleet';
 import { renderInstance } from '../../src/render/render';
-import { toYaml } from '../../src/render/yaml-emit';
+import { libraryYaml, toYaml } from '../../src/render/yaml-emit';
 import { mixedFleet } from '../fleet/fleet-fixtures';
 import { join } from 'node:path';
 
-/** The reference: what the `yaml` package writes. The fast path must give the same bytes. */
-const reference = (value: unknown) => stringify(value, { lineWidth: 0 });
+/** The reference: what the `yaml` package writes (ambiguous strings quoted). The fast path must give the same bytes. */
+const reference = (value: unknown) => libraryYaml(value);
+
+/** What a reader of the given YAML version gets back from `text`. */
+const readAs = (version: '1.1' | '1.2', text: string) => parseAllDocuments(text, { version }).map((d) => d.toJS());
 
 describe('fast YAML emitter', () => {
   test('gives the yaml package\'s bytes for every object of the example and a mixed fleet', () => {
@@ -19,6 +22,10 @@ describe('fast YAML emitter', () => {
 
   const awkward: unknown[] = [
     '', ' lead', 'trail ', 'a: b', 'a #b', 'key:', '- dash', 'yes', 'No', 'null', '~', '1', '1.5', '0x1F', '.inf', '1e3',
+    // YAML 1.1 (what kubectl, Argo CD and Flux read) types that 1.2 writes plain: booleans, numbers, timestamps
+    'on', 'Off', 'y', 'N', '1_000', '0o17', '017', '0b101', '12:30', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '=',
+    // numbers to Go's reader (sigs.k8s.io/yaml) though not to the JavaScript one
+    '0X1F', '0O17', '0B11', '-0x1f', '10.4.3', '1 apple',
     'multi\nline', 'two\nlines\n', 'keep\n\nblank\n\n', '  lead\nx', 'x\n  indented\n', '\nstart', 'a\r\nb', 'trail \nx', 'tab\there', 'q"uote', "it's", '@at', '*star', '&amp', '!tag', '%pct', '[x]', '{y}', 'a,b', '$x:y',
     'https://x.example/p?a=b&c=%20', 'ünïcode', null, true, false, 0, -0, 3.25, 1e21, -7, {}, [], [1, [2]], { k: 'v', l: [] },
     [{}], [[]], { 'needs quote: key': 1 }, { '1': 'numeric key' }, { a: undefined, b: 1 }, { only: undefined },
@@ -26,6 +33,15 @@ describe('fast YAML emitter', () => {
   test.each(awkward.map((v) => [JSON.stringify(v) ?? String(v), v]))('awkward value %s gives the same bytes in every position', (_, value) => {
     const doc = { v: value, nested: { v: value, deeper: { v: value } }, list: [value], items: [{ v: value, w: 'x' }, { w: 'x', v: value }] };
     expect(toYaml(structuredClone(doc))).toBe(reference(structuredClone(doc)));
+  });
+
+  const awkwardStrings = awkward.filter((v): v is string => typeof v === 'string');
+  test.each(awkwardStrings.map((v) => [JSON.stringify(v), v]))('GIVEN the string %s WHEN written THEN YAML 1.1 and 1.2 readers both get it back unchanged', (_, value) => {
+    const doc = { v: value, list: [value], [String(value)]: 'as a key' };
+    const expected = JSON.parse(JSON.stringify(doc));
+    const text = toYaml(structuredClone(doc));
+    expect(readAs('1.1', text)).toEqual([expected]);
+    expect(readAs('1.2', text)).toEqual([expected]);
   });
 
   test('an object used twice is left to the library (anchors), not duplicated', () => {
