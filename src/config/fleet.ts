@@ -6,7 +6,7 @@ import { message, RenderError } from './messages';
 import { firstNullPath } from './value-paths';
 import { explainIssue, formatIssues, InputError } from './parse';
 import { fleetSchema, instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
-import { findFleetProblems, TenantClaim } from '../fleet/fleet-checks';
+import { findFleetProblems, findSharedTargets, TenantClaim } from '../fleet/fleet-checks';
 
 /** One tenant of a fleet: where it lives and its values (defaults merged, all fields filled). */
 export interface FleetTenant {
@@ -101,7 +101,7 @@ export function parseFleet(document: unknown, file: string): Fleet {
     }
     tenants.push({ index, namespace: namespace as string, release: release as string, values: parsed.data });
   });
-  problems.push(...findFleetProblems(claims, file));
+  problems.push(...findFleetProblems(claims, file), ...findSharedTargets(tenants, file));
   if (problems.length > 0) throw new InputError(problems);
   return { file, apiVersions, tenants };
 }

@@ -1,4 +1,6 @@
+import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
+import { tokenSettings } from '../token/token-settings';
 
 /** What the fleet-wide checks need to know of a tenant: where it is and what it claims. */
 export interface TenantClaim {
@@ -49,6 +51,66 @@ export function findFleetProblems(claims: readonly TenantClaim[], file: string):
     }
   }
   return problems;
+}
+
+/** A tenant whose values passed every per-tenant check. */
+export interface ValidTenant {
+  readonly index: number;
+  readonly namespace: string;
+  readonly release: string;
+  readonly values: InstanceValues;
+}
+
+/** The Kustomization synth writes into every namespace folder: no tenant file may take its path. */
+const RESERVED_RELEASES = new Set(['kustomization']);
+
+/**
+ * Places two tenants would both write to, beyond the (namespace, release) and clientId checks:
+ * a release file that would overwrite the namespace folder's kustomization.yaml, and the
+ * token sinks. Every other object name is `<release>` plus a suffix fixed per kind, so distinct
+ * releases cannot collide there; the token Secret, its Role and the GrafanaServiceAccount take a
+ * service-account name or a user-chosen name and namespace (`m` + `x-agent` and `m-x` + `agent`
+ * both give `m-x-agent-grafana-token`), and an AWS secret id is shared by anyone using it.
+ */
+export function findSharedTargets(tenants: readonly ValidTenant[], file: string): string[] {
+  const problems: string[] = [];
+  const where = (t: ValidTenant) => `tenants[${t.index}] (${t.namespace}/${t.release})`;
+  for (const tenant of tenants) {
+    if (RESERVED_RELEASES.has(tenant.release)) {
+      problems.push(
+        `${file}: ${where(tenant)}.release: release "${tenant.release}" would be written to ${tenant.namespace}/${tenant.release}.yaml, the namespace folder's Kustomization; choose another release name`,
+      );
+    }
+  }
+  const claims = tenants.flatMap((tenant) => tokenTargets(tenant).map((target) => ({ tenant, target })));
+  for (const group of groupBy(claims, (c) => c.target)) {
+    const owners = uniqueBy(group, (c) => `${c.tenant.index}`);
+    const [first, ...rest] = owners;
+    for (const other of rest) {
+      problems.push(
+        `${file}: ${where(other.tenant)}.serviceAccountToken: ${first.target} is also the token target of ${where(first.tenant)}: the two would overwrite each other's token; set serviceAccountToken.sink.*.name (or secretId) so each tenant has its own`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Where a tenant's token goes, and the objects named after it, as `Kind namespace/name`. */
+function tokenTargets({ namespace, release, values }: ValidTenant): string[] {
+  if (!values.serviceAccountToken.enabled) return [];
+  const settings = tokenSettings(new InstanceNames(namespace, release), values);
+  const { names, secret } = settings;
+  switch (settings.sink) {
+    case 'aws-secrets-manager': {
+      const aws = values.serviceAccountToken.sink.awsSecretsManager;
+      return [`AWS Secrets Manager secret ${aws.secretId}${aws.region ? ` (region ${aws.region})` : ''}${aws.endpointUrl ? ` at ${aws.endpointUrl}` : ''}`];
+    }
+    case 'grafana-operator':
+      return [`Secret ${secret.namespace}/${secret.name}`, `GrafanaServiceAccount ${namespace}/${names.grafanaServiceAccount(values.serviceAccountToken.serviceAccountName)}`];
+    default:
+      // Its Role is `<release>-token-bootstrap`, or `<clientId>-token-bootstrap` in another namespace: unique already.
+      return [`Secret ${secret.namespace}/${secret.name}`];
+  }
 }
 
 /** Groups with more than one member, in order of first appearance. */

@@ -76,4 +76,57 @@ describe('fleet-wide checks', () => {
       ]),
     ).toEqual([]);
   });
+
+  const token = (sink: object, serviceAccountName = 'agent') => ({ serviceAccountToken: { enabled: true, serviceAccountName, sink } });
+
+  test('GIVEN m + service account x-agent and m-x + agent in one namespace WHEN validated THEN the shared token Secret is refused, naming both', () => {
+    const found = problems([
+      { namespace: 'team', release: 'm', host: 'one.example.org', ...token({}, 'x-agent') },
+      { namespace: 'team', release: 'm-x', host: 'two.example.org', ...token({}, 'agent') },
+    ]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^fleet.yaml: tenants\[1\] \(team\/m-x\)\.serviceAccountToken: Secret team\/m-x-agent-grafana-token is also the token target of tenants\[0\] \(team\/m\)/);
+    expect(found[0]).toContain('set serviceAccountToken.sink');
+  });
+
+  test('GIVEN two tenants naming the same Secret in a shared namespace WHEN validated THEN it is refused', () => {
+    const sink = { kubernetesSecret: { namespace: 'agents', name: 'grafana-token' } };
+    const found = problems([
+      { namespace: 'a', release: 'm', host: 'a.example.org', ...token(sink) },
+      { namespace: 'b', release: 'm', host: 'b.example.org', ...token(sink) },
+    ]);
+    expect(found).toEqual([expect.stringContaining('Secret agents/grafana-token is also the token target of tenants[0] (a/m)')]);
+  });
+
+  test('GIVEN a kubernetes-secret sink and a grafana-operator sink on one Secret WHEN validated THEN it is refused', () => {
+    const found = problems([
+      { namespace: 'team', release: 'a', host: 'a.example.org', ...token({ kubernetesSecret: { name: 'shared' } }) },
+      { namespace: 'team', release: 'b', host: 'b.example.org', ...token({ type: 'grafana-operator', kubernetesSecret: { name: 'shared' } }) },
+    ]);
+    expect(found).toEqual([expect.stringContaining('Secret team/shared is also the token target of tenants[0] (team/a)')]);
+  });
+
+  test('GIVEN two tenants storing into one AWS secret WHEN validated THEN it is refused', () => {
+    const sink = { type: 'aws-secrets-manager', awsSecretsManager: { secretId: 'grafana/agent', region: 'eu-west-1' } };
+    const found = problems([
+      { namespace: 'a', release: 'm', host: 'a.example.org', ...token(sink) },
+      { namespace: 'b', release: 'm', host: 'b.example.org', ...token(sink) },
+    ]);
+    expect(found).toEqual([expect.stringContaining('AWS Secrets Manager secret grafana/agent (region eu-west-1) is also the token target of tenants[0] (a/m)')]);
+  });
+
+  test('GIVEN token Jobs with distinct targets, in one namespace and across namespaces WHEN validated THEN nothing is reported', () => {
+    expect(
+      problems([
+        { namespace: 'team', release: 'a', host: 'a.example.org', ...token({}) },
+        { namespace: 'team', release: 'b', host: 'b.example.org', ...token({}) },
+        { namespace: 'other', release: 'a', host: 'c.example.org', ...token({}) },
+      ]),
+    ).toEqual([]);
+  });
+
+  test('GIVEN a release named kustomization WHEN validated THEN it is refused: its file would replace the folder\'s Kustomization', () => {
+    const found = problems([{ namespace: 'team', release: 'kustomization', host: 'a.example.org' }]);
+    expect(found).toEqual([expect.stringMatching(/tenants\[0\] \(team\/kustomization\)\.release: release "kustomization" would be written to team\/kustomization.yaml/)]);
+  });
 });
