@@ -16,7 +16,8 @@ Options:
       --host HOST        domain of the tenant; Grafana is served at https://grafana.HOST
   -m, --mode MODE        oidc.mode: None (default), System or CustomConfig
       --secret-ref NAME  CustomConfig: Secret of GF_AUTH_GENERIC_OAUTH_* keys (oidc.customConfig.secretRef.name)
-  -f, --file FILE        fleet file (default: tenants.yaml)
+  -f, --file FILE        fleet file (default: tenants.yaml); '-' reads it from stdin and
+                         prints the new file on stdout; a missing FILE is started
       --dry-run          print the new file on stdout instead of writing it
   -h, --help             show this help
 
@@ -52,27 +53,35 @@ export const addTenantCommand: Command = {
     for (const required of ['namespace', 'release', 'host'] as const) {
       if (values[required] === undefined) throw new UsageError(`--${required} is required`);
     }
+    if (values['secret-ref'] !== undefined && values.mode !== 'CustomConfig') {
+      throw new UsageError(`--secret-ref ${JSON.stringify(values['secret-ref'])} needs --mode CustomConfig (it sets oidc.customConfig.secretRef.name), not --mode ${values.mode}`);
+    }
+    const fromStdin = values.file === '-';
+    const source = fromStdin ? '<stdin>' : values.file;
     let text: string;
+    let started = false;
     try {
-      text = readFileSync(values.file, 'utf8');
+      text = readFileSync(fromStdin ? 0 : values.file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Onboarding the first tenant starts the fleet file.
-      if (code !== 'ENOENT') throw new InputError([`${values.file}: cannot read the file (${code ?? String(e)})`]);
+      if (code !== 'ENOENT' || fromStdin) throw new InputError([`${source}: cannot read the file (${code ?? String(e)})`]);
       text = NEW_FLEET_FILE;
+      started = true;
     }
-    const updated = appendTenant(text, values.file, {
+    const updated = appendTenant(text, source, {
       namespace: values.namespace!,
       release: values.release!,
       host: values.host!,
       mode: values.mode,
       secretRef: values['secret-ref'],
     });
-    if (values['dry-run']) {
+    if (values['dry-run'] || fromStdin) {
       io.stdout(updated);
       return 0;
     }
     writeFileAtomic(values.file, updated);
+    if (started) io.stderr(`${values.file} did not exist: started a new fleet file\n`);
     io.stderr(`added ${values.namespace}/${values.release} to ${values.file}; run 'grafana-tenancy synth -f ${values.file}' to render it\n`);
     return 0;
   },

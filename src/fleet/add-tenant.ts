@@ -2,6 +2,7 @@ import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { HELM_YAML, parseFleet } from '../config/fleet';
+import { libraryYaml } from '../render/yaml-emit';
 import { InputError } from '../config/parse';
 
 /** The fields `add-tenant` sets; everything else comes from the fleet's defaults. */
@@ -15,32 +16,63 @@ export interface NewTenant {
 }
 
 /**
- * Appends a tenant to a fleet file's text and returns the new text. The YAML Document API
- * keeps every comment, blank line and quoting style of the rest of the file. The whole
- * resulting fleet is validated (schema, render checks, duplicates, clientId collisions, hosts)
- * before anything is returned, so a refused tenant never reaches the file.
+ * Appends a tenant to a fleet file's text and returns the new text. The new entry's lines are
+ * spliced in after the last tenant, so every other byte of the file stays as it was: comments,
+ * blank lines, flow or block style, quoting, indentation and line endings. The whole resulting
+ * fleet is validated (schema, render checks, duplicates, collisions, hosts) before anything is
+ * returned, so a refused tenant never reaches the file.
  */
 export function appendTenant(text: string, file: string, tenant: NewTenant): string {
-  // Read as the fleet loader does (YAML 1.1, like Helm), so a new `on` or `yes` gets quoted.
+  // Read as the fleet loader does (YAML 1.1, like Helm).
   const doc = parseDocument(text, HELM_YAML);
   if (doc.errors.length > 0) throw new InputError([`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`]);
   if (doc.contents !== null && !isMap(doc.contents)) throw new InputError([`${file}: not a fleet file (expected a mapping with tenants)`]);
 
-  const tenants = tenantsSeq(doc, file);
-  tenants.items.forEach((item, index) => {
+  const existing = doc.get('tenants', true);
+  if (existing !== undefined && existing !== null && !isSeq(existing) && (existing as { value?: unknown }).value !== null) {
+    throw new InputError([`${file}: tenants: expected a list of tenants`]);
+  }
+  const tenants = isSeq(existing) ? existing : undefined;
+  tenants?.items.forEach((item, index) => {
     const entry = (item as { toJSON?: () => unknown }).toJSON?.() as { namespace?: unknown; release?: unknown } | undefined;
     if (entry?.namespace === tenant.namespace && entry?.release === tenant.release) {
       throw new InputError([`${file}: tenant ${tenant.namespace}/${tenant.release} already exists at tenants[${index}]; edit that entry instead`]);
     }
   });
 
-  const node = doc.createNode(newEntry(tenant));
-  // Match the file's style: entries separated by blank lines stay that way.
-  const last = tenants.items[tenants.items.length - 1] as { spaceBefore?: boolean } | undefined;
-  if (last?.spaceBefore) node.spaceBefore = true;
-  tenants.add(node);
+  const fleet = (doc.toJS() ?? {}) as Record<string, unknown>;
+  parseFleet({ ...fleet, tenants: [...((fleet.tenants as unknown[] | null) ?? []), newEntry(tenant)] }, file);
 
-  parseFleet(doc.toJS(), file);
+  const spliced = tenants && !tenants.flow && tenants.items.length > 0 ? spliceAfterLast(text, tenants, tenant) : undefined;
+  return spliced ?? rewritten(doc, tenants, text, tenant);
+}
+
+/** The new entry's lines inserted after the last item of a block sequence, in the file's style. */
+function spliceAfterLast(text: string, tenants: YAMLSeq, tenant: NewTenant): string | undefined {
+  const last = tenants.items[tenants.items.length - 1] as { range?: [number, number, number]; spaceBefore?: boolean };
+  if (!last.range) return undefined;
+  const lineStart = text.lastIndexOf('\n', last.range[0] - 1) + 1;
+  const dash = /^([ \t]*)-([ \t]+)$/.exec(text.slice(lineStart, last.range[0]));
+  if (!dash) return undefined; // e.g. `- # comment` then the entry on the next line: leave it to the rewrite
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // After the line on which the last entry's value ends (a trailing comment on that line stays with it).
+  const lineEnd = text.indexOf('\n', Math.max(last.range[1] - 1, lineStart));
+  const at = lineEnd === -1 ? text.length : lineEnd + 1;
+  const before = lineEnd === -1 ? `${text}${eol}` : text.slice(0, at);
+
+  const itemIndent = ' '.repeat(dash[1].length + 1 + dash[2].length);
+  const body = libraryYaml(newEntry(tenant)).trimEnd().split('\n');
+  const lines = body.map((line, i) => (i === 0 ? `${dash[1]}-${dash[2]}${line}` : `${itemIndent}${line}`));
+  const entry = `${last.spaceBefore ? eol : ''}${lines.join(eol)}${eol}`;
+  return `${before}${entry}${text.slice(at)}`;
+}
+/** A file without a block list of tenants yet (none, empty, `[]`): the document re-serialized. */
+function rewritten(doc: Document, tenants: YAMLSeq | undefined, text: string, tenant: NewTenant): string {
+  if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
+  const seq = tenants ?? new YAMLSeq();
+  seq.flow = false;
+  if (!tenants) doc.set('tenants', seq);
+  seq.add(doc.createNode(newEntry(tenant)));
   // Keep how the file indents its sequences ("tenants:\n- a" vs "tenants:\n  - a").
   return doc.toString({ lineWidth: 0, indentSeq: !/^-[ \t]/m.test(text) });
 }
@@ -49,18 +81,6 @@ function newEntry(tenant: NewTenant): Record<string, unknown> {
   const oidc: Record<string, unknown> = { mode: tenant.mode };
   if (tenant.secretRef !== undefined) oidc.customConfig = { secretRef: { name: tenant.secretRef } };
   return { namespace: tenant.namespace, release: tenant.release, host: tenant.host, oidc };
-}
-
-function tenantsSeq(doc: Document, file: string): YAMLSeq {
-  if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
-  const existing = doc.get('tenants', true);
-  if (existing === undefined || existing === null || (existing as { value?: unknown }).value === null) {
-    const seq = new YAMLSeq();
-    doc.set('tenants', seq);
-    return seq;
-  }
-  if (!isSeq(existing)) throw new InputError([`${file}: tenants: expected a list of tenants`]);
-  return existing;
 }
 
 /** Replaces `file` in one step (temp file in the same folder, then rename), keeping its mode. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -156,5 +156,23 @@ describe('files', () => {
     expect(result.status).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/^tenants:\n {2}- namespace: tenant-a\n/m);
     expect(runBin(['validate', '-f', file]).status).toBe(0);
+    expect(result.stderr).toContain('did not exist: started a new fleet file');
+  });
+
+  test('GIVEN a fleet on stdin WHEN add-tenant -f - runs THEN the new fleet goes to stdout and no file named - is written', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gt-stdin-'));
+    const fleet = 'tenants:   # the fleet\n  - {namespace: tenant-a, release: monitoring, host: a.example.org}\n';
+    const result = runBin(['add-tenant', '-f', '-', '-n', 'tenant-b', '-r', 'monitoring', '--host', 'b.example.org'], { cwd, input: fleet });
+    expect(result.status).toBe(0);
+    expect(result.stdout.startsWith(fleet)).toBe(true);
+    expect(result.stdout).toContain('  - namespace: tenant-b\n');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('GIVEN --secret-ref with a mode other than CustomConfig WHEN add-tenant runs THEN it is refused with the usage', () => {
+    const result = runBin(['add-tenant', '-f', '-', '-n', 'a', '-r', 'm', '--host', 'a.example.org', '--secret-ref', 'oauth'], { input: 'tenants: []\n' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--secret-ref "oauth" needs --mode CustomConfig');
+    expect(result.stderr).toContain('Usage: grafana-tenancy add-tenant');
   });
 });

@@ -43,6 +43,36 @@ describe('add-tenant', () => {
     expect(updated).toContain('\n- namespace: tenant-new\n');
   });
 
+  /** The appended entry as it should read: `dash` before its first line, `indent` before the others. */
+  const entry = (dash: string, indent: string, eol = '\n') =>
+    [`${dash}namespace: tenant-new`, `${indent}release: monitoring`, `${indent}host: new.example.org`, `${indent}oidc:`, `${indent}  mode: None`, ''].join(eol);
+
+  test.each([
+    ['CRLF line endings', 'tenants:\r\n  - namespace: a\r\n    release: m\r\n    host: a.example.org\r\n', '', entry('  - ', '    ', '\r\n')],
+    ['4-space indentation and a flow entry', 'tenants:\n    - {namespace: a, release: m, host: a.example.org}\n', '', entry('    - ', '      ')],
+    ['aligned inline comments', 'tenants:\n  - namespace: a      # team A\n    release: m        # the default\n    host: a.example.org\n', '', entry('  - ', '    ')],
+    ['a folded scalar', 'defaults:\n  grafana:\n    ingress:\n      annotations:\n        note: >-\n          a long\n          folded note\ntenants:\n- namespace: a\n  release: m\n  host: a.example.org\n', '', entry('- ', '  ')],
+    ['comments after the last tenant', 'tenants:\n  - namespace: a\n    release: m\n    host: a.example.org\n', '  # - namespace: old  (parked)\n\n# end of fleet\n', entry('  - ', '    ')],
+    ['no newline at the end', 'tenants:\n  - namespace: a\n    release: m\n    host: a.example.org', '', `\n${entry('  - ', '    ')}`],
+  ])('GIVEN a file with %s WHEN a tenant is appended THEN only the entry is added, every other byte kept', (_, head, tail, added) => {
+    const updated = appendTenant(head + tail, 'tenants.yaml', { ...NEW, mode: 'None' });
+    expect(updated).toBe(head + added + tail);
+    const fleet = parseFleet(parse(updated, { version: '1.1' }), 'tenants.yaml');
+    expect(fleet.tenants.map((t) => t.namespace)).toEqual(['a', 'tenant-new']);
+  });
+
+  test('GIVEN entries separated by blank lines WHEN a tenant is appended THEN it gets a blank line too', () => {
+    const original = 'tenants:\n  - namespace: a\n    release: m\n    host: a.example.org\n\n  - namespace: b\n    release: m\n    host: b.example.org\n';
+    expect(appendTenant(original, 'tenants.yaml', { ...NEW, mode: 'None' })).toBe(
+      `${original}\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n    oidc:\n      mode: None\n`,
+    );
+  });
+
+  test('GIVEN an empty flow list (tenants: []) WHEN a tenant is appended THEN the list becomes a block list', () => {
+    const updated = appendTenant('# fleet\ntenants: []\n', 'tenants.yaml', { ...NEW, mode: 'None' });
+    expect(updated).toBe('# fleet\ntenants:\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n    oidc:\n      mode: None\n');
+  });
+
   test('refuses a duplicate (namespace, release), naming the existing entry', () => {
     expect(refusal(EXAMPLE, { ...NEW, namespace: 'tenant-acme', host: 'other.example.org' })).toEqual([
       expect.stringMatching(/tenant tenant-acme\/monitoring already exists at tenants\[1\]/),
