@@ -85,6 +85,23 @@ describe('diff of rendered trees', () => {
     expect(report.changes[0].diff.join('\n')).not.toContain(Buffer.from('s3cr3t-value').toString('base64'));
   });
 
+  test('GIVEN Secrets with kubectl\'s last-applied annotation and inside a List WHEN diffed THEN no value leaks', () => {
+    // GIVEN a hand-saved `kubectl get -o yaml` List holding a Secret, and a Secret carrying last-applied
+    const value = 'LISTSECRETVALUE';
+    const encoded = Buffer.from(value).toString('base64');
+    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { pw: encoded } });
+    const applied = { ...secret({ pw: encoded }), metadata: { name: 'creds', namespace: 'team', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } } };
+    const list = { apiVersion: 'v1', kind: 'List', metadata: { name: 'saved', namespace: 'team' }, items: [{ ...secret({ pw: encoded }), metadata: { name: 'other', namespace: 'team' } }] };
+    // WHEN added, in every format
+    const report = compareTrees(new Map(), tree({ 'team/saved.yaml': [applied, list] }), { old: 'o', new: 'n' });
+    // THEN neither the value nor its encoding appears, and both are still visible as redacted
+    for (const out of (['text', 'markdown', 'json'] as const).map((f) => formatReport(report, f))) {
+      expect(out).not.toContain(value);
+      expect(out).not.toContain(encoded);
+      expect(out.match(/redacted: \d+ bytes/g)?.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   test('two renders of fleets that differ in one tenant differ only in that tenant', async () => {
     // GIVEN two fleets where only tenant b changes its host
     const before = await renderFleet(fleetOf([{ namespace: 'a' }, { namespace: 'b', mode: 'System' }]));
