@@ -4,8 +4,9 @@
  * npm run bench [-- --sizes 100,1000,10000] [--chart DIR] [--helm-sample N]
  *
  * Builds synthetic fleets (mixed modes) in a temp dir and times, each in a fresh process:
- *   synth cold (empty output dir), synth no-op (same fleet again), and diff of two rendered
- *   trees: 10% of tenants changed, and every tenant changed (a change to the fleet's defaults).
+ *   synth cold (empty output dir), synth no-op (same fleet again), diff of two rendered trees
+ *   (10% of tenants changed, and every tenant changed: a change to the fleet's defaults), and
+ *   diff of two fleet files with 10% changed (the CI path, rendering in the diff).
  * Prints tenants/s, wall time (process start to exit) and peak RSS, checks the targets of
  * issue 5, and compares with `helm template` run once per tenant on the same inputs (measured
  * on a sample, extrapolated) when the chart has templates. Not a test: nothing here is asserted
@@ -81,6 +82,8 @@ try {
     run(['synth', '-q', '-f', all, '-o', join(dir, 'all')]);
     record(size, 'diff 10% changed', run(['diff', join(dir, 'base'), join(dir, 'some')]));
     record(size, 'diff all changed', run(['diff', join(dir, 'base'), join(dir, 'all')]));
+    // The CI path: two fleet files (as with --base), rendered in the diff itself.
+    record(size, 'diff fleet files, 10% changed', run(['diff', base, some]));
   }
 
   console.log('\n| tenants | step | wall s | tenants/s | peak RSS MB |\n| ---: | --- | ---: | ---: | ---: |');

@@ -4,7 +4,7 @@ import { progressReporter } from './progress';
 import { parseJobs } from './options';
 import { compareTrees, hasChanges } from '../diff/compare';
 import { formatReport, OUTPUT_FORMATS, OutputFormat } from '../diff/format';
-import { loadSide, loadSideAtRef, Side } from '../diff/sides';
+import { loadSide, loadSideAtRef, renderSides, Side } from '../diff/sides';
 
 const usage = `Usage: grafana-tenancy diff OLD NEW [--output text|markdown|json] [--exit-code]
        grafana-tenancy diff --base REF FLEET_FILE [options]
@@ -55,14 +55,15 @@ export const diffCommand: Command = {
     let newSide: Side;
     if (values.base !== undefined) {
       if (positionals.length !== 1) throw new UsageError('with --base, give exactly one fleet file');
-      oldSide = await loadSideAtRef(values.base, positionals[0], options);
-      newSide = await loadSide(positionals[0], options);
+      oldSide = loadSideAtRef(values.base, positionals[0]);
+      newSide = loadSide(positionals[0]);
     } else {
       if (positionals.length !== 2) throw new UsageError('give two sides: OLD NEW (folders or fleet files), or --base REF FLEET_FILE');
-      oldSide = await loadSide(positionals[0], options);
-      newSide = await loadSide(positionals[1], options);
+      oldSide = loadSide(positionals[0]);
+      newSide = loadSide(positionals[1]);
     }
-    const report = compareTrees(oldSide.files, newSide.files, { old: oldSide.label, new: newSide.label });
+    const trees = await renderSides(oldSide, newSide, options);
+    const report = compareTrees(trees.old, trees.new, { old: oldSide.label, new: newSide.label }, trees.unchanged);
     io.stdout(formatReport(report, format));
     return values['exit-code'] && hasChanges(report) ? 1 : 0;
   },

@@ -45,14 +45,20 @@ export function inMemory(tree: FileTree): TreeSource {
  * wherever they sit, so moving an object between files is not a change. Works file by file:
  * objects are matched within a file first, and only those left over wait for the other files.
  */
-export function compareTrees(oldTree: FileTree | TreeSource, newTree: FileTree | TreeSource, labels: { old: string; new: string }): DiffReport {
+export function compareTrees(
+  oldTree: FileTree | TreeSource,
+  newTree: FileTree | TreeSource,
+  labels: { old: string; new: string },
+  /** Objects known to be unchanged that neither tree holds (tenants not rendered). */
+  alreadyUnchanged = 0,
+): DiffReport {
   const before = oldTree instanceof Map ? inMemory(oldTree) : oldTree;
   const after = newTree instanceof Map ? inMemory(newTree) : newTree;
   const oldPaths = new Set(before.paths.filter((p) => !isKustomization(p)));
   const newPaths = new Set(after.paths.filter((p) => !isKustomization(p)));
   const paths = [...new Set([...oldPaths, ...newPaths])].sort();
 
-  let unchanged = 0;
+  let unchanged = alreadyUnchanged;
   const changes: ObjectChange[] = [];
   const oldLeftovers = new Map<string, LocatedObject>();
   const newLeftovers = new Map<string, LocatedObject>();

@@ -2,36 +2,31 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { HELM_YAML, loadFleet, parseFleet } from '../config/fleet';
+import { ApiObject, App } from 'cdk8s';
+import { Fleet, FleetTenant, HELM_YAML, loadFleet, parseFleet } from '../config/fleet';
+import { MonitoringInstance } from '../monitoring-instance';
 import { InputError } from '../config/parse';
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions } from '../fleet/parallel-render';
 import { renderFleet } from '../fleet/render-fleet';
 import { inMemory, TreeSource } from './compare';
 
-/** One side of a diff: a rendered tree and what it was read from. */
-export interface Side {
-  readonly label: string;
-  readonly files: TreeSource;
-}
+/** One side of a diff: a rendered folder, or a validated fleet still to be rendered. */
+export type Side = { readonly label: string; readonly folder: TreeSource } | { readonly label: string; readonly fleet: Fleet };
 
-/**
- * Reads a side: a folder of rendered YAML (e.g. synth's output), or a fleet file, which is
- * rendered in memory through the synth code path.
- */
-export async function loadSide(spec: string, options: RenderOptions = {}): Promise<Side> {
+/** Reads a side: a folder of rendered YAML (e.g. synth's output), or a fleet file. */
+export function loadSide(spec: string): Side {
   let isDir: boolean;
   try {
     isDir = statSync(spec).isDirectory();
   } catch (e) {
     throw new InputError([`${spec}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a rendered folder or a fleet file`]);
   }
-  if (isDir) return { label: spec, files: folderSource(spec) };
-  return { label: spec, files: inMemory(await renderFleet(loadFleet(spec), options)) };
+  return isDir ? { label: spec, folder: folderSource(spec) } : { label: spec, fleet: loadFleet(spec) };
 }
 
-/** The fleet file as committed at a git ref (`git show <ref>:<file>`), rendered in memory. */
-export async function loadSideAtRef(ref: string, file: string, options: RenderOptions = {}): Promise<Side> {
+/** The fleet file as committed at a git ref (`git show <ref>:<file>`). */
+export function loadSideAtRef(ref: string, file: string): Side {
   const label = `${ref}:${file}`;
   let text: string;
   try {
@@ -52,7 +47,51 @@ export async function loadSideAtRef(ref: string, file: string, options: RenderOp
   } catch (e) {
     throw new InputError([`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
-  return { label, files: inMemory(await renderFleet(parseFleet(document, label), options)) };
+  return { label, fleet: parseFleet(document, label) };
+}
+
+/** Both sides as trees to compare, and the objects already known to be unchanged. */
+export interface RenderedSides {
+  readonly old: TreeSource;
+  readonly new: TreeSource;
+  readonly unchanged: number;
+}
+
+/**
+ * Renders the fleet sides through the synth code path. When both sides are fleets, a tenant
+ * whose inputs are the same on both (namespace, release, values after defaults, API versions)
+ * renders the same bytes on both, so it is not rendered at all: its objects are only counted
+ * as unchanged. A pull request that touches a few tenants of 10,000 renders those few.
+ */
+export async function renderSides(oldSide: Side, newSide: Side, options: RenderOptions = {}): Promise<RenderedSides> {
+  if ('fleet' in oldSide && 'fleet' in newSide) {
+    const { old, new: changed, same } = splitIdentical(oldSide.fleet, newSide.fleet);
+    const oldTree = await renderFleet(old, options);
+    const newTree = await renderFleet(changed, options);
+    return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + countObjects(t, newSide.fleet.apiVersions), 0) };
+  }
+  const tree = async (side: Side) => ('folder' in side ? side.folder : inMemory(await renderFleet(side.fleet, options)));
+  return { old: await tree(oldSide), new: await tree(newSide), unchanged: 0 };
+}
+
+/** The two fleets without the tenants that are the same on both, and those tenants. */
+function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fleet; same: FleetTenant[] } {
+  if (JSON.stringify([...oldFleet.apiVersions].sort()) !== JSON.stringify([...newFleet.apiVersions].sort())) {
+    return { old: oldFleet, new: newFleet, same: [] };
+  }
+  const inputs = (t: FleetTenant) => JSON.stringify([t.namespace, t.release, t.values]);
+  const oldInputs = new Set(oldFleet.tenants.map(inputs));
+  const same = newFleet.tenants.filter((t) => oldInputs.has(inputs(t)));
+  const sameInputs = new Set(same.map(inputs));
+  const without = (fleet: Fleet): Fleet => ({ ...fleet, tenants: fleet.tenants.filter((t) => !sameInputs.has(inputs(t))) });
+  return { old: without(oldFleet), new: without(newFleet), same };
+}
+
+/** How many objects a tenant renders, from its construct tree, without writing any YAML. */
+function countObjects(tenant: FleetTenant, apiVersions: readonly string[]): number {
+  const app = new App({ outdir: undefined });
+  const chart = new MonitoringInstance(app, tenant.release, { ...tenant, apiVersions });
+  return chart.node.findAll().filter((c) => ApiObject.isApiObject(c)).length;
 }
 
 /** Every YAML file under `dir` except kustomizations, read when the diff gets to it. */
