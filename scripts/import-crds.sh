@@ -24,8 +24,10 @@ modules=(
 )
 
 out="${IMPORTS_OUT:-$root/imports}"
-rm -rf "$out"
-mkdir -p "$out"
+# Generated into $work/imports first and swapped in only when every module succeeded:
+# a failed import leaves the committed imports/ as it was.
+staged="$work/imports"
+mkdir -p "$staged"
 for entry in "${modules[@]}"; do
   read -r name files <<<"$entry"
   bundle="$work/$name.yaml"
@@ -36,6 +38,9 @@ for entry in "${modules[@]}"; do
   (cd "$work" && "$root/node_modules/.bin/cdk8s" import "$name:=$bundle" --language typescript --output "$work/out" --no-save --check-upgrade=false >/dev/null 2>&1) \
     || { echo "import-crds: cdk8s import failed for $name" >&2; exit 1; }
   # cdk8s names the file <module>-<group>.ts; keep just <module>.ts.
-  mv "$work/out/$name-"*.ts "$out/$name.ts"
+  mv "$work/out/$name-"*.ts "$staged/$name.ts"
 done
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+mv "$staged" "$out"
 echo "import-crds: regenerated $(ls "$out" | wc -l) modules in $out from $crds" >&2

@@ -134,6 +134,23 @@ describe('MonitoringInstance', () => {
       expect(client.spec.redirectUris).toEqual(['https://grafana.acme.example.org/login/generic_oauth']);
     });
 
+    test('logout ends the Keycloak session and returns to this Grafana only', () => {
+      // THEN Keycloak accepts exactly Grafana's login page after logout, and Grafana sends the user there through the realm
+      expect(client.spec.attributes['post.logout.redirect.uris']).toBe('https://grafana.acme.example.org/login');
+      const signout = new URL(oauth.signout_redirect_url);
+      expect(`${signout.origin}${signout.pathname}`).toBe('https://keycloak.example.org/realms/cozy/protocol/openid-connect/logout');
+      expect(Object.fromEntries(signout.searchParams)).toEqual({
+        client_id: 'tenant-acme-monitoring',
+        post_logout_redirect_uri: 'https://grafana.acme.example.org/login',
+      });
+    });
+
+    test('the operator-managed Ingress serves grafana.<host> over TLS from <release>-grafana-tls', () => {
+      const ingress = only(manifests, 'Grafana').spec.ingress;
+      expect(ingress.spec.rules.map((r: Manifest) => r.host)).toEqual(['grafana.acme.example.org']);
+      expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.acme.example.org'], secretName: 'monitoring-grafana-tls' }]);
+    });
+
     test('PKCE is on at both ends', () => {
       expect(client.spec.attributes['pkce.code.challenge.method']).toBe('S256');
       expect(oauth.use_pkce).toBe('true');
