@@ -60,9 +60,14 @@ export class InstanceNames {
     return secretNamespace === this.namespace ? this.tokenBootstrap : `${this.clientId}-token-bootstrap`;
   }
 
-  /** Default Secret receiving the token of Grafana service account `serviceAccount`. */
-  tokenSecret(serviceAccount: string): string {
-    return `${this.release}-${serviceAccount}-grafana-token`;
+  /**
+   * Default Secret receiving the token of Grafana service account `serviceAccount` in
+   * `secretNamespace`. Like {@link tokenBootstrapRole}: in a namespace other than the instance's,
+   * tenants of other namespaces may have the same release, so the clientId keeps them apart.
+   */
+  tokenSecret(serviceAccount: string, secretNamespace: string): string {
+    const owner = secretNamespace === this.namespace ? this.release : this.clientId;
+    return `${owner}-${serviceAccount}-grafana-token`;
   }
 
   /** GrafanaServiceAccount object for Grafana service account `serviceAccount`. */
@@ -109,4 +114,9 @@ export function isDnsLabel(value: string): boolean {
 
 export function isDnsName(value: string): boolean {
   return value.length <= 253 && DNS_NAME.test(value);
+}
+
+/** A key of a Secret's `data` (Kubernetes' IsConfigMapKey): `[-._a-zA-Z0-9]+`, at most 253, not `.` nor `..`-prefixed. */
+export function isSecretDataKey(value: string): boolean {
+  return value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && !value.startsWith('..');
 }

@@ -1,6 +1,6 @@
 import { fail } from './messages';
 import { InstanceValues } from './schema';
-import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
+import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, isSecretDataKey, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
 
 /** The API a cluster must serve for System mode (Helm: .Capabilities.APIVersions). */
 export const KEYCLOAK_API_VERSION = 'v1.edp.epam.com/v1';
@@ -90,8 +90,9 @@ function checkServiceAccountToken(target: RenderTarget, values: InstanceValues):
 
   const secret = token.sink.kubernetesSecret;
   const secretNamespace = secret.namespace || target.namespace;
-  const secretName = secret.name || names.tokenSecret(token.serviceAccountName);
+  const secretName = secret.name || names.tokenSecret(token.serviceAccountName, secretNamespace);
   if (!isDnsLabel(secretNamespace) || !isDnsName(secretName)) fail('tokenInvalidSecretTarget', `${secretNamespace}/${secretName}`);
+  if (token.sink.type === 'kubernetes-secret' && !isSecretDataKey(secret.key)) fail('tokenInvalidSecretKey', secret.key);
 
   if (token.sink.type === 'aws-secrets-manager' && token.sink.awsSecretsManager.secretId === '') fail('tokenAwsNeedsSecretId');
   if (token.sink.type === 'grafana-operator') {

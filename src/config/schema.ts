@@ -141,9 +141,9 @@ function imageSchema(registry: string, repository: string, tag: string, what: st
 
 const kubernetesSecretSinkSchema = z
   .object({
-    name: z.string().default('').describe('Name of the Secret that receives the token; empty means <release>-<serviceAccountName>-grafana-token.'),
+    name: z.string().default('').describe('Name of the Secret that receives the token; empty means <release>-<serviceAccountName>-grafana-token, in another namespace <namespace>-<release>-<serviceAccountName>-grafana-token.'),
     namespace: z.string().default('').describe('Namespace of that Secret; empty means the release namespace. The Role and RoleBinding are rendered there.'),
-    key: z.string().default('token').describe('Key of the token in the Secret.'),
+    key: z.string().default('token').describe('Key of the token in the Secret: 1-253 letters, digits, -, _ or . (a Secret data key).'),
     precreate: z
       .boolean()
       .default(true)
@@ -177,7 +177,7 @@ const serviceAccountTokenSchema = z
     enabled: z.boolean().default(false).describe('Bootstrap a Grafana service-account token for machines (agents, CI, dashboards-as-code).'),
     serviceAccountName: z.string().default('').describe('Name of the Grafana service account, e.g. kagent. Required when enabled.'),
     role: z.string().default('Viewer').describe('Grafana role of the service account: Viewer, Editor or Admin. A drifted role is set back.'),
-    secondsToLive: z.number().int().min(0).default(0).describe('Lifetime of each token in seconds; 0 means no expiry.'),
+    secondsToLive: z.number().int().min(0).default(0).describe('Lifetime of each token in seconds; 0 means no expiry. The Job replaces a token once less than a third of its lifetime is left, so runs must come more often than that.'),
     keepOldTokens: z.number().int().min(0).default(1).describe('How many older tokens made by this Job to keep after a new one is stored (consumers still holding them keep working).'),
     grafanaUrl: z.string().default('').describe('Grafana base URL; empty means the operator\'s in-cluster Service http://<release>-service.<namespace>.svc:3000.'),
     orgId: z.number().int().min(1).default(1).describe('Grafana organization (sent as X-Grafana-Org-Id on every call).'),

@@ -19,7 +19,20 @@ export const SCRIPT_DIR = '/scripts';
 export const SHARED_DIR = '/shared';
 const TMP_DIR = '/tmp';
 
-/** The script stops retrying this long before the Job's activeDeadlineSeconds, to fail with a message. */
+/*
+ * Files on the shared in-memory emptyDir (AWS sink): the stored token the first container read,
+ * the new token for the store container, that container's result (`stored` or `failed: ...`) for
+ * the prune step, and the pod's start time, from which every node step counts its deadline.
+ */
+const STORED_TOKEN_FILE = `${SHARED_DIR}/stored-token`;
+const TOKEN_FILE = `${SHARED_DIR}/token`;
+const STORE_RESULT_FILE = `${SHARED_DIR}/store-result`;
+const POD_START_FILE = `${SHARED_DIR}/pod-start`;
+
+/**
+ * The script stops retrying this long before the Job's activeDeadlineSeconds, to fail with a
+ * message. Counted from the pod's start (AWS sink: POD_START_FILE) or the process's start.
+ */
 const DEADLINE_MARGIN_SECONDS = 60;
 
 export const CONTAINER_SECURITY_CONTEXT = {
@@ -59,10 +72,14 @@ export function tokenPodParts(settings: TokenSettings, configMap: string): { ini
   const fileSink = fileSinkEnv();
   return {
     initContainers: [
-      awsContainer(settings, 'read-stored', AWS_READ_SCRIPT, [{ name: 'STORED_TOKEN_FILE', value: `${SHARED_DIR}/stored-token` }]),
+      awsContainer(settings, 'read-stored', AWS_READ_SCRIPT, [
+        { name: 'STORED_TOKEN_FILE', value: STORED_TOKEN_FILE },
+        { name: 'POD_START_FILE', value: POD_START_FILE },
+      ]),
       nodeContainer(settings, 'bootstrap', 'bootstrap', fileSink),
       awsContainer(settings, 'store', AWS_STORE_SCRIPT, [
-        { name: 'TOKEN_FILE', value: `${SHARED_DIR}/token` },
+        { name: 'TOKEN_FILE', value: TOKEN_FILE },
+        { name: 'STORE_RESULT_FILE', value: STORE_RESULT_FILE },
         { name: 'CREATE_SECRET', value: String(settings.values.sink.awsSecretsManager.createIfMissing) },
         ...optional('KMS_KEY_ID', settings.values.sink.awsSecretsManager.kmsKeyId),
       ]),
@@ -148,9 +165,11 @@ function kubernetesSinkEnv(settings: TokenSettings): EnvVar[] {
 function fileSinkEnv(): EnvVar[] {
   return [
     { name: 'SINK', value: 'file' },
-    { name: 'STORED_TOKEN_FILE', value: `${SHARED_DIR}/stored-token` },
-    { name: 'TOKEN_OUT_FILE', value: `${SHARED_DIR}/token` },
+    { name: 'STORED_TOKEN_FILE', value: STORED_TOKEN_FILE },
+    { name: 'TOKEN_OUT_FILE', value: TOKEN_FILE },
     { name: 'TOKEN_ID_FILE', value: `${SHARED_DIR}/token-id` },
+    { name: 'STORE_RESULT_FILE', value: STORE_RESULT_FILE },
+    { name: 'POD_START_FILE', value: POD_START_FILE },
   ];
 }
 

@@ -22,6 +22,7 @@ export interface TokenSettings {
 export function tokenSettings(names: InstanceNames, values: InstanceValues): TokenSettings {
   const token = values.serviceAccountToken;
   const secret = token.sink.kubernetesSecret;
+  const secretNamespace = secret.namespace || names.namespace;
   return {
     names,
     values: token,
@@ -29,8 +30,8 @@ export function tokenSettings(names: InstanceNames, values: InstanceValues): Tok
     grafanaUrl: token.grafanaUrl || names.grafanaServiceUrl,
     adminSecret: token.adminCredentials.secretName || names.adminCredentials,
     secret: {
-      namespace: secret.namespace || names.namespace,
-      name: secret.name || names.tokenSecret(token.serviceAccountName),
+      namespace: secretNamespace,
+      name: secret.name || names.tokenSecret(token.serviceAccountName, secretNamespace),
       key: secret.key,
     },
     nodeImage: imageRef(token.image),

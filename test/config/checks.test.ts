@@ -109,7 +109,10 @@ const FAILURES: Record<string, Failure> = {
   },
   'a token Secret in a namespace that is not a DNS label': {
     key: 'tokenInvalidSecretTarget', values: token({ sink: { kubernetesSecret: { namespace: 'Agents' } } }),
-    mentions: ['"Agents/monitoring-kagent-grafana-token"', 'DNS label'],
+    mentions: ['"Agents/tenant-acme-monitoring-kagent-grafana-token"', 'DNS label'],
+  },
+  'a token Secret data key with a space': {
+    key: 'tokenInvalidSecretKey', values: token({ sink: { kubernetesSecret: { key: 'GRAFANA TOKEN' } } }), mentions: ['"GRAFANA TOKEN"', "'-', '_' or '.'"],
   },
   'the AWS sink without a secret id': {
     key: 'tokenAwsNeedsSecretId', values: token({ sink: { type: 'aws-secrets-manager' } }), mentions: ['awsSecretsManager.secretId is empty', 'kagent/grafana/api-key'],

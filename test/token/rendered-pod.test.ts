@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manifest } from '../../src/render/render';
 import { TENANT } from '../support/fixtures';
@@ -6,7 +7,7 @@ import { ADMIN_PASSWORD, ADMIN_USER, FakeGrafana, GRAFANA } from './fakes/fake-g
 import { FakeKubernetes, KUBE } from './fakes/fake-kubernetes';
 import { fakeAwsPath, newSharedDir, PodRun, runPod } from './fakes/run-pod';
 import { kubernetesTokenFile } from './fakes/run-script';
-import { AWS_SINK, find, synthToken } from './support';
+import { AWS_SINK, find, synthToken, TokenValues } from './support';
 
 /*
  * The rendered Job's pod, run container by container with its own commands and env against the
@@ -93,22 +94,31 @@ describe('aws-secrets-manager sink, rendered pod', () => {
     expectNoTokenPrinted(run);
   });
 
-  test('store failure: the pod fails before prune, old tokens stay', async () => {
-    // GIVEN a revoked stored token, older Job tokens, and Secrets Manager refusing the write
+  test.each([
+    ['put-secret-value', 'an existing secret', { [SECRET_ID]: 'glsa_revoked' }, `storing the token in secret ${SECRET_ID}: `],
+    ['create-secret', 'a missing secret', {}, `creating secret ${SECRET_ID}: `],
+  ])('store failure (%s on %s): prune revokes the undelivered token and fails with the store error', async (command, _, secrets, what) => {
+    // GIVEN older Job tokens, no valid stored token, and Secrets Manager refusing the write
     const account = grafana.addAccount('kagent', 'Admin');
     const old = ['kagent-20260101T000000Z-aaaa', 'kagent-20260201T000000Z-bbbb'].map((n) => grafana.addToken(account, n));
-    setState({ secrets: { [SECRET_ID]: 'glsa_revoked' }, fail: { 'put-secret-value': 'AccessDeniedException' } });
+    setState({ secrets, fail: { [command]: 'AccessDeniedException' } });
 
     // WHEN the pod runs
     const run = await runAwsPod();
 
-    // THEN store failed with a message, prune never ran, no token was deleted, the secret is unchanged
-    expect(run.results.map((r) => [r.name, r.result.code])).toEqual([['read-stored', 0], ['bootstrap', 0], ['store', 1]]);
-    expect(run.results[2].result.stderr).toContain(`token-bootstrap failed: storing the token in secret ${SECRET_ID}: `);
-    expect(run.results[2].result.stderr).toContain('AccessDeniedException');
-    expect(grafana.count('DELETE', GRAFANA.token)).toBe(0);
-    expect(grafana.tokensOf(account).map((t) => t.id)).toEqual(expect.arrayContaining(old.map((t) => t.id)));
-    expect(state().secrets[SECRET_ID]).toBe('glsa_revoked');
+    // THEN store recorded the error without failing, and prune failed with that error
+    expect(run.results.map((r) => [r.name, r.result.code])).toEqual([['read-stored', 0], ['bootstrap', 0], ['store', 0], ['prune', 1]]);
+    const prune = run.results[3].result.stderr;
+    expect(prune).toContain(`token-bootstrap failed: the new token was not stored: ${what}`);
+    expect(prune).toContain('AccessDeniedException');
+    // AND the one token deleted is the new, undelivered one; the older ones and the secret are unchanged
+    expect(grafana.issuedKeys).toHaveLength(old.length + 1);
+    const deleted = grafana.callsTo('DELETE', GRAFANA.token).map((c) => Number(c.path.split('/').pop()));
+    expect(deleted).toHaveLength(1);
+    expect(old.map((t) => t.id)).not.toContain(deleted[0]);
+    expect(grafana.tokensOf(account).map((t) => t.id)).toEqual(old.map((t) => t.id));
+    expect(state().secrets).toEqual(secrets);
+    expect(prune).toContain(`token id=${deleted[0]} was revoked`);
     expectNoTokenPrinted(run);
   });
 
@@ -143,6 +153,120 @@ describe('aws-secrets-manager sink, rendered pod', () => {
     expect(grafana.tokensOf(account).map((t) => t.id).sort()).toEqual([middle.id, current!.id].sort());
     expect(grafana.callsTo('DELETE', GRAFANA.token).map((c) => c.path)).toEqual([`/api/serviceaccounts/${account.id}/tokens/${oldest.id}`]);
     expectNoTokenPrinted(run);
+  });
+});
+
+describe('aws-secrets-manager sink, rendered pod, beyond the defaults', () => {
+  const awsBin = fakeAwsPath();
+  let stateFile: string;
+  const state = (): { secrets: Record<string, string>; calls?: { command: string; region: string }[] } => JSON.parse(readFileSync(stateFile, 'utf8'));
+
+  beforeEach(() => {
+    stateFile = join(newSharedDir(), 'aws-state.json');
+    writeFileSync(stateFile, JSON.stringify({ secrets: {} }));
+  });
+
+  function runAwsPod(token: TokenValues, override: Record<string, string> = {}, path = `${awsBin}:${process.env.PATH}`, sharedDir = newSharedDir()): Promise<PodRun> {
+    const job = find(synthToken(token), 'Job')!;
+    return runPod(job, {
+      secrets: ADMIN_SECRETS,
+      override: { GRAFANA_URL: grafanaUrl, RETRY_BASE_DELAY_MS: '1', FAKE_AWS_STATE: stateFile, ...override },
+      sharedDir,
+    }, path);
+  }
+
+  const withoutRegion: TokenValues = { sink: { ...AWS_SINK.sink, awsSecretsManager: { ...AWS_SINK.sink!.awsSecretsManager, region: '' } } };
+
+  test('no region rendered and none injected: read-stored fails with a hint, before Grafana is touched', async () => {
+    // GIVEN values without a region and a pod without AWS_REGION (no IRSA webhook)
+    // WHEN the pod runs
+    const run = await runAwsPod(withoutRegion);
+
+    // THEN the AWS CLI error is passed on with the fix
+    expect(run.results.map((r) => [r.name, r.result.code])).toEqual([['read-stored', 1]]);
+    expect(run.results[0].result.stderr).toContain('You must specify a region');
+    expect(run.results[0].result.stderr).toContain('set serviceAccountToken.sink.awsSecretsManager.region, or let IRSA/Pod Identity inject AWS_REGION');
+    expect(grafana.calls).toHaveLength(0);
+  });
+
+  test('no region rendered, AWS_REGION injected by the IRSA webhook: the token is stored', async () => {
+    // GIVEN values without a region and the variable the EKS pod identity webhook adds to every container
+    // WHEN the pod runs
+    const run = await runAwsPod(withoutRegion, { AWS_REGION: 'eu-central-1' });
+
+    // THEN it succeeds with the injected region
+    expect(run.succeeded).toBe(true);
+    expect(state().calls!.map((c) => c.region)).toEqual(['eu-central-1', 'eu-central-1', 'eu-central-1']);
+    expect(state().secrets[SECRET_ID]).toBe(grafana.issuedKeys[0]);
+  });
+
+  test('a stored value that is not a token (multi-line JSON) is replaced, never probed nor printed', async () => {
+    // GIVEN Secrets Manager holds a JSON document instead of a bare token
+    const json = JSON.stringify({ token: 'glsa_not_like_this', note: 'wrong shape' }, null, 2);
+    writeFileSync(stateFile, JSON.stringify({ secrets: { [SECRET_ID]: json } }));
+
+    // WHEN the pod runs
+    const run = await runAwsPod(AWS_SINK);
+
+    // THEN Grafana was not asked about it, and a new token replaced it
+    expect(run.succeeded).toBe(true);
+    expect(grafana.count('GET', GRAFANA.org)).toBe(0);
+    expect(state().secrets[SECRET_ID]).toBe(grafana.issuedKeys[0]);
+    expect(output(run)).toContain('the stored value is not a usable token');
+    expect(output(run)).not.toContain('glsa_not_like_this');
+  });
+
+  test('every node step counts its deadline from the pod start that read-stored wrote', async () => {
+    // GIVEN a pod that started 1000 s ago (a `date` that says so), a 540 s deadline, and Grafana answering 503
+    const bin = mkdtempSync(join(tmpdir(), 'fake-date-'));
+    writeFileSync(join(bin, 'date'), `#!/bin/sh\necho ${Math.floor(Date.now() / 1000) - 1000}\n`);
+    chmodSync(join(bin, 'date'), 0o755);
+    grafana.fail('GET', GRAFANA.search, 100, { status: 503 });
+    const sharedDir = newSharedDir();
+
+    // WHEN the pod runs
+    const run = await runAwsPod(AWS_SINK, {}, `${bin}:${awsBin}:${process.env.PATH}`, sharedDir);
+
+    // THEN bootstrap gave up after one attempt because the pod's deadline has passed
+    expect(run.results.map((r) => [r.name, r.result.code])).toEqual([['read-stored', 0], ['bootstrap', 1]]);
+    expect(run.results[1].result.stderr).toContain('the deadline (DEADLINE_SECONDS) would pass');
+    expect(grafana.count('GET', GRAFANA.search)).toBe(1);
+    expect(existsSync(join(sharedDir, 'pod-start'))).toBe(true);
+  });
+
+  test('the same pod started just now retries within its deadline', async () => {
+    // GIVEN the real `date` and the same failing Grafana
+    grafana.fail('GET', GRAFANA.search, 100, { status: 503 });
+
+    // WHEN the pod runs
+    const run = await runAwsPod(AWS_SINK);
+
+    // THEN bootstrap used its whole attempt budget (6), not the deadline
+    expect(run.results[1].result.stderr).toContain('giving up after 6 attempts, last error: HTTP 503');
+    expect(grafana.count('GET', GRAFANA.search)).toBe(6);
+  });
+
+  test('renewal after a failed store: the delivered token, not the undelivered one, survives pruning', async () => {
+    // GIVEN a stored token D of this Job with 10 of its 60 minutes left
+    const account = grafana.addAccount('kagent', 'Admin');
+    const delivered = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa', { secondsToLive: 3600, ageSeconds: 3000 });
+    writeFileSync(stateFile, JSON.stringify({ secrets: { [SECRET_ID]: delivered.key }, fail: { 'put-secret-value': 'ThrottlingException' } }));
+    const token: TokenValues = { ...AWS_SINK, secondsToLive: 3600, keepOldTokens: 1 };
+
+    // WHEN a run renews but cannot store, and the next run can
+    const failed = await runAwsPod(token);
+    writeFileSync(stateFile, JSON.stringify({ secrets: state().secrets }));
+    const next = await runAwsPod(token);
+
+    // THEN the first run revoked its token and failed; the second stored a new one and kept D
+    expect(failed.results.map((r) => [r.name, r.result.code])).toEqual([['read-stored', 0], ['bootstrap', 0], ['store', 0], ['prune', 1]]);
+    expect(next.succeeded).toBe(true);
+    const current = grafana.tokensOf(account).find((t) => t.key === state().secrets[SECRET_ID])!;
+    expect(current.id).not.toBe(delivered.id);
+    expect(grafana.tokensOf(account).map((t) => t.id)).toEqual([delivered.id, current.id]);
+    expect(grafana.issuedKeys).toHaveLength(3);
+    expectNoTokenPrinted(failed);
+    expectNoTokenPrinted(next);
   });
 });
 

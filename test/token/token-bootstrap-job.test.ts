@@ -132,6 +132,45 @@ describe('GIVEN sink kubernetes-secret in another namespace WHEN synthesized', (
   });
 });
 
+describe('GIVEN sink kubernetes-secret in another namespace without a Secret name WHEN synthesized', () => {
+  const objects = tokenObjects(synthToken({ sink: { kubernetesSecret: { namespace: 'agents' } } }));
+
+  test('THEN the Secret is named after the clientId, and Role, RoleBinding and the Job env agree', () => {
+    const name = 'tenant-acme-monitoring-kagent-grafana-token';
+    expect(find(objects, 'Secret')!.metadata).toMatchObject({ namespace: 'agents', name });
+    expect(find(objects, 'Role')!.rules[0].resourceNames).toEqual([name]);
+    expect(envOf(find(objects, 'Job')!.spec.template.spec.containers[0])).toMatchObject({ SECRET_NAMESPACE: 'agents', SECRET_NAME: name });
+  });
+
+  test('THEN two tenants with the same release in different namespaces get different Secrets there', () => {
+    const other = tokenObjects(synthToken({ sink: { kubernetesSecret: { namespace: 'agents' } } }, { namespace: 'tenant-hooli' }));
+    const secrets = [objects, other].map((o) => `${find(o, 'Secret')!.metadata.namespace}/${find(o, 'Secret')!.metadata.name}`);
+    expect(secrets).toEqual(['agents/tenant-acme-monitoring-kagent-grafana-token', 'agents/tenant-hooli-monitoring-kagent-grafana-token']);
+  });
+
+  test('THEN the release namespace named explicitly keeps the short default name', () => {
+    const same = tokenObjects(synthToken({ sink: { kubernetesSecret: { namespace: TENANT.namespace } } }));
+    expect(find(same, 'Secret')!.metadata.name).toBe('monitoring-kagent-grafana-token');
+  });
+});
+
+describe('GIVEN a Secret data key WHEN synthesized', () => {
+  test.each(['token', 'GRAFANA_API_TOKEN', '.token', 'a.b-c_d', 'k'.repeat(253)])('THEN %j is accepted', (key) => {
+    const job = find(synthToken({ sink: { kubernetesSecret: { key } } }), 'Job')!;
+    expect(envOf(job.spec.template.spec.containers[0]).SECRET_KEY).toBe(key);
+  });
+
+  test.each(['', 'my token', 'token/x', '.', '..data', 'tökén', 'k'.repeat(254)])('THEN %j is refused naming the field, the value and the fix', (key) => {
+    expect(() => synthToken({ sink: { kubernetesSecret: { key } } })).toThrow(
+      `serviceAccountToken.sink.kubernetesSecret.key ${JSON.stringify(key)} is not a valid Secret data key: use 1-253 letters, digits, '-', '_' or '.'`,
+    );
+  });
+
+  test('THEN the AWS sink ignores it (it never writes a Kubernetes Secret)', () => {
+    expect(() => synthToken({ ...AWS_SINK, sink: { ...AWS_SINK.sink, kubernetesSecret: { key: 'not used' } } })).not.toThrow();
+  });
+});
+
 describe('GIVEN sink kubernetes-secret without pre-creation WHEN synthesized', () => {
   const objects = tokenObjects(synthToken({ sink: { kubernetesSecret: { precreate: false } } }));
 
@@ -171,6 +210,15 @@ describe('GIVEN sink aws-secrets-manager WHEN synthesized', () => {
     expect(bootstrap).toMatchObject({ SINK: 'file', TOKEN_OUT_FILE: '/shared/token' });
     expect(store.TOKEN_FILE).toBe(bootstrap.TOKEN_OUT_FILE);
     expect(envOf(pod.initContainers[0]).STORED_TOKEN_FILE).toBe(bootstrap.STORED_TOKEN_FILE);
+  });
+
+  test('THEN store reports to prune, and the first container gives every node step the pod start', () => {
+    const [read, bootstrap, store] = pod.initContainers.map(envOf);
+    const prune = envOf(pod.containers[0]);
+    expect(store.STORE_RESULT_FILE).toBe('/shared/store-result');
+    expect(prune.STORE_RESULT_FILE).toBe(store.STORE_RESULT_FILE);
+    expect(read.POD_START_FILE).toBe('/shared/pod-start');
+    expect([bootstrap.POD_START_FILE, prune.POD_START_FILE]).toEqual([read.POD_START_FILE, read.POD_START_FILE]);
   });
 
   test('THEN AWS settings reach the AWS CLI containers only', () => {

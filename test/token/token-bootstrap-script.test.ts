@@ -1,11 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeGrafana, FakeServiceAccount, GRAFANA } from './fakes/fake-grafana';
 import { FakeKubernetes, KUBE } from './fakes/fake-kubernetes';
 import { DroppingServer, kubernetesTokenFile, runScript, ScriptResult, scriptEnv } from './fakes/run-script';
 
 /*
  * Scenarios of issue 4, each running the shipped token-bootstrap.js against a fake Grafana and a
- * fake Kubernetes API, with the calls counted. Sink: a Kubernetes Secret (see
- * token-bootstrap-file-sink.test.ts for the AWS path).
+ * fake Kubernetes API, with the calls counted. Sink: a Kubernetes Secret (the AWS path, whose
+ * steps run in several containers, is run from the rendered pod in rendered-pod.test.ts).
  */
 
 const NAMESPACE = 'tenant-acme';
@@ -124,6 +127,172 @@ describe('second run', () => {
     expect(grafana.calls[0].headers.authorization).toBe(`Bearer ${before}`);
     expect(kube.writes()).toHaveLength(0);
     expect(storedToken()).toBe(before);
+  });
+});
+
+describe('renewal of tokens with a lifetime (secondsToLive > 0)', () => {
+  const HOUR = { TOKEN_SECONDS_TO_LIVE: '3600' };
+  const calls = () => grafana.calls.map((c) => `${c.method} ${c.path}`);
+
+  test('a valid token with more than a third of its lifetime left stays: probe, search, list, nothing written', async () => {
+    // GIVEN the stored token is this Job's newest, made 20 minutes ago with a 60-minute lifetime
+    const account = grafana.addAccount('kagent', 'Admin');
+    const token = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa', { secondsToLive: 3600, ageSeconds: 1200 });
+    kube.put(NAMESPACE, SECRET, { [KEY]: token.key });
+
+    // WHEN the Job runs
+    const result = await run(HOUR);
+
+    // THEN it looked the token up and changed nothing
+    expect(result.code).toBe(0);
+    expect(calls()).toEqual(['GET /api/org', 'GET /api/serviceaccounts/search', `GET /api/serviceaccounts/${account.id}/tokens`]);
+    expect(kube.writes()).toHaveLength(0);
+    expect(result.stdout).toMatch(new RegExp(`token id=${token.id} expires in \\d+ s, renewed below 1200 s; nothing to do`));
+  });
+
+  test('a valid token with less than a third left is replaced before it expires; the old one keeps working', async () => {
+    // GIVEN the stored token has 10 of its 60 minutes left, and an older Job token
+    const account = grafana.addAccount('kagent', 'Admin');
+    const older = grafana.addToken(account, 'kagent-20251201T000000Z-0000', { secondsToLive: 3600, ageSeconds: 7000 });
+    const stored = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa', { secondsToLive: 3600, ageSeconds: 3000 });
+    kube.put(NAMESPACE, SECRET, { [KEY]: stored.key });
+
+    // WHEN the Job runs keeping one old token
+    const result = await run({ ...HOUR, KEEP_OLD_TOKENS: '1' });
+
+    // THEN a new one-hour token is stored, found through the one search, and the replaced token is kept for the overlap
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`token id=${stored.id} expires in`);
+    expect(grafana.count('GET', GRAFANA.search)).toBe(1);
+    expect(grafana.count('POST', GRAFANA.accounts)).toBe(0);
+    expect(grafana.callsTo('POST', GRAFANA.tokens).map((c) => c.body)).toEqual([{ name: expect.stringMatching(TOKEN_NAME), secondsToLive: 3600 }]);
+    const current = grafana.tokensOf(account).find((t) => t.key === storedToken())!;
+    expect(current.id).toBeGreaterThan(stored.id);
+    expect(grafana.tokensOf(account).map((t) => t.id)).toEqual([stored.id, current.id]);
+    expect(grafana.callsTo('DELETE', GRAFANA.token).map((c) => c.path)).toEqual([`/api/serviceaccounts/${account.id}/tokens/${older.id}`]);
+    // AND the replaced token still authenticates: consumers switch over without an outage
+    const probe = await fetch(`${grafanaUrl}/api/org`, { headers: { Authorization: `Bearer ${stored.key}`, 'X-Grafana-Org-Id': '1' } });
+    expect(probe.status).toBe(200);
+  });
+
+  test('a token without expiry is replaced once a lifetime is configured', async () => {
+    // GIVEN the stored token was made while secondsToLive was 0
+    const account = grafana.addAccount('kagent', 'Admin');
+    const stored = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa');
+    kube.put(NAMESPACE, SECRET, { [KEY]: stored.key });
+
+    // WHEN the Job runs with a lifetime
+    const result = await run(HOUR);
+
+    // THEN a token with that lifetime replaces it
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`token id=${stored.id} has no expiry but secondsToLive is 3600; replacing it`);
+    expect(grafana.callsTo('POST', GRAFANA.tokens).map((c) => c.body)).toEqual([{ name: expect.stringMatching(TOKEN_NAME), secondsToLive: 3600 }]);
+    expect(storedToken()).not.toBe(stored.key);
+  });
+
+  test('a valid token that this Job did not make is left alone: its lifetime is unknown', async () => {
+    // GIVEN a hand-made token stored in the Secret
+    const account = grafana.addAccount('kagent', 'Admin');
+    const manual = grafana.addToken(account, 'kagent-by-hand', { secondsToLive: 3600, ageSeconds: 3500 });
+    kube.put(NAMESPACE, SECRET, { [KEY]: manual.key });
+
+    // WHEN the Job runs
+    const result = await run(HOUR);
+
+    // THEN nothing is issued or written
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('has no token made by this Job, so its lifetime is unknown; nothing to do');
+    expect(grafana.count('POST', GRAFANA.tokens)).toBe(0);
+    expect(kube.writes()).toHaveLength(0);
+  });
+
+  test('an expired token is replaced (Grafana rejects it)', async () => {
+    // GIVEN the stored token expired a minute ago
+    const account = grafana.addAccount('kagent', 'Admin');
+    const stored = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa', { secondsToLive: 3600, ageSeconds: 3660 });
+    kube.put(NAMESPACE, SECRET, { [KEY]: stored.key });
+
+    // WHEN the Job runs
+    const result = await run(HOUR);
+
+    // THEN the probe fails and a new token is stored
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('stored token is rejected by Grafana');
+    expect(storedToken()).not.toBe(stored.key);
+    expect(grafana.count('POST', GRAFANA.tokens)).toBe(1);
+  });
+
+  test('with secondsToLive 0 a second run is still exactly one Grafana call', async () => {
+    // GIVEN a first run without lifetime
+    kube.put(NAMESPACE, SECRET);
+    expect((await run({ TOKEN_SECONDS_TO_LIVE: '0' })).code).toBe(0);
+    grafana.calls.length = 0;
+
+    // WHEN it runs again
+    const result = await run({ TOKEN_SECONDS_TO_LIVE: '0' });
+
+    // THEN only the probe reached Grafana
+    expect(result.code).toBe(0);
+    expect(calls()).toEqual(['GET /api/org']);
+  });
+});
+
+describe('stored values that are not a token', () => {
+  test.each([
+    ['multi-line JSON', '{\n  "token": "glsa_wrong_shape"\n}'],
+    ['non-ASCII', 'glsa_ünïcödé_token'],
+    ['an inner space', 'Bearer glsa_with_scheme'],
+  ])('%s is not probed (it is no valid header value); a new token replaces it, the value is never printed', async (_, value) => {
+    // GIVEN such a value in the Secret
+    kube.put(NAMESPACE, SECRET, { [KEY]: value });
+
+    // WHEN the Job runs
+    const result = await run();
+
+    // THEN Grafana was not probed with it, a token was issued and stored
+    expect(result.code).toBe(0);
+    expect(grafana.count('GET', GRAFANA.org)).toBe(0);
+    expect(storedToken()).toBe(grafana.issuedKeys[0]);
+    expect(result.stdout).toContain('the stored value is not a usable token');
+    for (const part of value.split(/\s+/).filter((p) => p.length > 6)) expect(result.output).not.toContain(part);
+  });
+});
+
+describe('deadline', () => {
+  const startFile = (content: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pod-start-')), 'pod-start');
+    writeFileSync(file, content);
+    return file;
+  };
+
+  test('counts from the pod start in POD_START_FILE, not from the process start', async () => {
+    // GIVEN a pod that started 600 s ago, a 540 s deadline, and Grafana answering 503
+    kube.put(NAMESPACE, SECRET);
+    grafana.fail('GET', GRAFANA.search, 100, { status: 503 });
+    const file = startFile(`${Math.floor(Date.now() / 1000) - 600}\n`);
+
+    // WHEN the Job runs with plenty of attempts
+    const result = await run({ POD_START_FILE: file, DEADLINE_SECONDS: '540', RETRY_ATTEMPTS: '5' });
+
+    // THEN it stopped after one attempt: the pod's deadline has passed
+    expect(result.code).toBe(1);
+    expect(grafana.count('GET', GRAFANA.search)).toBe(1);
+    expect(result.stderr).toContain('the deadline (DEADLINE_SECONDS) would pass');
+  });
+
+  test('a POD_START_FILE without a time warns and counts from now', async () => {
+    // GIVEN an empty start file and a Grafana that answers 503 twice
+    kube.put(NAMESPACE, SECRET);
+    grafana.fail('GET', GRAFANA.search, 2, { status: 503 });
+
+    // WHEN the Job runs
+    const result = await run({ POD_START_FILE: startFile(''), DEADLINE_SECONDS: '540' });
+
+    // THEN it says so, retries within the deadline and succeeds
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('holds no start time; DEADLINE_SECONDS counts from now');
+    expect(grafana.count('GET', GRAFANA.search)).toBe(3);
   });
 });
 

@@ -68,7 +68,8 @@ describe('token parity with strings YAML and Go templates make hard', () => {
     },
   });
   const cases: [string, object][] = [
-    ['kubernetes-secret', { kubernetesSecret: { key: 'token "quoted"' } }],
+    // A valid data key that YAML reads as a number unless quoted.
+    ['kubernetes-secret', { kubernetesSecret: { key: '1e3' } }],
     ['aws-secrets-manager', {
       type: 'aws-secrets-manager',
       awsSecretsManager: { secretId: NASTY, region: 'eu-west-1', endpointUrl: 'http://ls:4566/?a=1&b=2', kmsKeyId: 'alias/x y', serviceAccountAnnotations: { 'a/b': NASTY } },
@@ -98,4 +99,22 @@ test('GIVEN the packaged chart WHEN it renders the AWS fixture THEN the scripts 
   if (!result.ok) throw new Error(result.stderr);
   const configMap = parseStream(result.stdout).find((m) => m.kind === 'ConfigMap')!;
   for (const f of ['token-bootstrap.js', 'token-aws-read.sh', 'token-aws-store.sh']) expect(configMap.data[f]).toBe(file(f));
+});
+
+test('GIVEN a token Secret in another namespace without a name WHEN both render THEN both name it after the clientId', async () => {
+  // GIVEN values that leave the Secret name to the default, in a namespace other than the release's
+  const file = join(mkdtempSync(join(tmpdir(), 'token-other-ns-')), 'values.yaml');
+  writeFileSync(file, stringify({ host: 'acme.example.org', serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', sink: { kubernetesSecret: { namespace: 'agents' } } } }));
+  const req = { namespace: 'tenant-acme', release: 'monitoring', apiVersions: [], valuesFiles: [file] };
+
+  // WHEN both renderers render it
+  const [helm, cli] = await Promise.all([helmTemplate(req), cliRender(req)]);
+  if (!helm.ok) throw new Error(helm.stderr);
+  if (!cli.ok) throw new Error(cli.stderr);
+
+  // THEN they agree, and the Secret carries the clientId so tenants with the same release cannot collide
+  const rendered = parseStream(helm.stdout);
+  expect(compareRenders(rendered, parseStream(cli.stdout))).toBe('');
+  const secret = rendered.find((m) => m.kind === 'Secret')!;
+  expect(`${secret.metadata.namespace}/${secret.metadata.name}`).toBe('agents/tenant-acme-monitoring-kagent-grafana-token');
 });

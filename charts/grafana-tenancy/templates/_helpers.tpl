@@ -171,6 +171,10 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- if not (and (regexMatch $dnsLabel $secretNamespace) (le (len $secretName) 253) (regexMatch $dnsName $secretName)) -}}
 {{- fail (printf (index $m "tokenInvalidSecretTarget") (printf "%s/%s" $secretNamespace $secretName)) -}}
 {{- end -}}
+{{- $secretKey := $token.sink.kubernetesSecret.key -}}
+{{- if and (eq $token.sink.type "kubernetes-secret") (not (and (le (len $secretKey) 253) (regexMatch `^[-._a-zA-Z0-9]+$` $secretKey) (ne $secretKey ".") (not (hasPrefix ".." $secretKey)))) -}}
+{{- fail (printf (index $m "tokenInvalidSecretKey") $secretKey) -}}
+{{- end -}}
 {{- if and (eq $token.sink.type "aws-secrets-manager") (eq $token.sink.awsSecretsManager.secretId "") -}}
 {{- fail (index $m "tokenAwsNeedsSecretId") -}}
 {{- end -}}
@@ -205,10 +209,12 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- .Values.serviceAccountToken.sink.kubernetesSecret.namespace | default .Release.Namespace -}}
 {{- end -}}
 
-{{/* Name of the token Secret: <release>-<serviceAccountName>-grafana-token unless set. */}}
+{{/* Name of the token Secret unless set: <release>-<serviceAccountName>-grafana-token; in another
+namespace <clientId>-<serviceAccountName>-grafana-token, so tenants with the same release cannot collide. */}}
 {{- define "grafana-tenancy.tokenSecretName" -}}
 {{- $token := .Values.serviceAccountToken -}}
-{{- $token.sink.kubernetesSecret.name | default (printf "%s-%s-grafana-token" .Release.Name $token.serviceAccountName) -}}
+{{- $owner := ternary .Release.Name (include "grafana-tenancy.clientId" .) (eq (include "grafana-tenancy.tokenSecretNamespace" .) .Release.Namespace) -}}
+{{- $token.sink.kubernetesSecret.name | default (printf "%s-%s-grafana-token" $owner $token.serviceAccountName) -}}
 {{- end -}}
 
 {{/* Role/RoleBinding on the token Secret; in another namespace named after the clientId so tenants cannot collide. */}}

@@ -6,14 +6,16 @@
  * ConfigMap and the scenario tests run.
  *
  * Flow (`node token-bootstrap.js`):
- *   1. read the stored token from the sink; if present and not a placeholder, probe it with
- *      `GET /api/org`: 200 in the right org -> exit 0, nothing changed;
+ *   1. read the stored token from the sink; if present, not a placeholder and a possible header
+ *      value, probe it with `GET /api/org`: 200 in the right org -> done, unless the token has a
+ *      lifetime (secondsToLive > 0) and this Job's newest token has less than a third of it left;
  *   2. find the service account by EXACT name (the search `query` is a substring match, paged),
  *      create it if missing (a 400 ErrAlreadyExists race -> search again), fix a drifted role;
  *   3. create a token with a unique name, write it to the sink;
  *   4. only after the write succeeded, delete this Job's older tokens beyond the keep count.
  * With the `file` sink (AWS Secrets Manager: the AWS CLI container stores the token), step 4 is
- * `node token-bootstrap.js prune`, run after the store container succeeded.
+ * `node token-bootstrap.js prune`, run after the store container recorded its result: stored ->
+ * prune; not stored -> revoke the undelivered token and fail with the store error.
  *
  * Never prints a token: logs carry token ids and names only.
  */
@@ -54,6 +56,8 @@ interface FileSinkConfig {
   readonly tokenOutFile: string;
   /** Id of the new token, for the `prune` step. */
   readonly tokenIdFile: string;
+  /** Written by the store container: `stored`, or `failed: <error>`. */
+  readonly storeResultFile: string;
 }
 
 type SinkConfig = KubernetesSinkConfig | FileSinkConfig;
@@ -74,6 +78,8 @@ interface Config {
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const ROLES = ['Viewer', 'Editor', 'Admin'];
+/** A token with a lifetime is replaced once less than this share of it is left. */
+const RENEW_BELOW_FRACTION = 1 / 3;
 
 function loadConfig(env: NodeJS.ProcessEnv): Config {
   const role = required(env, 'SERVICE_ACCOUNT_ROLE');
@@ -94,10 +100,25 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
       baseDelayMs: int(env, 'RETRY_BASE_DELAY_MS', 1000),
       maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 30000),
       timeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10000),
-      deadline: Date.now() + deadlineSeconds * 1000,
+      deadline: startTime(env) + deadlineSeconds * 1000,
     },
     sink: loadSinkConfig(env),
   };
+}
+
+/**
+ * When DEADLINE_SECONDS starts counting: the pod's start when POD_START_FILE names a file holding
+ * it (epoch seconds, written by the pod's first container), else this process's start. Steps in
+ * later containers thus share one deadline instead of each getting a fresh one.
+ */
+function startTime(env: NodeJS.ProcessEnv): number {
+  const file = env.POD_START_FILE;
+  if (!file) return Date.now();
+  const raw = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const seconds = Number(raw);
+  if (raw !== '' && Number.isInteger(seconds) && seconds > 0) return seconds * 1000;
+  log('start', `warning: POD_START_FILE ${file} holds no start time; DEADLINE_SECONDS counts from now`);
+  return Date.now();
 }
 
 function loadSinkConfig(env: NodeJS.ProcessEnv): SinkConfig {
@@ -108,6 +129,7 @@ function loadSinkConfig(env: NodeJS.ProcessEnv): SinkConfig {
       storedTokenFile: required(env, 'STORED_TOKEN_FILE'),
       tokenOutFile: required(env, 'TOKEN_OUT_FILE'),
       tokenIdFile: required(env, 'TOKEN_ID_FILE'),
+      storeResultFile: required(env, 'STORE_RESULT_FILE'),
     };
   }
   if (type !== 'kubernetes-secret') throw new Failure(`SINK ${JSON.stringify(type)} is not one of kubernetes-secret, file`);
@@ -272,6 +294,10 @@ interface ServiceAccount {
 interface Token {
   readonly id: number;
   readonly name: string;
+  /** Listed tokens only: RFC 3339 times; `expiration` is null for a token without lifetime. */
+  readonly created?: string | null;
+  readonly expiration?: string | null;
+  readonly hasExpired?: boolean;
 }
 
 interface NewToken extends Token {
@@ -398,6 +424,15 @@ function isPlaceholder(value: string): boolean {
   return trimmed === '' || /^placeholder/i.test(trimmed) || /^changeme$/i.test(trimmed);
 }
 
+/**
+ * Whether the trimmed value can be sent as `Authorization: Bearer <value>`: printable ASCII
+ * without spaces, as every Grafana token is. Anything else (multi-line JSON, non-ASCII) would make
+ * the HTTP client throw on every run instead of being replaced.
+ */
+function isPossibleToken(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value.trim());
+}
+
 class KubernetesSecretSink implements Sink {
   readonly description: string;
   private resourceVersion: string | undefined;
@@ -522,16 +557,24 @@ async function bootstrap(config: Config): Promise<void> {
 
   const stored = await sink.read();
   if (stored !== undefined) rememberSecret(stored.trim());
+  let found: ServiceAccount | undefined;
   if (stored === undefined || isPlaceholder(stored)) {
     log('read', `${sink.description}: no token stored yet`);
+  } else if (!isPossibleToken(stored)) {
+    // Never printed: it may be some other secret that was put there by mistake.
+    log('read', `${sink.description}: the stored value is not a usable token (not one line of printable ASCII); issuing a new one`);
   } else if (await grafana.tokenIsValid(stored.trim())) {
-    log('probe', `stored token is valid in org ${config.orgId}; nothing to do`);
-    return;
+    if (config.secondsToLive === 0) {
+      log('probe', `stored token is valid in org ${config.orgId}; nothing to do`);
+      return;
+    }
+    found = await renewalDue(grafana, config);
+    if (!found) return;
   } else {
     log('probe', `stored token is rejected by Grafana in org ${config.orgId}; issuing a new one`);
   }
 
-  const account = await ensureServiceAccount(grafana, name, config.role);
+  const account = await ensureServiceAccount(grafana, name, config.role, found);
   const token = await grafana.createToken(account.id, newTokenName(name, new Date()), config.secondsToLive);
   log('token', `created token id=${token.id} name=${token.name} for service account id=${account.id}`);
 
@@ -554,8 +597,45 @@ async function bootstrap(config: Config): Promise<void> {
   await pruneTokens(grafana, account.id, name, token.id, config.keepOldTokens);
 }
 
-async function ensureServiceAccount(grafana: Grafana, name: string, role: string): Promise<ServiceAccount> {
-  let account = await grafana.findServiceAccount(name);
+/**
+ * For a valid stored token with a lifetime: the service account when its newest Job token (the
+ * one stored, as undelivered tokens are revoked) has less than a third of its lifetime left, or no
+ * expiry although one is configured; undefined when the stored token stays.
+ */
+async function renewalDue(grafana: Grafana, config: Config): Promise<ServiceAccount | undefined> {
+  const name = config.serviceAccount;
+  const keep = (why: string) => {
+    log('probe', `stored token is valid in org ${config.orgId}; ${why}; nothing to do`);
+    return undefined;
+  };
+  const account = await grafana.findServiceAccount(name);
+  if (!account) return keep(`service account ${name} not found, so its lifetime is unknown`);
+  const newest = (await grafana.listTokens(account.id)).filter((t) => isBootstrapToken(name, t.name)).sort((a, b) => b.id - a.id)[0];
+  if (!newest) return keep(`service account id=${account.id} has no token made by this Job, so its lifetime is unknown`);
+
+  const expires = Date.parse(newest.expiration ?? '');
+  if (Number.isNaN(expires)) {
+    log('renew', `token id=${newest.id} has no expiry but secondsToLive is ${config.secondsToLive}; replacing it`);
+    return account;
+  }
+  const created = Date.parse(newest.created ?? '');
+  const lifetime = !Number.isNaN(created) && expires > created ? expires - created : config.secondsToLive * 1000;
+  const left = expires - Date.now();
+  const threshold = lifetime * RENEW_BELOW_FRACTION;
+  if (newest.hasExpired === true || left < threshold) {
+    log('renew', `token id=${newest.id} expires in ${seconds(left)} s, less than a third of its lifetime of ${seconds(lifetime)} s; replacing it`);
+    return account;
+  }
+  return keep(`token id=${newest.id} expires in ${seconds(left)} s, renewed below ${seconds(threshold)} s`);
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 1000));
+}
+
+/** The account named `name` with `role`, enabled; `found` saves the search when it was just done. */
+async function ensureServiceAccount(grafana: Grafana, name: string, role: string, found?: ServiceAccount): Promise<ServiceAccount> {
+  let account = found ?? (await grafana.findServiceAccount(name));
   if (account) {
     log('find', `service account ${name} found, id=${account.id} role=${account.role}`);
   } else {
@@ -598,18 +678,38 @@ async function deleteOldTokens(grafana: Grafana, accountId: number, name: string
   log('prune', old.length === 0 ? `no old tokens beyond ${keep} to delete` : `deleted old token ids=${old.map((t) => t.id).join(',')} (kept ${keep})`);
 }
 
-/** The `prune` step of the file sink: runs after the store container wrote the new token. */
+/**
+ * The last step of the file sink, after the store container recorded its result. Stored: prune
+ * old tokens. Not stored: revoke the new token, which no consumer has (a kept undelivered token
+ * could later outlive the delivered one in pruning), and fail with the store error.
+ */
 async function pruneAfterStore(config: Config): Promise<void> {
-  if (config.sink.type !== 'file') throw new Failure('the prune step is for SINK=file; the kubernetes-secret sink prunes by itself');
-  if (!existsSync(config.sink.tokenIdFile)) {
+  const sink = config.sink;
+  if (sink.type !== 'file') throw new Failure('the prune step is for SINK=file; the kubernetes-secret sink prunes by itself');
+  if (!existsSync(sink.tokenIdFile)) {
     log('prune', 'no new token was issued; nothing to prune');
     return;
   }
-  const tokenId = Number(readFileSync(config.sink.tokenIdFile, 'utf8').trim());
+  const tokenId = Number(readFileSync(sink.tokenIdFile, 'utf8').trim());
+  // Only for masking: an error text that quoted the token must not print it.
+  if (existsSync(sink.tokenOutFile)) rememberSecret(readFileSync(sink.tokenOutFile, 'utf8').trim());
+  const result = existsSync(sink.storeResultFile) ? readFileSync(sink.storeResultFile, 'utf8').trim() : '';
   const grafana = new Grafana(config);
   const account = await grafana.findServiceAccount(config.serviceAccount);
   if (!account) throw new Failure(`service account ${config.serviceAccount} not found while pruning`);
-  await pruneTokens(grafana, account.id, config.serviceAccount, tokenId, config.keepOldTokens);
+  if (result === 'stored') {
+    await pruneTokens(grafana, account.id, config.serviceAccount, tokenId, config.keepOldTokens);
+    return;
+  }
+  const storeError = result.startsWith('failed:') ? result.slice('failed:'.length).trim() : `the store step recorded no result in ${sink.storeResultFile}`;
+  let revoked = `token id=${tokenId} was revoked`;
+  try {
+    await grafana.deleteToken(account.id, tokenId);
+    log('cleanup', `deleted undelivered token id=${tokenId}`);
+  } catch (e) {
+    revoked = `token id=${tokenId} could not be revoked (${e instanceof Error ? e.message : String(e)}): delete it in Grafana`;
+  }
+  throw new Failure(`the new token was not stored: ${storeError}; ${revoked}; the stored value and older tokens are unchanged`);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

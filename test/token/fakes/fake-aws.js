@@ -3,7 +3,8 @@
  * A stand-in for the `aws` CLI (Secrets Manager only), put first on PATH by the AWS-sink tests.
  * State lives in $FAKE_AWS_STATE (JSON): { secrets: {id: value}, fail: {operation: errorCode} }.
  * Every invocation is appended to $FAKE_AWS_STATE.calls. Errors are printed the way AWS CLI v2
- * prints them, with its exit code 254.
+ * prints them, with its exit code 254 (253 for a missing region, which the real CLI needs from
+ * AWS_REGION, AWS_DEFAULT_REGION or a profile; IRSA's webhook injects the variables).
  */
 const { readFileSync, writeFileSync } = require('node:fs');
 
@@ -12,7 +13,8 @@ const state = JSON.parse(readFileSync(stateFile, 'utf8'));
 const [service, command, ...rest] = process.argv.slice(2);
 const opts = {};
 for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
-state.calls = [...(state.calls || []), { command, opts, endpoint: process.env.AWS_ENDPOINT_URL || '' }];
+const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || '';
+state.calls = [...(state.calls || []), { command, opts, endpoint: process.env.AWS_ENDPOINT_URL || '', region }];
 
 function save() {
   writeFileSync(stateFile, JSON.stringify(state));
@@ -35,6 +37,11 @@ const operations = {
 };
 const operation = operations[command];
 if (service !== 'secretsmanager' || !operation) error('InvalidAction', command, `fake aws does not implement ${service} ${command}`);
+if (!region) {
+  save();
+  process.stderr.write('\nYou must specify a region. You can also configure your region by running "aws configure".\n');
+  process.exit(253);
+}
 if (state.fail && state.fail[command]) error(state.fail[command], operation, 'injected failure');
 
 const secrets = state.secrets;

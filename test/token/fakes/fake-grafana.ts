@@ -15,6 +15,17 @@ export interface FakeToken {
   serviceAccountId: number;
   name: string;
   key: string;
+  /** Epoch ms. */
+  created: number;
+  /** Epoch ms, whole seconds like Grafana stores it; undefined: never expires. */
+  expires?: number;
+}
+
+/** When a token is made and how long it lives (like `secondsToLive` of the create call). */
+export interface TokenTimes {
+  readonly secondsToLive?: number;
+  /** How long ago it was made, in seconds (default 0: now). */
+  readonly ageSeconds?: number;
 }
 
 export const ADMIN_USER = 'admin';
@@ -34,7 +45,9 @@ export const GRAFANA = {
 /**
  * Grafana's service-account API with its documented status codes: substring `query` search with
  * `perpage`/`page` paging, 400 `serviceaccounts.ErrAlreadyExists` on a duplicate name, tokens
- * whose key is returned once, orgs selected by `X-Grafana-Org-Id`, Bearer probes of `/api/org`.
+ * whose key is returned once, orgs selected by `X-Grafana-Org-Id`, Bearer probes of `/api/org`
+ * (401 once a token expired), and the token list's `created`/`expiration`/`secondsUntilExpiration`
+ * (0 unless within 7 days, as Grafana computes it)/`hasExpired`.
  */
 export class FakeGrafana extends HttpFake {
   readonly accounts: FakeServiceAccount[] = [];
@@ -51,8 +64,17 @@ export class FakeGrafana extends HttpFake {
     return account;
   }
 
-  addToken(account: FakeServiceAccount, name: string): FakeToken {
-    const token = { id: this.nextId++, orgId: account.orgId, serviceAccountId: account.id, name, key: `glsa_${randomBytes(16).toString('hex')}` };
+  addToken(account: FakeServiceAccount, name: string, times: TokenTimes = {}): FakeToken {
+    const created = Date.now() - (times.ageSeconds ?? 0) * 1000;
+    const token: FakeToken = {
+      id: this.nextId++,
+      orgId: account.orgId,
+      serviceAccountId: account.id,
+      name,
+      key: `glsa_${randomBytes(16).toString('hex')}`,
+      created,
+      ...(times.secondsToLive ? { expires: Math.floor(created / 1000 + times.secondsToLive) * 1000 } : {}),
+    };
     this.tokens.push(token);
     this.issuedKeys.push(token.key);
     return token;
@@ -78,6 +100,7 @@ export class FakeGrafana extends HttpFake {
     if (auth.startsWith('Bearer ')) {
       const token = this.tokens.find((t) => t.key === auth.slice('Bearer '.length));
       if (!token) return { status: 401, body: { message: 'Invalid API key' } };
+      if (hasExpired(token)) return { status: 401, body: { message: 'Expired API key' } };
       return { status: 200, body: { id: token.orgId, name: `Org ${token.orgId}` } };
     }
     const orgId = this.adminOrg(call);
@@ -113,11 +136,11 @@ export class FakeGrafana extends HttpFake {
       if (this.tokens.some((t) => t.orgId === orgId && t.name === name)) {
         return { status: 400, body: { message: 'service account token with given name already exists in the organization', messageId: 'serviceaccounts.ErrTokenAlreadyExists' } };
       }
-      const token = this.addToken(account, name);
+      const token = this.addToken(account, name, { secondsToLive: Number(body.secondsToLive ?? 0) });
       return { status: 200, body: { id: token.id, name: token.name, key: token.key } };
     }
     if (match[2] && !match[3] && method === 'GET') {
-      return { status: 200, body: this.tokensOf(account).map((t) => ({ id: t.id, name: t.name, created: '2026-01-01T00:00:00Z', expiration: null, hasExpired: false })) };
+      return { status: 200, body: this.tokensOf(account).map(listed) };
     }
     if (match[3] && method === 'DELETE') {
       const index = this.tokens.findIndex((t) => t.id === Number(match[3]) && t.serviceAccountId === account.id);
@@ -152,4 +175,31 @@ export class FakeGrafana extends HttpFake {
   private view(a: FakeServiceAccount) {
     return { id: a.id, name: a.name, login: `sa-${a.name}`, orgId: a.orgId, role: a.role, isDisabled: a.isDisabled, tokens: this.tokensOf(a).length };
   }
+}
+
+function hasExpired(token: FakeToken): boolean {
+  return token.expires !== undefined && token.expires <= Date.now();
+}
+
+const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+
+/** A token as `GET /api/serviceaccounts/:id/tokens` lists it (Grafana's TokenDTO). */
+function listed(t: FakeToken) {
+  const expired = hasExpired(t);
+  const left = t.expires === undefined ? 0 : t.expires - Date.now();
+  return {
+    id: t.id,
+    name: t.name,
+    created: rfc3339(t.created),
+    lastUsedAt: null,
+    expiration: t.expires === undefined ? null : rfc3339(t.expires),
+    secondsUntilExpiration: !expired && t.expires !== undefined && left < SEVEN_DAYS_MS ? left / 1000 : 0,
+    hasExpired: expired,
+    isRevoked: false,
+  };
+}
+
+/** Go's time.Time JSON for whole seconds: `2026-01-01T00:00:00Z`. */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
