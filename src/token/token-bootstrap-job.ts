@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AWS_READ_SCRIPT, AWS_STORE_SCRIPT, BOOTSTRAP_SCRIPT, readScript, scriptChecksum } from './script-files';
 import { POD_SECURITY_CONTEXT, tokenPodParts, usesKubernetesApi } from './token-pod';
@@ -37,9 +37,7 @@ export class TokenBootstrapJob extends Construct {
     const name = names.tokenBootstrap;
     const aws = settings.sink === 'aws-secrets-manager';
 
-    new ApiObject(this, 'service-account', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: {
         name,
         labels: TOKEN_COMPONENT_LABELS,
@@ -55,17 +53,13 @@ export class TokenBootstrapJob extends Construct {
 
     const files = aws ? [BOOTSTRAP_SCRIPT, AWS_READ_SCRIPT, AWS_STORE_SCRIPT] : [BOOTSTRAP_SCRIPT];
     const contents = files.map(readScript);
-    new ApiObject(this, 'scripts', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(this, 'scripts', {
       metadata: { name, labels: TOKEN_COMPONENT_LABELS },
       data: Object.fromEntries(files.map((file, i) => [file, contents[i]])),
     });
 
     const pod = tokenPodParts(settings, name);
-    new ApiObject(this, 'job', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
+    new k8s.KubeJob(this, 'job', {
       metadata: {
         name,
         labels: TOKEN_COMPONENT_LABELS,
@@ -113,9 +107,7 @@ export class TokenBootstrapJob extends Construct {
     const roleName = names.tokenBootstrapRole(target.namespace);
 
     if (precreate) {
-      new ApiObject(this, 'token-secret', {
-        apiVersion: 'v1',
-        kind: 'Secret',
+      new k8s.KubeSecret(this, 'token-secret', {
         metadata: {
           name: target.name,
           namespace: target.namespace,
@@ -131,20 +123,16 @@ export class TokenBootstrapJob extends Construct {
       });
     }
 
-    const rules: Record<string, unknown>[] = [
+    const rules: k8s.PolicyRule[] = [
       { apiGroups: [''], resources: ['secrets'], resourceNames: [target.name], verbs: ['get', 'update', 'patch'] },
     ];
     if (!precreate) rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['create'] });
 
-    new ApiObject(this, 'role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
+    new k8s.KubeRole(this, 'role', {
       metadata: { name: roleName, namespace: target.namespace, labels: TOKEN_COMPONENT_LABELS },
       rules,
     });
-    new ApiObject(this, 'role-binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
+    new k8s.KubeRoleBinding(this, 'role-binding', {
       metadata: { name: roleName, namespace: target.namespace, labels: TOKEN_COMPONENT_LABELS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: names.tokenBootstrap, namespace: names.namespace }],

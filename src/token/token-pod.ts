@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-28';
 import { AWS_READ_SCRIPT, AWS_STORE_SCRIPT, BOOTSTRAP_SCRIPT } from './script-files';
 import { TokenSettings } from './token-settings';
 
@@ -9,9 +10,6 @@ import { TokenSettings } from './token-settings';
  *   through an in-memory emptyDir, and old tokens are pruned only after the store succeeded.
  * Every container meets the restricted Pod Security Standard.
  */
-
-type Container = Record<string, any>;
-type EnvVar = { name: string; value?: string; valueFrom?: unknown };
 
 /** uid/gid of the `node` user of the official node image; the AWS CLI image runs fine as it too. */
 export const RUN_AS = 1000;
@@ -35,7 +33,7 @@ const POD_START_FILE = `${SHARED_DIR}/pod-start`;
  */
 const DEADLINE_MARGIN_SECONDS = 60;
 
-export const CONTAINER_SECURITY_CONTEXT = {
+export const CONTAINER_SECURITY_CONTEXT: k8s.SecurityContext = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   privileged: false,
@@ -46,7 +44,7 @@ export const CONTAINER_SECURITY_CONTEXT = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-export const POD_SECURITY_CONTEXT = {
+export const POD_SECURITY_CONTEXT: k8s.PodSecurityContext = {
   runAsNonRoot: true,
   runAsUser: RUN_AS,
   runAsGroup: RUN_AS,
@@ -59,9 +57,16 @@ export function usesKubernetesApi(settings: TokenSettings): boolean {
   return settings.sink === 'kubernetes-secret';
 }
 
+/** The containers, init containers and volumes of the pod spec, by sink. */
+export interface TokenPodParts {
+  readonly initContainers: k8s.Container[];
+  readonly containers: k8s.Container[];
+  readonly volumes: k8s.Volume[];
+}
+
 /** The pod spec's containers, init containers and volumes for the sink. */
-export function tokenPodParts(settings: TokenSettings, configMap: string): { initContainers: Container[]; containers: Container[]; volumes: unknown[] } {
-  const scriptVolume = { name: 'scripts', configMap: { name: configMap, defaultMode: 0o444 } };
+export function tokenPodParts(settings: TokenSettings, configMap: string): TokenPodParts {
+  const scriptVolume: k8s.Volume = { name: 'scripts', configMap: { name: configMap, defaultMode: 0o444 } };
   if (settings.sink === 'kubernetes-secret') {
     return {
       initContainers: [],
@@ -88,13 +93,13 @@ export function tokenPodParts(settings: TokenSettings, configMap: string): { ini
     volumes: [
       scriptVolume,
       // Memory-backed: the token never touches the node's disk, and is gone with the pod.
-      { name: 'shared', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+      { name: 'shared', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
     ],
   };
 }
 
-function nodeContainer(settings: TokenSettings, name: string, step: string, sinkEnv: EnvVar[]): Container {
+function nodeContainer(settings: TokenSettings, name: string, step: string, sinkEnv: k8s.EnvVar[]): k8s.Container {
   const { values } = settings;
   const shared = settings.sink === 'aws-secrets-manager';
   return {
@@ -124,7 +129,7 @@ function nodeContainer(settings: TokenSettings, name: string, step: string, sink
   };
 }
 
-function awsContainer(settings: TokenSettings, name: string, script: string, env: EnvVar[]): Container {
+function awsContainer(settings: TokenSettings, name: string, script: string, env: k8s.EnvVar[]): k8s.Container {
   const aws = settings.values.sink.awsSecretsManager;
   return {
     name,
@@ -152,7 +157,7 @@ function awsContainer(settings: TokenSettings, name: string, script: string, env
   };
 }
 
-function kubernetesSinkEnv(settings: TokenSettings): EnvVar[] {
+function kubernetesSinkEnv(settings: TokenSettings): k8s.EnvVar[] {
   return [
     { name: 'SINK', value: 'kubernetes-secret' },
     { name: 'SECRET_NAMESPACE', value: settings.secret.namespace },
@@ -162,7 +167,7 @@ function kubernetesSinkEnv(settings: TokenSettings): EnvVar[] {
   ];
 }
 
-function fileSinkEnv(): EnvVar[] {
+function fileSinkEnv(): k8s.EnvVar[] {
   return [
     { name: 'SINK', value: 'file' },
     { name: 'STORED_TOKEN_FILE', value: STORED_TOKEN_FILE },
@@ -173,13 +178,11 @@ function fileSinkEnv(): EnvVar[] {
   ];
 }
 
-function optional(name: string, value: string): EnvVar[] {
+function optional(name: string, value: string): k8s.EnvVar[] {
   return value ? [{ name, value }] : [];
 }
 
-function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }) {
-  return {
-    requests: { cpu: r.requests.cpu, memory: r.requests.memory },
-    limits: { cpu: r.limits.cpu, memory: r.limits.memory },
-  };
+function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
+  const quantities = (q: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) });
+  return { requests: quantities(r.requests), limits: quantities(r.limits) };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { MonitoringInstance } from '../../src/monitoring-instance';
 import { TENANT, testApp } from '../support/fixtures';
 import { describeWithCrds, schemaErrors } from '../support/schemas';
@@ -333,5 +334,23 @@ test('GIVEN every sink WHEN synthesized THEN every container has requests and li
       expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
       expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
     }
+  }
+});
+
+test('GIVEN every sink layout WHEN constructed THEN each core object is the typed cdk8s-plus-28 k8s class of its kind', () => {
+  // GIVEN the kubernetes-secret (pre-created Secret, Role) and AWS layouts
+  const typed: Record<string, unknown> = {
+    ServiceAccount: k8s.KubeServiceAccount, ConfigMap: k8s.KubeConfigMap, Secret: k8s.KubeSecret,
+    Job: k8s.KubeJob, Role: k8s.KubeRole, RoleBinding: k8s.KubeRoleBinding,
+  };
+  for (const token of [{}, AWS_SINK]) {
+    const chart = new MonitoringInstance(testApp(), 'test', { ...TENANT, values: { host: TENANT.host, serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', ...token } } });
+
+    // WHEN its token objects are inspected
+    const objects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.node.path.includes('/token/'));
+
+    // THEN every one is built by the typed class (props checked against the Kubernetes schema at compile time)
+    expect(objects.length).toBeGreaterThanOrEqual(3);
+    for (const object of objects) expect({ kind: object.kind, typed: object instanceof (typed[object.kind] as typeof ApiObject) }).toEqual({ kind: object.kind, typed: true });
   }
 });
