@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
-import { readYamlFile } from '../config/fleet';
-import { deepMerge } from '../config/merge';
+import { readValuesFiles } from '../config/values-files';
 import { renderInstance, toYamlStream } from '../render/render';
 
 const usage = `Usage: grafana-tenancy render --namespace NS --release REL [-f values.yaml ...] [--api-versions LIST]
@@ -39,12 +38,12 @@ export const renderCommand: Command = {
     if (values.namespace === undefined) throw new UsageError('--namespace is required');
     if (values.release === undefined) throw new UsageError('--release is required');
 
-    const merged = (values.values ?? []).reduce<unknown>((acc, file) => deepMerge(acc, readYamlFile(file)), {});
+    const merged = readValuesFiles(values.values ?? []);
     const apiVersions = (values['api-versions'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
     const manifests = renderInstance({
       namespace: values.namespace,
       release: values.release,
-      values: merged as object,
+      values: merged,
       apiVersions,
     });
     io.stdout(toYamlStream(manifests));

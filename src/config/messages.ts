@@ -1,4 +1,5 @@
 import catalogue from '../../charts/grafana-tenancy/files/messages.json';
+import { goQuote } from './go-quote';
 
 /** The key of a render failure in the shared catalogue (`charts/grafana-tenancy/files/messages.json`). */
 export type MessageKey = Exclude<keyof typeof catalogue, '_comment'>;
@@ -34,12 +35,6 @@ export class RenderError extends Error {
 /** Throws a {@link RenderError} with the catalogue message `key`. */
 export function fail(key: MessageKey, ...args: unknown[]): never {
   throw new RenderError(key, message(key, ...args));
-}
-
-function goQuote(value: string): string {
-  // strconv.Quote and JSON agree for printable text; Go escapes non-ASCII control
-  // characters as \x.. and leaves printable Unicode as is, like JSON.stringify.
-  return JSON.stringify(value);
 }
 
 function goValue(value: unknown): string {

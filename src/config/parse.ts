@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InstanceValues, InstanceValuesInput, instanceValuesSchema } from './schema';
-import { refuseNullValues } from './value-paths';
+import { PlainObject } from './merge';
+import { firstNullPath, refuseNullValues } from './value-paths';
 
 /** Bad input: every problem found, each naming its field path. */
 export class InputError extends Error {
@@ -28,11 +29,47 @@ export function parseInstanceValues(input: unknown): InstanceValues {
  */
 export function explainIssue(issue: { code?: string; expected?: string; input?: unknown }): string | undefined {
   if (issue.code !== 'invalid_type' || issue.input === undefined) return undefined;
-  const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : `the ${typeof issue.input} ${JSON.stringify(issue.input)}`;
   const hint = issue.expected === 'string' && typeof issue.input === 'boolean'
     ? ': quote it (YAML 1.1 reads unquoted y, yes, on, off as booleans)'
     : '';
-  return `expected a ${issue.expected}, got ${got}${hint}`;
+  return `expected ${describeType(issue.expected ?? 'value')}, got ${describeValue(issue.input)}${hint}`;
+}
+
+/** A zod type name in words: "an object", "a list", "a string". */
+function describeType(expected: string): string {
+  if (expected === 'object' || expected === 'record') return 'an object (a mapping of keys to values)';
+  if (expected === 'array') return 'a list';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** A parsed YAML value in words, for "got ..." in a message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object (a mapping)';
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Schema problems of values on their own. A null at a known path is left out here: after merging
+ * it is the catalogue's nullValue failure, as in the chart.
+ */
+export function schemaProblems(values: PlainObject, prefix: readonly string[] = []): string[] {
+  const parsed = instanceValuesSchema.safeParse(withoutKnownNulls(values), { error: explainIssue });
+  return parsed.success ? [] : formatIssues(parsed.error, prefix);
+}
+
+function withoutKnownNulls(values: PlainObject): PlainObject {
+  let out = values;
+  for (let path = firstNullPath(out); path !== undefined; path = firstNullPath(out)) out = without(out, path.split('.'));
+  return out;
+}
+
+function without(node: PlainObject, [key, ...rest]: string[]): PlainObject {
+  const copy = { ...node };
+  if (rest.length === 0) delete copy[key];
+  else copy[key] = without(copy[key] as PlainObject, rest);
+  return copy;
 }
 
 /** Turns zod issues into `field.path: what is wrong` lines. */

@@ -1,5 +1,6 @@
 import { InputError } from '../../src/config/parse';
 import { loadFleet, parseFleet } from '../../src/config/fleet';
+import { message } from '../../src/config/messages';
 import { defaultInstanceValues } from '../../src/config/schema';
 import { PLATFORM } from '../support/fixtures';
 
@@ -70,8 +71,80 @@ describe('fleet file', () => {
     expect(found).toEqual(['fleet.yaml: tenants[0] (a/m): oidc.customConfig.config.scopes: must be a string, number or boolean: Grafana ini values are scalars']);
   });
 
-  test('a document without tenants is refused with the field', () => {
-    expect(problems({ tenant: [] })[0]).toMatch(/^fleet.yaml: (tenants|tenant)/);
+  test('GIVEN a document without tenants and with a misspelt field WHEN parsed THEN both are named, with what to write', () => {
+    expect(problems({ tenant: [] })).toEqual([
+      'fleet.yaml: tenant: unknown field; a fleet file has apiVersions, defaults, tenants',
+      'fleet.yaml: tenants is missing: list one entry per Monitoring instance, e.g. tenants: [{namespace: tenant-acme, release: monitoring, host: acme.example.org}]',
+    ]);
+  });
+
+  test('GIVEN an error in defaults WHEN two tenants inherit it THEN it is reported once, as defaults.<path>', () => {
+    // GIVEN defaults with a misspelt field and a boolean where a string belongs, and two good tenants
+    const found = problems({
+      defaults: { oidc: { mod: 'System' }, grafana: { version: true } },
+      tenants: [
+        { namespace: 'a', release: 'm', host: 'a.example.org' },
+        { namespace: 'b', release: 'm', host: 'b.example.org' },
+      ],
+    });
+    // THEN each defaults problem appears once, with its full path and no tenant
+    expect(found).toEqual([
+      'fleet.yaml: defaults.oidc.mod: unknown field; check the spelling against the values reference',
+      'fleet.yaml: defaults.grafana.version: expected a string, got the boolean true: quote it (YAML 1.1 reads unquoted y, yes, on, off as booleans)',
+    ]);
+  });
+
+  test('GIVEN a null in defaults WHEN parsed THEN the catalogue message names defaults.<path> once', () => {
+    const found = problems({ defaults: { grafana: { version: null } }, tenants: [{ namespace: 'a', release: 'm', host: 'a.example.org' }, { namespace: 'b', release: 'm', host: 'b.example.org' }] });
+    expect(found).toEqual([`fleet.yaml: ${message('nullValue', 'defaults.grafana.version')}`]);
+  });
+
+  test('GIVEN broken defaults WHEN a tenant has its own error THEN both are reported, and no render check runs on half-merged values', () => {
+    const found = problems({
+      defaults: { platform: 'cozy' },
+      tenants: [
+        { namespace: 'a', release: 'm', host: 'a.example.org', oidc: { mode: 'System' } },
+        { namespace: 'b', release: 'm', host: 'b.example.org', grafana: { ingres: {} } },
+      ],
+    });
+    expect(found).toEqual([
+      'fleet.yaml: defaults.platform: expected an object (a mapping of keys to values), got the string "cozy"',
+      'fleet.yaml: tenants[1] (b/m): grafana.ingres: unknown field; check the spelling against the values reference',
+    ]);
+  });
+
+  test('GIVEN a bad top-level field, a non-object entry and a bad tenant WHEN parsed THEN every problem is reported at once', () => {
+    const found = problems({
+      apiVersions: 'v1.edp.epam.com/v1',
+      tenants: ['tenant-acme', { namespace: 'b', release: 'm', host: 'B.example.org' }, { namespace: 'c', release: 'm', host: 'c.example.org', oidc: { mode: 5 } }],
+    });
+    expect(found).toEqual([
+      'fleet.yaml: apiVersions: expected a list, got the string "v1.edp.epam.com/v1": list the API versions the cluster serves, e.g. apiVersions: [v1.edp.epam.com/v1]',
+      'fleet.yaml: tenants[0]: expected an object with namespace, release, host and the tenant\'s values, got the string "tenant-acme"',
+      'fleet.yaml: tenants[2] (c/m): oidc.mode: expected a string, got the number 5',
+    ]);
+  });
+
+  test('GIVEN a good fleet with one non-object entry WHEN parsed THEN the other tenants\' render failures are still reported', () => {
+    const found = problems({ tenants: [null, { namespace: 'b', release: 'm', host: 'B.example.org' }] });
+    expect(found).toEqual([
+      'fleet.yaml: tenants[0]: expected an object with namespace, release, host and the tenant\'s values, got null',
+      `fleet.yaml: tenants[1] (b/m): ${message('hostInvalid', 'B.example.org')}`,
+    ]);
+  });
+
+  test.each([
+    ['a list', ['a'], 'a list'],
+    ['a string', 'tenants', 'the string "tenants"'],
+  ])('GIVEN %s as the whole document WHEN parsed THEN it says what a fleet file holds', (_name, document, got) => {
+    expect(problems(document)).toEqual([`fleet.yaml: expected an object with apiVersions, defaults and tenants at the top level, got ${got}`]);
+  });
+
+  test('GIVEN tenants that is not a list and an apiVersions entry that is not a string WHEN parsed THEN both are named', () => {
+    expect(problems({ apiVersions: ['v1', 2], tenants: { a: 1 } })).toEqual([
+      'fleet.yaml: apiVersions[1]: expected a string, got the number 2: list the API versions the cluster serves, e.g. apiVersions: [v1.edp.epam.com/v1]',
+      'fleet.yaml: tenants: expected a list of tenant entries, got an object (a mapping)',
+    ]);
   });
 
   test('a missing file is named', () => {
