@@ -223,6 +223,24 @@ describe('renewal of tokens with a lifetime (secondsToLive > 0)', () => {
     expect(grafana.count('POST', GRAFANA.tokens)).toBe(1);
   });
 
+  test('a failed lifetime lookup keeps the valid token and does not fail the Job', async () => {
+    // GIVEN a valid stored Job token and a token list that keeps answering 500
+    const account = grafana.addAccount('kagent', 'Admin');
+    const stored = grafana.addToken(account, 'kagent-20260101T000000Z-aaaa', { secondsToLive: 3600, ageSeconds: 3000 });
+    kube.put(NAMESPACE, SECRET, { [KEY]: stored.key });
+    grafana.fail('GET', GRAFANA.tokens, 100, { status: 500 });
+
+    // WHEN the Job runs with two attempts per call
+    const result = await run({ ...HOUR, RETRY_ATTEMPTS: '2' });
+
+    // THEN it warns, succeeds, and changed nothing
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("warning: could not check the stored token's remaining lifetime (list tokens: giving up after 2 attempts");
+    expect(grafana.count('GET', GRAFANA.tokens)).toBe(2);
+    expect(grafana.count('POST', GRAFANA.tokens)).toBe(0);
+    expect(kube.writes()).toHaveLength(0);
+  });
+
   test('with secondsToLive 0 a second run is still exactly one Grafana call', async () => {
     // GIVEN a first run without lifetime
     kube.put(NAMESPACE, SECRET);

@@ -465,7 +465,15 @@ async function bootstrap(config) {
             log('probe', `stored token is valid in org ${config.orgId}; nothing to do`);
             return;
         }
-        found = await renewalDue(grafana, config);
+        try {
+            found = await renewalDue(grafana, config);
+        }
+        catch (e) {
+            // The stored token works: a failed lookup must not fail the Job (and block its dependents).
+            if (!(e instanceof Failure))
+                throw e;
+            log('renew', `warning: could not check the stored token's remaining lifetime (${e.message}); keeping it, the next run checks again`);
+        }
         if (!found)
             return;
     }
