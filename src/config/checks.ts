@@ -1,3 +1,4 @@
+import { goQuote } from './go-quote';
 import { fail } from './messages';
 import { InstanceValues } from './schema';
 import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, isSecretDataKey, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
@@ -14,6 +15,15 @@ export const REALM_KINDS = ['KeycloakRealm', 'ClusterKeycloakRealm'] as const;
 export const TOKEN_ROLES = ['Viewer', 'Editor', 'Admin'] as const;
 export const TOKEN_SINKS = ['kubernetes-secret', 'aws-secrets-manager', 'grafana-operator'] as const;
 export type TokenSink = (typeof TOKEN_SINKS)[number];
+
+/**
+ * The realm issuer: https, a host (DNS name, IPv4 or [IPv6]), an optional port and path; no
+ * whitespace, user info, query or fragment, since `/protocol/openid-connect/...` is appended
+ * to it. Trailing slashes are allowed and dropped before joining (both renderers). The chart's
+ * `grafana-tenancy.validate` uses this same pattern (a test checks; RE2 and JavaScript agree on it).
+ */
+export const ISSUER_URL_PATTERN = String.raw`^https://([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(:[0-9]{1,5})?(/[-a-zA-Z0-9._~%!$&'()*+,;=:@/]*)?$`;
+const ISSUER_URL = new RegExp(ISSUER_URL_PATTERN);
 
 /** Where an instance is rendered and what the cluster offers. */
 export interface RenderTarget {
@@ -52,10 +62,13 @@ function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
   const platform = values.platform.oidc;
   if (platform.enabled !== true) fail('systemNeedsPlatformOidc', platform.enabled);
   if (!target.apiVersions.includes(KEYCLOAK_API_VERSION)) fail('systemNeedsKeycloakApi');
-  if (!platform.issuerUrl.startsWith('https://')) fail('systemNeedsIssuerUrl', platform.issuerUrl);
+  if (!ISSUER_URL.test(platform.issuerUrl)) fail('systemNeedsIssuerUrl', platform.issuerUrl);
   if (platform.realmRef.name === '') fail('systemNeedsRealmRef');
   if (!includes(REALM_KINDS, platform.realmRef.kind)) fail('invalidRealmKind', platform.realmRef.kind);
   if (!/^[^\s'"]+$/.test(platform.groupsClientScope)) fail('invalidClientScopeName', platform.groupsClientScope);
+  if (platform.grafanaAdminInstance !== '' && !isInstanceRef(platform.grafanaAdminInstance)) {
+    fail('invalidGrafanaAdminInstance', platform.grafanaAdminInstance);
+  }
 
   const secret = values.oidc.clientSecret;
   if (secret.existingSecret !== '' && !isDnsName(secret.existingSecret)) {
@@ -97,13 +110,19 @@ function checkServiceAccountToken(target: RenderTarget, values: InstanceValues):
   if (token.sink.type === 'aws-secrets-manager' && token.sink.awsSecretsManager.secretId === '') fail('tokenAwsNeedsSecretId');
   if (token.sink.type === 'grafana-operator') {
     const limits = [
-      secretNamespace !== target.namespace ? `sink.kubernetesSecret.namespace is ${JSON.stringify(secretNamespace)}` : '',
-      secret.key !== 'token' ? `sink.kubernetesSecret.key is ${JSON.stringify(secret.key)}` : '',
+      secretNamespace !== target.namespace ? `sink.kubernetesSecret.namespace is ${goQuote(secretNamespace)}` : '',
+      secret.key !== 'token' ? `sink.kubernetesSecret.key is ${goQuote(secret.key)}` : '',
       token.orgId !== 1 ? `orgId is ${token.orgId}` : '',
       token.secondsToLive !== 0 ? `secondsToLive is ${token.secondsToLive}` : '',
     ].filter(Boolean);
     if (limits.length > 0) fail('tokenOperatorSinkLimits', limits.join(', '));
   }
+}
+
+/** `<namespace>/<release>`, each valid on its own. */
+function isInstanceRef(value: string): boolean {
+  const parts = value.split('/');
+  return parts.length === 2 && isDnsLabel(parts[0]) && isReleaseName(parts[1]);
 }
 
 function includes<T extends string>(allowed: readonly T[], value: string): value is T {

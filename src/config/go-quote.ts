@@ -39,6 +39,7 @@ const SHORT_ESCAPES: Readonly<Record<number, string>> = {
 
 /** Go's unicode.IsPrint: categories L, M, N, P, S and the ASCII space, as of Go's Unicode version. */
 export function isGoPrint(codePoint: number): boolean {
+  if (codePoint >= 0x20 && codePoint < 0x7f) return true;
   if (!PRINTABLE.test(String.fromCodePoint(codePoint))) return false;
   return !ASSIGNED_AFTER_GO_UNICODE.some(([from, to]) => codePoint >= from && codePoint <= to);
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ISSUER_URL_PATTERN } from '../../src/config/checks';
 import { MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages';
 import { InstanceValuesInput } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
@@ -38,6 +41,31 @@ const FAILURES: Record<string, Failure> = {
   },
   'System without an https issuer': {
     key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
+  },
+  'System with an issuer that is only a scheme': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://' }), mentions: ['"https://"', 'with a host'],
+  },
+  'System with an issuer with a query': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x?a=b' }), mentions: ['"https://kc.example.org/realms/x?a=b"', 'query'],
+  },
+  'System with an issuer with a fragment': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x#top' }), mentions: ['"https://kc.example.org/realms/x#top"', 'fragment'],
+  },
+  'System with an issuer with a space': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/my realm' }), mentions: ['"https://kc.example.org/realms/my realm"', 'spaces'],
+  },
+  'System with an issuer with user info': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://admin@kc.example.org/realms/x' }), mentions: ['"https://admin@kc.example.org/realms/x"'],
+  },
+  'System with a grafanaAdminInstance without a namespace': {
+    key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'monitoring-system' }),
+    mentions: ['"monitoring-system"', '<namespace>/<release>', 'leave it empty'],
+  },
+  'System with a grafanaAdminInstance whose release is not a release name': {
+    key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'cozy-monitoring/Monitoring' }), mentions: ['"cozy-monitoring/Monitoring"'],
+  },
+  'System with a grafanaAdminInstance with an extra part': {
+    key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'cozy/monitoring/x' }), mentions: ['"cozy/monitoring/x"'],
   },
   'System without a realm': { key: 'systemNeedsRealmRef', values: system({}, { realmRef: { name: '' } }), mentions: ['realmRef.name'] },
   'System with an unknown realm kind': {
@@ -157,6 +185,34 @@ describe('render failures', () => {
   test('every catalogue message is reachable from some input', () => {
     const covered = new Set(Object.values(FAILURES).map((f) => f.key));
     expect(MESSAGE_KEYS.filter((k) => !covered.has(k))).toEqual([]);
+  });
+
+  test.each([
+    ['a trailing slash (dropped when joined)', 'https://keycloak.example.org/realms/cozy/'],
+    ['a port', 'https://keycloak.example.org:8443/realms/cozy'],
+    ['the legacy /auth prefix', 'https://keycloak.example.org/auth/realms/cozy'],
+    ['an IPv6 host', 'https://[fd00::1]:8443/realms/cozy'],
+    ['a percent-encoded realm', 'https://keycloak.example.org/realms/my%20realm'],
+  ])('GIVEN an issuer with %s WHEN rendered in System mode THEN it is accepted', (_, issuerUrl) => {
+    expect(() => construct({ key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl }), mentions: [] })()).not.toThrow();
+  });
+
+  test.each([
+    ['<namespace>/<release>', 'cozy-monitoring/monitoring-system'],
+    ['empty (no platform Grafana)', ''],
+    ['a release of 53 characters', `cozy/${'r'.repeat(53)}`],
+  ])('GIVEN grafanaAdminInstance %s WHEN rendered in System mode THEN it is accepted', (_, grafanaAdminInstance) => {
+    expect(() => construct({ key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance }), mentions: [] })()).not.toThrow();
+  });
+
+  test('GIVEN the chart\'s checks WHEN looking for the issuer check THEN it uses the same pattern as ISSUER_URL_PATTERN', () => {
+    const helpers = readFileSync(join(__dirname, '..', '..', 'charts', 'grafana-tenancy', 'templates', '_helpers.tpl'), 'utf8');
+    expect(helpers).toContain(`regexMatch \`${ISSUER_URL_PATTERN}\` $platform.issuerUrl`);
+  });
+
+  test('GIVEN grafanaAdminInstance with a 54-character release WHEN rendered in System mode THEN it is refused', () => {
+    expect(construct({ key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: `cozy/${'r'.repeat(54)}` }), mentions: [] }))
+      .toThrow(/^platform\.oidc\.grafanaAdminInstance "cozy\/r+" is not <namespace>\/<release>/);
   });
 
   test('a clientId of exactly 63 characters is accepted', () => {

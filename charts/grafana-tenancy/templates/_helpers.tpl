@@ -104,7 +104,8 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- if not (.Capabilities.APIVersions.Has "v1.edp.epam.com/v1") -}}
 {{- fail (index $m "systemNeedsKeycloakApi") -}}
 {{- end -}}
-{{- if not (hasPrefix "https://" $platform.issuerUrl) -}}
+{{- /* ISSUER_URL in src/config/checks.ts: https, a host, no whitespace, user info, query or fragment. */ -}}
+{{- if not (regexMatch `^https://([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(:[0-9]{1,5})?(/[-a-zA-Z0-9._~%!$&'()*+,;=:@/]*)?$` $platform.issuerUrl) -}}
 {{- fail (printf (index $m "systemNeedsIssuerUrl") $platform.issuerUrl) -}}
 {{- end -}}
 {{- if eq $platform.realmRef.name "" -}}
@@ -115,6 +116,10 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- if not (regexMatch `^[^\s'"]+$` $platform.groupsClientScope) -}}
 {{- fail (printf (index $m "invalidClientScopeName") $platform.groupsClientScope) -}}
+{{- end -}}
+{{- $adminInstance := $platform.grafanaAdminInstance -}}
+{{- if and (ne $adminInstance "") (or (not (regexMatch `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z]([-a-z0-9]*[a-z0-9])?$` $adminInstance)) (gt (len (regexReplaceAll "^[^/]*/" $adminInstance "")) 53)) -}}
+{{- fail (printf (index $m "invalidGrafanaAdminInstance") $adminInstance) -}}
 {{- end -}}
 {{- $secret := $oidc.clientSecret -}}
 {{- if and (ne $secret.existingSecret "") (or (gt (len $secret.existingSecret) 253) (not (regexMatch $dnsName $secret.existingSecret))) -}}
