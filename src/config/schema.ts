@@ -87,7 +87,10 @@ const platformSchema = z
     oidc: z
       .object({
         enabled: z.boolean().default(false).describe('Platform-wide OIDC switch; System mode requires true.'),
-        issuerUrl: z.string().default('').describe('Issuer URL of the platform Keycloak realm, e.g. https://keycloak.example.org/realms/cozy.'),
+        issuerUrl: z
+          .string()
+          .default('')
+          .describe('Issuer URL of the platform Keycloak realm, e.g. https://keycloak.example.org/realms/cozy: https with a host, no whitespace, user info, query or fragment (System mode checks it); a trailing / is dropped.'),
         realmRef: z
           .object({
             kind: z.string().default('ClusterKeycloakRealm').describe('KeycloakRealm or ClusterKeycloakRealm.'),
@@ -102,7 +105,7 @@ const platformSchema = z
         grafanaAdminInstance: z
           .string()
           .default('')
-          .describe('"<namespace>/<release>" of the platform\'s own Grafana: its admin group maps to GrafanaAdmin.'),
+          .describe('"<namespace>/<release>" of the platform\'s own Grafana: its admin group maps to GrafanaAdmin. Empty for none; System mode refuses any other form.'),
       })
       .strict()
       .prefault({}),
