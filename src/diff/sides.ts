@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ApiObject, App } from 'cdk8s';
-import { Fleet, FleetTenant, HELM_YAML, loadFleet, parseFleet } from '../config/fleet';
+import { Fleet, FleetTenant, loadFleet, parseFleet, parseHelmYaml } from '../config/fleet';
 import { MonitoringInstance } from '../monitoring-instance';
 import { InputError } from '../config/parse';
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
@@ -41,13 +40,8 @@ export function loadSideAtRef(ref: string, file: string): Side {
     const stderr = String((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
     throw new InputError([`${label}: cannot read it from git (${stderr || (e as Error).message})`]);
   }
-  let document: unknown;
-  try {
-    document = parseYaml(text, HELM_YAML) ?? {};
-  } catch (e) {
-    throw new InputError([`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
-  }
-  return { label, fleet: parseFleet(document, label) };
+  // Read exactly as the working-tree side is (Helm's scalars, keys and refusals).
+  return { label, fleet: parseFleet(parseHelmYaml(text, label), label) };
 }
 
 /** Both sides as trees to compare, and the objects already known to be unchanged. */

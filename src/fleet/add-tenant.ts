@@ -1,7 +1,7 @@
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import { HELM_YAML, parseFleet } from '../config/fleet';
+import { HELM_YAML, parseFleet, parseHelmYaml } from '../config/fleet';
 import { libraryYaml } from '../render/yaml-emit';
 import { InputError } from '../config/parse';
 
@@ -40,11 +40,11 @@ export function appendTenant(text: string, file: string, tenant: NewTenant): str
     }
   });
 
-  const fleet = (doc.toJS() ?? {}) as Record<string, unknown>;
-  parseFleet({ ...fleet, tenants: [...((fleet.tenants as unknown[] | null) ?? []), newEntry(tenant)] }, file);
-
   const spliced = tenants && !tenants.flow && tenants.items.length > 0 ? spliceAfterLast(text, tenants, tenant) : undefined;
-  return spliced ?? rewritten(doc, tenants, text, tenant);
+  const updated = spliced ?? rewritten(doc, tenants, text, tenant);
+  // Validated as the next load will read it: the whole new text, through the fleet loader.
+  parseFleet(parseHelmYaml(updated, file), file);
+  return updated;
 }
 
 /** The new entry's lines inserted after the last item of a block sequence, in the file's style. */
