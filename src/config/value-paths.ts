@@ -16,8 +16,11 @@ export function valuePaths(node: unknown = defaultInstanceValues(), prefix: stri
   return Object.entries(node).flatMap(([key, child]) => valuePaths(child, [...prefix, key]));
 }
 
+/** The defaults' paths, computed once: checked for every tenant of a fleet. */
+let defaultPaths: readonly string[][] | undefined;
+
 /** The first path (in {@link valuePaths} order) that is null in `input`, as `a.b.c`. */
-export function firstNullPath(input: unknown, paths: readonly string[][] = valuePaths()): string | undefined {
+export function firstNullPath(input: unknown, paths: readonly string[][] = (defaultPaths ??= valuePaths())): string | undefined {
   for (const path of paths) {
     let node: unknown = input;
     for (let depth = 0; depth < path.length; depth++) {
