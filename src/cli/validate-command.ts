@@ -6,7 +6,8 @@ const usage = `Usage: grafana-tenancy validate [-f tenants.yaml] [--quiet]
 
 Checks a fleet file without rendering it: the schema and render checks of every tenant, and the
 fleet-wide ones: duplicate (namespace, release), clientId collisions between different pairs
-(a-b/c and a/b-c both give a-b-c), duplicate hosts, System mode with platform OIDC off.
+(a-b/c and a/b-c both give a-b-c), duplicate hosts, two token Jobs writing to one Secret or AWS
+secret, the release name "kustomization", System mode with platform OIDC off.
 
 Options:
   -f, --file FILE   fleet file (default: tenants.yaml)
