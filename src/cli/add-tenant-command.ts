@@ -7,7 +7,7 @@ import { appendTenant, writeFileAtomic } from '../fleet/add-tenant';
 const usage = `Usage: grafana-tenancy add-tenant --namespace NS --release REL --host HOST [--mode MODE] [-f tenants.yaml]
 
 Appends a tenant to a fleet file, keeping the file's comments and formatting. The new fleet is
-validated first (schema, render checks, duplicates, clientId collisions, duplicate hosts); a
+validated first (schema, render checks and every fleet-wide check of validate); a
 refused tenant leaves the file untouched. The file is replaced atomically.
 
 Options:
