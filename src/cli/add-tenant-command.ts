@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
-import { InputError } from '../config/parse';
-import { appendTenant, writeFileAtomic } from '../fleet/add-tenant';
+import { InputError } from '../config/input-error';
 
 const usage = `Usage: grafana-tenancy add-tenant --namespace NS --release REL --host HOST [--mode MODE] [-f tenants.yaml]
 
@@ -34,7 +33,7 @@ export const addTenantCommand: Command = {
   name: 'add-tenant',
   summary: 'append a validated tenant to a fleet file, keeping its comments',
   usage,
-  run(args, io) {
+  async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
@@ -69,6 +68,8 @@ export const addTenantCommand: Command = {
       text = NEW_FLEET_FILE;
       started = true;
     }
+    // Loaded here, not at the top: `--help` and the other commands do not pay for it.
+    const { appendTenant, writeFileAtomic } = await import('../fleet/add-tenant');
     const updated = appendTenant(text, source, {
       namespace: values.namespace!,
       release: values.release!,

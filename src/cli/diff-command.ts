@@ -2,9 +2,8 @@ import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 import { progressReporter } from './progress';
 import { parseJobs } from './options';
-import { compareTrees, hasChanges } from '../diff/compare';
-import { formatReport, OUTPUT_FORMATS, OutputFormat } from '../diff/format';
-import { loadSide, loadSideAtRef, renderSides, Side } from '../diff/sides';
+import type { OutputFormat } from '../diff/format';
+import type { Side } from '../diff/sides';
 
 const usage = `Usage: grafana-tenancy diff OLD NEW [--output text|markdown|json] [--exit-code]
        grafana-tenancy diff --base REF FLEET_FILE [options]
@@ -47,6 +46,10 @@ export const diffCommand: Command = {
       strict: true,
       allowPositionals: true,
     });
+    // Loaded here, not at the top: `--help` and the other commands do not pay for them.
+    const { compareTrees, hasChanges } = await import('../diff/compare');
+    const { formatReport, OUTPUT_FORMATS } = await import('../diff/format');
+    const { loadSide, loadSideAtRef, renderSides } = await import('../diff/sides');
     const format = values.output as OutputFormat;
     if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };

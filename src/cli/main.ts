@@ -4,7 +4,7 @@ import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { diffCommand } from './diff-command';
 import { addTenantCommand } from './add-tenant-command';
-import { InputError } from '../config/parse';
+import { InputError } from '../config/input-error';
 import { RenderError } from '../config/messages';
 
 /** Every subcommand, in the order `--help` lists them. */

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
-import { readValuesFiles } from '../config/values-files';
-import { renderInstance, toYamlStream } from '../render/render';
 
 const usage = `Usage: grafana-tenancy render --namespace NS --release REL [-f values.yaml ...] [--api-versions LIST]
 
@@ -22,7 +20,7 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'print one instance as a YAML stream (twin of helm template)',
   usage,
-  run(args, io) {
+  async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
@@ -38,6 +36,9 @@ export const renderCommand: Command = {
     if (values.namespace === undefined) throw new UsageError('--namespace is required');
     if (values.release === undefined) throw new UsageError('--release is required');
 
+    // Loaded here, not at the top: `--help` and the other commands do not pay for them.
+    const { readValuesFiles } = await import('../config/values-files');
+    const { renderInstance, toYamlStream } = await import('../render/render');
     const merged = readValuesFiles(values.values ?? []);
     const apiVersions = (values['api-versions'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
     const manifests = renderInstance({

@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util';
 import { Command } from './command';
 import { parseJobs } from './options';
 import { progressReporter } from './progress';
-import { loadFleet } from '../config/fleet';
-import { synthFleet } from '../fleet/synth';
 
 const usage = `Usage: grafana-tenancy synth [-f tenants.yaml] [-o DIR] [--jobs N] [--quiet]
 
@@ -40,6 +38,9 @@ export const synthCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
+    // Loaded here, not at the top: `--help` and the other commands do not pay for them.
+    const { loadFleet } = await import('../config/fleet');
+    const { synthFleet } = await import('../fleet/synth');
     const fleet = loadFleet(values.file);
     const result = await synthFleet(fleet, values.out, {
       parallelism: parseJobs(values.jobs),

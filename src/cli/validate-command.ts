@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { Command } from './command';
-import { loadFleet } from '../config/fleet';
 
 const usage = `Usage: grafana-tenancy validate [-f tenants.yaml] [--quiet]
 
@@ -20,7 +19,7 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'check a fleet file: schema, render checks, collisions and duplicates',
   usage,
-  run(args, io) {
+  async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
@@ -31,6 +30,8 @@ export const validateCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
+    // Loaded here, not at the top: `--help` and the other commands do not pay for it.
+    const { loadFleet } = await import('../config/fleet');
     const fleet = loadFleet(values.file);
     if (!values.quiet) {
       const namespaces = new Set(fleet.tenants.map((t) => t.namespace)).size;

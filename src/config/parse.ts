@@ -2,14 +2,9 @@ import { z } from 'zod';
 import { InstanceValues, InstanceValuesInput, instanceValuesSchema } from './schema';
 import { PlainObject } from './merge';
 import { firstNullPath, refuseNullValues } from './value-paths';
+import { InputError } from './input-error';
 
-/** Bad input: every problem found, each naming its field path. */
-export class InputError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 /**
  * Parses instance values, filling defaults; throws {@link InputError} naming each bad field, or
