@@ -1,6 +1,7 @@
 import { goQuote } from './go-quote';
 import { fail } from './messages';
 import { InstanceValues } from './schema';
+import { isValidatedFor } from './parse';
 import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, isSecretDataKey, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
 
 /** The API a cluster must serve for System mode (Helm: .Capabilities.APIVersions). */
@@ -38,6 +39,8 @@ export interface RenderTarget {
  * `grafana-tenancy.validate` helper so that both report the same first failure.
  */
 export function checkInstance(target: RenderTarget, values: InstanceValues): void {
+  // Checked once already, when its fleet was loaded.
+  if (isValidatedFor(values, target)) return;
   const { namespace, release } = target;
   if (!isDnsLabel(namespace)) fail('invalidNamespace', namespace);
   if (!isReleaseName(release)) fail('invalidRelease', release);

@@ -3,7 +3,7 @@ import { readYamlFile } from './helm-yaml';
 import { deepMerge, isPlainObject, PlainObject } from './merge';
 import { message, RenderError } from './messages';
 import { firstNullPath } from './value-paths';
-import { describeValue, explainIssue, formatIssues, InputError, schemaProblems } from './parse';
+import { describeValue, explainIssue, formatIssues, InputError, markValidated, schemaProblems } from './parse';
 import { instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
 import { findFleetProblems, findSharedTargets, TenantClaim } from '../fleet/fleet-checks';
 
@@ -67,32 +67,37 @@ export function parseFleet(document: unknown, file: string): Fleet {
       return [`${field}: ${explainIssue({ code: 'invalid_type', expected: 'string', input: value })}`];
     });
     problems.push(...locationProblems.map((p) => `${where}: ${p}`));
-    const own = schemaProblems(rest);
+    const merged = locationProblems.length > 0 ? undefined : deepMerge(defaults, rest);
+    // The merged values are parsed first: when they pass, so do the tenant's own (merging never
+    // repairs a tenant's value, it only fills what the tenant left out), and each tenant is
+    // parsed once. Only a failing tenant is parsed on its own too, so each problem names the
+    // tenant's field as written, exactly as before.
+    const nullPath = merged !== undefined && topLevelOk ? firstNullPath(merged) : undefined;
+    const parsed = merged !== undefined && topLevelOk && nullPath === undefined ? instanceValuesSchema.safeParse(merged, { error: explainIssue }) : undefined;
+    const own = parsed?.success ? [] : schemaProblems(rest);
     problems.push(...own.map((p) => `${where}: ${p}`));
-    if (locationProblems.length > 0) return;
-    const merged = deepMerge(defaults, rest);
+    if (merged === undefined) return;
     const host = isPlainObject(merged) && typeof merged.host === 'string' ? merged.host : undefined;
     claims.push({ index, namespace: namespace as string, release: release as string, host });
     if (own.length > 0 || !topLevelOk) return;
-    const nullPath = firstNullPath(merged);
     if (nullPath !== undefined) {
       problems.push(`${where}: ${message('nullValue', nullPath)}`);
       return;
     }
-    const parsed = instanceValuesSchema.safeParse(merged, { error: explainIssue });
-    if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));
+    if (!parsed!.success) {
+      problems.push(...formatIssues(parsed!.error).map((p) => `${where}: ${p}`));
       return;
     }
-    const values = parsed.data;
+    const values = parsed!.data;
+    const target = { namespace: namespace as string, release: release as string, apiVersions };
     try {
-      checkInstance({ namespace: namespace as string, release: release as string, apiVersions }, values);
+      checkInstance(target, values);
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
       problems.push(`${where}: ${e.message}`);
       return;
     }
-    tenants.push({ index, namespace: namespace as string, release: release as string, values });
+    tenants.push({ index, namespace: target.namespace, release: target.release, values: markValidated(values, target) });
   });
   problems.push(...findFleetProblems(claims, file), ...findSharedTargets(tenants, file));
   if (problems.length > 0) throw new InputError(problems);

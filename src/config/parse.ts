@@ -3,14 +3,48 @@ import { InstanceValues, InstanceValuesInput, instanceValuesSchema } from './sch
 import { PlainObject } from './merge';
 import { firstNullPath, refuseNullValues } from './value-paths';
 import { InputError } from './input-error';
+import type { RenderTarget } from './checks';
 
 export { InputError };
 
 /**
+ * Values that passed the null walk, the schema and {@link checkInstance} for one render target,
+ * by that target's key. Rendering takes them as they are: a fleet's tenants are parsed and
+ * checked once, when the fleet is loaded, not again by every MonitoringInstance (nor by the
+ * worker thread that renders them). Held weakly: the values object is the proof, not a copy.
+ */
+const validated = new WeakMap<object, string>();
+
+function targetKey(target: RenderTarget): string {
+  return JSON.stringify([target.namespace, target.release, target.apiVersions]);
+}
+
+/**
+ * Records that `values` (the output of {@link parseInstanceValues}, or a copy of such output made
+ * by the one who checked it) passed every per-tenant check for `target`.
+ */
+export function markValidated(values: InstanceValues, target: RenderTarget): InstanceValues {
+  validated.set(values, targetKey(target));
+  return values;
+}
+
+/** Whether `values` passed every per-tenant check for `target` (see {@link markValidated}). */
+export function isValidatedFor(values: unknown, target: RenderTarget): boolean {
+  return typeof values === 'object' && values !== null && validated.get(values) === targetKey(target);
+}
+
+/** Whether `values` passed the per-tenant checks for some target, so it needs no parsing. */
+function isValidated(values: unknown): values is InstanceValues {
+  return typeof values === 'object' && values !== null && validated.has(values);
+}
+
+/**
  * Parses instance values, filling defaults; throws {@link InputError} naming each bad field, or
- * the catalogue's RenderError for a null value (refused like the chart refuses it).
+ * the catalogue's RenderError for a null value (refused like the chart refuses it). Values
+ * already validated (see {@link markValidated}) are returned as they are.
  */
 export function parseInstanceValues(input: unknown): InstanceValues {
+  if (isValidated(input)) return input;
   refuseNullValues(input);
   const result = instanceValuesSchema.safeParse(input ?? {}, { error: explainIssue });
   if (!result.success) throw new InputError(formatIssues(result.error));

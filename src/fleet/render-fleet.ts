@@ -1,4 +1,5 @@
 import { Fleet } from '../config/fleet';
+import { isValidatedFor } from '../config/parse';
 import { kustomizationPath, kustomizationText, tenantFilePath } from './layout';
 import { renderTenantFiles, RenderOptions } from './parallel-render';
 import { TenantJob } from './tenant-file';
@@ -17,7 +18,12 @@ export interface FleetLayout {
 }
 
 export function fleetLayout(fleet: Fleet): FleetLayout {
-  const jobs = fleet.tenants.map(({ namespace, release, values }) => ({ namespace, release, values }));
+  const jobs = fleet.tenants.map(({ namespace, release, values }) => ({
+    namespace,
+    release,
+    values,
+    validated: isValidatedFor(values, { namespace, release, apiVersions: fleet.apiVersions }),
+  }));
   const fileNamesByNamespace = new Map<string, string[]>();
   for (const { namespace, release } of jobs) {
     const names = fileNamesByNamespace.get(namespace) ?? [];

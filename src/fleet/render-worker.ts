@@ -1,4 +1,6 @@
 import { parentPort } from 'node:worker_threads';
+import { InstanceValues } from '../config/schema';
+import { markValidated } from '../config/parse';
 import { renderTenantFile, TenantJob } from './tenant-file';
 
 /** A batch of tenants posted by {@link renderInWorkers}. */
@@ -14,7 +16,11 @@ export type RenderBatchResult =
 
 parentPort?.on('message', (batch: RenderBatch) => {
   try {
-    const texts = batch.jobs.map((job) => renderTenantFile(job, batch.apiVersions));
+    const texts = batch.jobs.map((job) => {
+      // Checked by the thread that loaded the fleet; posting copied the values and lost the mark.
+      if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions: batch.apiVersions });
+      return renderTenantFile(job, batch.apiVersions);
+    });
     parentPort!.postMessage({ id: batch.id, texts } satisfies RenderBatchResult);
   } catch (e) {
     const err = e as Error & { key?: string };

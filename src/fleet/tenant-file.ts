@@ -7,6 +7,11 @@ export interface TenantJob {
   readonly namespace: string;
   readonly release: string;
   readonly values: InstanceValuesInput;
+  /**
+   * The values passed every per-tenant check for this tenant and the fleet's API versions, in the
+   * thread that loaded the fleet: a render worker takes them without parsing them again.
+   */
+  readonly validated?: boolean;
 }
 
 /** The bytes of a tenant's file: the ownership header, then the instance's YAML stream. */

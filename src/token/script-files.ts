@@ -25,11 +25,27 @@ function filesDir(): string {
   throw new Error(`${FILES_DIR}/${BOOTSTRAP_SCRIPT} not found next to ${__dirname}`);
 }
 
+/** Scripts by name, read once per process: every token tenant of a fleet ships the same files. */
+const scripts = new Map<string, string>();
+/** Checksums by the joined contents: a fleet has a handful of distinct script sets. */
+const checksums = new Map<string, string>();
+
 export function readScript(name: string): string {
-  return readFileSync(join(filesDir(), name), 'utf8');
+  let text = scripts.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(filesDir(), name), 'utf8');
+    scripts.set(name, text);
+  }
+  return text;
 }
 
 /** Hex SHA-256 of the given file contents, in order: the chart computes the same with sha256sum. */
 export function scriptChecksum(contents: readonly string[]): string {
-  return createHash('sha256').update(contents.join('')).digest('hex');
+  const joined = contents.join('');
+  let sum = checksums.get(joined);
+  if (sum === undefined) {
+    sum = createHash('sha256').update(joined).digest('hex');
+    checksums.set(joined, sum);
+  }
+  return sum;
 }
