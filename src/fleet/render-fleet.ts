@@ -1,5 +1,6 @@
 import { Fleet } from '../config/fleet';
 import { isValidatedFor } from '../config/parse';
+import { inputsDigest } from './digest';
 import { kustomizationPath, kustomizationText, tenantFilePath } from './layout';
 import { renderTenantFiles, RenderOptions } from './parallel-render';
 import { TenantJob } from './tenant-file';
@@ -23,6 +24,7 @@ export function fleetLayout(fleet: Fleet): FleetLayout {
     release,
     values,
     validated: isValidatedFor(values, { namespace, release, apiVersions: fleet.apiVersions }),
+    inputs: inputsDigest({ namespace, release, values }, fleet.apiVersions),
   }));
   const fileNamesByNamespace = new Map<string, string[]>();
   for (const { namespace, release } of jobs) {

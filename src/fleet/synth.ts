@@ -5,7 +5,8 @@ import { Fleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
-import { fleetLayout } from './render-fleet';
+import { isUpToDate } from './digest';
+import { FleetLayout, fleetLayout } from './render-fleet';
 
 export interface SynthResult {
   /** Files created or whose bytes changed. */
@@ -30,10 +31,17 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   const layout = fleetLayout(fleet);
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = snapshot(outDir);
-  refuseForeignFiles(expected, outDir, before);
+  const { upToDate, foreign } = await readTenantFiles(layout, outDir, before);
+  refuseForeignFiles(layout.kustomizations.keys(), outDir, before, foreign);
 
+  // Tenants whose file holds their inputs digest and its own content digest are not rendered:
+  // their file is what a render would write (digest.ts).
   const writer = new ChangedFileWriter(outDir, before);
-  await forEachRenderedTenant(layout.jobs, fleet.apiVersions, options, (index, text) => writer.write(layout.tenantPaths[index], text));
+  const stale = layout.jobs.flatMap((job, index) => (upToDate.has(index) ? [] : [{ job, index }]));
+  for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
+  options.onProgress?.(upToDate.size, layout.jobs.length);
+  const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
+  await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
   await Promise.all([...layout.kustomizations].map(([path, text]) => writer.write(path, text)));
 
   return {
@@ -81,9 +89,42 @@ function snapshot(outDir: string): TreeSnapshot {
   return { folders, others, files, notFiles };
 }
 
-/** Throws, naming every file, if a path synth is about to write holds a file it did not write. */
-function refuseForeignFiles(paths: Iterable<string>, outDir: string, before: TreeSnapshot): void {
-  const foreign: string[] = [];
+/**
+ * Reads each existing tenant file once, a bounded number at a time: the tenants (indexes into
+ * the layout's jobs) whose file is up to date, and the tenant paths holding something synth did
+ * not write (a file without the generated header, or not a file), in fleet order.
+ */
+async function readTenantFiles(layout: FleetLayout, outDir: string, before: TreeSnapshot): Promise<{ upToDate: Set<number>; foreign: string[] }> {
+  const upToDate = new Set<number>();
+  const foreignIndexes: number[] = [];
+  const existing = layout.tenantPaths.flatMap((path, index) => {
+    if (before.notFiles.has(path)) foreignIndexes.push(index);
+    return before.files.has(path) ? [index] : [];
+  });
+  let next = 0;
+  const reader = async () => {
+    while (next < existing.length) {
+      const index = existing[next++];
+      const content = await readIfExists(join(outDir, layout.tenantPaths[index]));
+      if (content === undefined) continue;
+      if (!isGenerated(content)) foreignIndexes.push(index);
+      else if (isUpToDate(content, layout.jobs[index].inputs!)) upToDate.add(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, existing.length) }, reader));
+  const foreign = foreignIndexes.sort((a, b) => a - b).map((index) => join(outDir, layout.tenantPaths[index]));
+  return { upToDate, foreign };
+}
+
+/** Files read at once: enough to keep the thread pool busy, few enough to keep memory flat. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Throws, naming every file, if a path synth is about to write holds a file it did not write:
+ * `foreign` already found, then any of `paths`.
+ */
+function refuseForeignFiles(paths: Iterable<string>, outDir: string, before: TreeSnapshot, found: readonly string[]): void {
+  const foreign = [...found];
   for (const path of paths) {
     if (before.notFiles.has(path)) {
       foreign.push(join(outDir, path));

@@ -16,11 +16,14 @@ export const AWS_STORE_SCRIPT = 'token-aws-store.sh';
 
 const FILES_DIR = join('charts', 'grafana-tenancy', 'files');
 
-/** The package root: two levels up from src/token, three from lib/src/token. */
-function filesDir(): string {
+let foundFilesDir: string | undefined;
+
+/** The chart's files/ folder, from the package root: two levels up from src/token, three from lib/src/token. */
+export function chartFilesDir(): string {
+  if (foundFilesDir !== undefined) return foundFilesDir;
   for (const up of ['..', '../..', '../../..']) {
     const dir = join(__dirname, up, FILES_DIR);
-    if (existsSync(join(dir, BOOTSTRAP_SCRIPT))) return dir;
+    if (existsSync(join(dir, BOOTSTRAP_SCRIPT))) return (foundFilesDir = dir);
   }
   throw new Error(`${FILES_DIR}/${BOOTSTRAP_SCRIPT} not found next to ${__dirname}`);
 }
@@ -33,7 +36,7 @@ const checksums = new Map<string, string>();
 export function readScript(name: string): string {
   let text = scripts.get(name);
   if (text === undefined) {
-    text = readFileSync(join(filesDir(), name), 'utf8');
+    text = readFileSync(join(chartFilesDir(), name), 'utf8');
     scripts.set(name, text);
   }
   return text;

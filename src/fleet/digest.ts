@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { chartFilesDir } from '../token/script-files';
+import { GENERATED_HEADER } from './layout';
+
+/*
+ * What lets a re-synth skip a tenant without rendering it. The second line of every tenant file
+ * synth writes records two SHA-256 digests:
+ *
+ *   # Digest: inputs <hex>, content <hex>
+ *
+ * - inputs: everything the file's bytes depend on: the tenant's namespace, release and values
+ *   after defaults, the fleet's API versions, and the renderer itself (its code and the chart
+ *   files it ships, see rendererFingerprint);
+ * - content: the bytes after this line, so a hand-edited, truncated or replaced file is seen
+ *   and rendered again (a deleted file simply is not there).
+ *
+ * A file is up to date when both match; anything else (no digest line, another digest, a file
+ * that does not hash to its content digest) renders the tenant as before, and the file is
+ * written only if its bytes differ.
+ */
+
+const DIGEST_PREFIX = '# Digest: inputs ';
+const DIGEST_LINE = /^# Digest: inputs ([0-9a-f]{64}), content ([0-9a-f]{64})\n/;
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The digest line of a file whose inputs digest is `inputs` and whose rest is `body`. */
+export function digestLine(inputs: string, body: string): string {
+  return `${DIGEST_PREFIX}${inputs}, content ${sha256(body)}\n`;
+}
+
+/** Whether `file` (a tenant file's bytes) is what synth wrote for inputs digest `inputs`, untouched since. */
+export function isUpToDate(file: Buffer, inputs: string): boolean {
+  const headerLength = Buffer.byteLength(GENERATED_HEADER);
+  if (file.subarray(0, headerLength).toString('utf8') !== GENERATED_HEADER) return false;
+  const lineEnd = file.indexOf(10, headerLength);
+  if (lineEnd < 0) return false;
+  const match = DIGEST_LINE.exec(file.subarray(headerLength, lineEnd + 1).toString('latin1'));
+  return match !== null && match[1] === inputs && match[2] === sha256(file.subarray(lineEnd + 1));
+}
+
+/** A tenant's inputs digest: see the comment at the top of this file. */
+export function inputsDigest(tenant: { namespace: string; release: string; values: unknown }, apiVersions: readonly string[]): string {
+  return sha256(JSON.stringify([rendererFingerprint(), tenant.namespace, tenant.release, apiVersions, tenant.values]));
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * A digest of the renderer: the code that is running (the bundle, or the compiled or TypeScript
+ * sources with the versions of the libraries they load) and the chart files rendered into the
+ * output (token scripts, message catalogue). Another build, another library version or an edited
+ * script renders every tenant again; computed once per process (a few MB hashed).
+ */
+export function rendererFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash('sha256');
+  const add = (file: string) => hash.update(file.slice(file.lastIndexOf('/') + 1)).update('\0').update(readFileSync(file)).update('\0');
+  if (basename(dirname(__filename)) === 'bundle') {
+    // The bundle holds the sources and every library.
+    add(__filename);
+  } else {
+    // src/fleet (ts-jest) or lib/src/fleet: the sources and generated imports beside it.
+    const root = join(__dirname, '..', '..');
+    for (const dir of ['src', 'imports']) codeFiles(join(root, dir)).forEach(add);
+    for (const pkg of ['cdk8s', 'cdk8s-plus-28', 'constructs', 'yaml', 'zod']) {
+      hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
+    }
+  }
+  const files = chartFilesDir();
+  for (const name of readdirSync(files).sort()) add(join(files, name));
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+/** Code files under `dir`, sorted (declaration files and maps left out). */
+function codeFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...codeFiles(path));
+    else if (/\.(js|ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
+  }
+  return out.sort();
+}
