@@ -6,7 +6,7 @@ import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
 import { isUpToDate } from './digest';
-import { FleetLayout, fleetLayout } from './render-fleet';
+import { fleetLayout } from './render-fleet';
 
 export interface SynthResult {
   /** Files created or whose bytes changed. */
@@ -31,8 +31,15 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   const layout = fleetLayout(fleet);
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = snapshot(outDir);
-  const { upToDate, foreign } = await readTenantFiles(layout, outDir, before);
-  refuseForeignFiles(layout.kustomizations.keys(), outDir, before, foreign);
+  // Every existing file synth may write is read once, here: up to date, or in the way?
+  const tenants = await readExisting(layout.tenantPaths, outDir, before, (i, content) => isUpToDate(content, layout.jobs[i].inputs!));
+  const kustomizations = [...layout.kustomizations];
+  const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
+  const foreign = [...tenants.foreign, ...folders.foreign];
+  if (foreign.length > 0) {
+    throw new InputError(foreign.map((f) => `${join(outDir, f)}: exists and was not written by grafana-tenancy (no generated header); move it away or rename the tenant`));
+  }
+  const upToDate = tenants.current;
 
   // Tenants whose file holds their inputs digest and its own content digest are not rendered:
   // their file is what a render would write (digest.ts).
@@ -42,7 +49,8 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   options.onProgress?.(upToDate.size, layout.jobs.length);
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
   await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
-  await Promise.all([...layout.kustomizations].map(([path, text]) => writer.write(path, text)));
+  kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
+  await Promise.all(kustomizations.filter((_, i) => !folders.current.has(i)).map(([path, text]) => writer.write(path, text)));
 
   return {
     written: writer.written.sort(),
@@ -90,54 +98,38 @@ function snapshot(outDir: string): TreeSnapshot {
 }
 
 /**
- * Reads each existing tenant file once, a bounded number at a time: the tenants (indexes into
- * the layout's jobs) whose file is up to date, and the tenant paths holding something synth did
- * not write (a file without the generated header, or not a file), in fleet order.
+ * Reads each of `paths` that exists once, a bounded number at a time: the indexes whose file is
+ * `current`, and the paths holding something synth did not write (a file without the generated
+ * header, or not a file), in the order of `paths`.
  */
-async function readTenantFiles(layout: FleetLayout, outDir: string, before: TreeSnapshot): Promise<{ upToDate: Set<number>; foreign: string[] }> {
-  const upToDate = new Set<number>();
-  const foreignIndexes: number[] = [];
-  const existing = layout.tenantPaths.flatMap((path, index) => {
-    if (before.notFiles.has(path)) foreignIndexes.push(index);
+async function readExisting(
+  paths: readonly string[],
+  outDir: string,
+  before: TreeSnapshot,
+  isCurrent: (index: number, content: Buffer) => boolean,
+): Promise<{ current: Set<number>; foreign: string[] }> {
+  const current = new Set<number>();
+  const foreign = new Set<number>();
+  const existing = paths.flatMap((path, index) => {
+    if (before.notFiles.has(path)) foreign.add(index);
     return before.files.has(path) ? [index] : [];
   });
   let next = 0;
   const reader = async () => {
     while (next < existing.length) {
       const index = existing[next++];
-      const content = await readIfExists(join(outDir, layout.tenantPaths[index]));
+      const content = await readIfExists(join(outDir, paths[index]));
       if (content === undefined) continue;
-      if (!isGenerated(content)) foreignIndexes.push(index);
-      else if (isUpToDate(content, layout.jobs[index].inputs!)) upToDate.add(index);
+      if (!isGenerated(content)) foreign.add(index);
+      else if (isCurrent(index, content)) current.add(index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, existing.length) }, reader));
-  const foreign = foreignIndexes.sort((a, b) => a - b).map((index) => join(outDir, layout.tenantPaths[index]));
-  return { upToDate, foreign };
+  return { current, foreign: paths.filter((_, index) => foreign.has(index)) };
 }
 
 /** Files read at once: enough to keep the thread pool busy, few enough to keep memory flat. */
 const READ_CONCURRENCY = 16;
-
-/**
- * Throws, naming every file, if a path synth is about to write holds a file it did not write:
- * `foreign` already found, then any of `paths`.
- */
-function refuseForeignFiles(paths: Iterable<string>, outDir: string, before: TreeSnapshot, found: readonly string[]): void {
-  const foreign = [...found];
-  for (const path of paths) {
-    if (before.notFiles.has(path)) {
-      foreign.push(join(outDir, path));
-      continue;
-    }
-    if (!before.files.has(path)) continue;
-    const head = readHead(join(outDir, path), GENERATED_HEADER.length);
-    if (head !== undefined && !isGenerated(head)) foreign.push(join(outDir, path));
-  }
-  if (foreign.length > 0) {
-    throw new InputError(foreign.map((f) => `${f}: exists and was not written by grafana-tenancy (no generated header); move it away or rename the tenant`));
-  }
-}
 
 /**
  * Writes files whose bytes differ from what is on disk, and records what it did. Asynchronous
