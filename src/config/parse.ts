@@ -16,7 +16,8 @@ export { InputError };
 const validated = new WeakMap<object, string>();
 
 function targetKey(target: RenderTarget): string {
-  return JSON.stringify([target.namespace, target.release, target.apiVersions]);
+  // NUL cannot occur in a namespace, release or API version that passed the checks.
+  return `${target.namespace}\0${target.release}\0${target.apiVersions.join('\0')}`;
 }
 
 /**

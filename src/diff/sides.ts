@@ -9,6 +9,7 @@ import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions } from '../fleet/parallel-render';
 import { renderFleet } from '../fleet/render-fleet';
 import { inMemory, TreeSource } from './compare';
+import { inputsDigest } from '../fleet/digest';
 
 /** One side of a diff: a rendered folder, or a validated fleet still to be rendered. */
 export type Side = { readonly label: string; readonly folder: TreeSource } | { readonly label: string; readonly fleet: Fleet };
@@ -62,7 +63,8 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
     const { old, new: changed, same } = splitIdentical(oldSide.fleet, newSide.fleet);
     const oldTree = await renderFleet(old, options);
     const newTree = await renderFleet(changed, options);
-    return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + countObjects(t, newSide.fleet.apiVersions), 0) };
+    const counts = new ObjectCounter(newSide.fleet.apiVersions);
+    return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + counts.of(t), 0) };
   }
   const tree = async (side: Side) => ('folder' in side ? side.folder : inMemory(await renderFleet(side.fleet, options)));
   return { old: await tree(oldSide), new: await tree(newSide), unchanged: 0 };
@@ -73,19 +75,48 @@ function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fl
   if (JSON.stringify([...oldFleet.apiVersions].sort()) !== JSON.stringify([...newFleet.apiVersions].sort())) {
     return { old: oldFleet, new: newFleet, same: [] };
   }
-  const inputs = (t: FleetTenant) => JSON.stringify([t.namespace, t.release, t.values]);
-  const oldInputs = new Set(oldFleet.tenants.map(inputs));
-  const same = newFleet.tenants.filter((t) => oldInputs.has(inputs(t)));
-  const sameInputs = new Set(same.map(inputs));
-  const without = (fleet: Fleet): Fleet => ({ ...fleet, tenants: fleet.tenants.filter((t) => !sameInputs.has(inputs(t))) });
-  return { old: without(oldFleet), new: without(newFleet), same };
+  // The same apiVersions on both sides: a tenant's inputs digest is then its own inputs.
+  const oldInputs = new Set(oldFleet.tenants.map((t) => inputsDigest(t, oldFleet.apiVersions)));
+  const newInputs = newFleet.tenants.map((t) => inputsDigest(t, newFleet.apiVersions));
+  const sameInputs = new Set(newInputs.filter((d) => oldInputs.has(d)));
+  const same = newFleet.tenants.filter((_, i) => sameInputs.has(newInputs[i]));
+  return {
+    old: { ...oldFleet, tenants: oldFleet.tenants.filter((t) => !sameInputs.has(inputsDigest(t, oldFleet.apiVersions))) },
+    new: { ...newFleet, tenants: newFleet.tenants.filter((_, i) => !sameInputs.has(newInputs[i])) },
+    same,
+  };
 }
 
-/** How many objects a tenant renders, from its construct tree, without writing any YAML. */
-function countObjects(tenant: FleetTenant, apiVersions: readonly string[]): number {
-  const app = new App({ outdir: undefined });
-  const chart = new MonitoringInstance(app, tenant.release, { ...tenant, apiVersions });
-  return chart.node.findAll().filter((c) => ApiObject.isApiObject(c)).length;
+/**
+ * How many objects a tenant renders, from its construct tree, without writing any YAML; and
+ * without building that tree again for a tenant of the same shape. Which objects an instance
+ * has depends on its values (mode, secret source, token sink, ...), never on the names it is
+ * given (namespace, release), its host, or the text of the `customConfig.config` settings it
+ * copies into the Grafana config: tenants that differ only there share one count. A test holds
+ * every chart fixture to that.
+ */
+export class ObjectCounter {
+  private readonly byShape = new Map<string, number>();
+
+  constructor(private readonly apiVersions: readonly string[]) {}
+
+  of(tenant: Pick<FleetTenant, 'namespace' | 'release' | 'values'>): number {
+    const key = shapeKey(tenant.values);
+    let count = this.byShape.get(key);
+    if (count === undefined) {
+      const app = new App({ outdir: undefined });
+      const chart = new MonitoringInstance(app, tenant.release, { ...tenant, apiVersions: this.apiVersions });
+      count = chart.node.findAll().filter((c) => ApiObject.isApiObject(c)).length;
+      this.byShape.set(key, count);
+    }
+    return count;
+  }
+}
+
+/** The values without what cannot change the number of objects (see {@link ObjectCounter}). */
+function shapeKey(values: FleetTenant['values']): string {
+  const config = Object.keys(values.oidc.customConfig.config).sort();
+  return JSON.stringify({ ...values, host: undefined, oidc: { ...values.oidc, customConfig: { ...values.oidc.customConfig, config } } });
 }
 
 /** Every YAML file under `dir` except kustomizations, read when the diff gets to it. */
