@@ -121,6 +121,7 @@ describe('fleet file', () => {
     expect(found).toEqual([
       'fleet.yaml: apiVersions: expected a list, got the string "v1.edp.epam.com/v1": list the API versions the cluster serves, e.g. apiVersions: [v1.edp.epam.com/v1]',
       'fleet.yaml: tenants[0]: expected an object with namespace, release, host and the tenant\'s values, got the string "tenant-acme"',
+      'fleet.yaml: tenants[1] (b/m): host "B.example.org" is not a DNS name: use lowercase letters, digits, \'-\' and \'.\', e.g. tenant-acme.example.org',
       'fleet.yaml: tenants[2] (c/m): oidc.mode: expected a string, got the number 5',
     ]);
   });
