@@ -44,7 +44,7 @@ function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
   if (platform.enabled !== true) fail('systemNeedsPlatformOidc', platform.enabled);
   if (!target.apiVersions.includes(KEYCLOAK_API_VERSION) && !values.apiVersions.includes(KEYCLOAK_API_VERSION)) fail('systemNeedsKeycloakApi');
   // The schema refuses a malformed issuer; an empty one is refused only where it is needed.
-  if (platform.issuerUrl === '') fail('systemNeedsIssuerUrl', platform.issuerUrl);
+  if (platform.issuerUrl === '') fail('systemNeedsIssuerUrl');
   if (platform.realmRef.name === '') fail('systemNeedsRealmRef');
 
   const secret = values.oidc.clientSecret;

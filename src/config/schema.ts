@@ -124,7 +124,7 @@ const platformSchema = z
     oidc: z
       .object({
         enabled: z.boolean().default(false).describe('Platform-wide OIDC switch; System mode requires true.'),
-        issuerUrl: patterned(orEmpty(ISSUER_URL_PATTERN), undefined, 'systemNeedsIssuerUrl')
+        issuerUrl: patterned(orEmpty(ISSUER_URL_PATTERN), undefined, 'invalidIssuerUrl')
           .default('')
           .describe('Issuer URL of the platform Keycloak realm, e.g. https://keycloak.example.org/realms/cozy: https with a host, no whitespace, user info, query or fragment (System mode checks it); a trailing / is dropped.'),
         realmRef: z

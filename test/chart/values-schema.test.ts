@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { ClientSecretGenerator, FallbackRole, GrafanaRole, OidcMode, RealmKind, TokenSink } from '../../src/config/choices';
 import { defaultInstanceValues, instanceValuesSchema, SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
@@ -15,6 +16,8 @@ import { CHART_DIR } from './renderers';
 const generator = require('../../scripts/generate-values-schema.js') as {
   OUTPUT: string;
   renderValuesSchema: (schema: unknown) => string;
+  renderValuesYaml: (schema: unknown, defaults: unknown) => string;
+  generatedFiles: (lib?: string) => Array<[string, string]>;
 };
 
 const committed = readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8');
@@ -116,6 +119,32 @@ describe('docs/helm.md values reference', () => {
     const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([\w.]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], parse(m[2])] as [string, unknown]);
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(leaves(defaultInstanceValues() as Record<string, unknown>)));
+  });
+});
+
+describe('generated chart docs (one source: the .describe() texts of src/config/schema.ts)', () => {
+  test.each(generator.generatedFiles().map(([file, content]) => [file.slice(join(__dirname, '..', '..').length + 1), file, content]))(
+    'GIVEN the compiled schema WHEN generating THEN the committed %s is current (run `npm run generate`)',
+    (_name, file, content) => {
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    },
+  );
+
+  test('GIVEN a new section in the schema WHEN generating values.yaml THEN it is documented key by key with no hand work', () => {
+    const extended = instanceValuesSchema.extend({
+      backupLike: z.object({ enabled: z.boolean().default(false).describe('Turn it on.') }).strict().prefault({}).describe('A section added later.'),
+    });
+    const text = generator.renderValuesYaml(extended, extended.parse({}));
+    expect(text).toContain('# A section added later.\nbackupLike:\n  # -- Turn it on.\n  enabled: false\n');
+    expect(parse(text)).toEqual(extended.parse({}));
+  });
+
+  test('GIVEN a description with the schema WHEN reading values.schema.json, values.yaml and docs/helm.md THEN all three carry it', () => {
+    const description = (instanceValuesSchema.shape.oidc.unwrap().shape.mode as { description?: string }).description!;
+    expect(schema.properties.oidc.properties.mode.description).toBe(description);
+    const flat = (text: string) => text.replace(/\n\s*#\s*/g, ' ');
+    expect(flat(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'))).toContain(description);
+    expect(readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8')).toContain(`| \`oidc.mode\` | \`None\` | ${description} |`);
   });
 });
 

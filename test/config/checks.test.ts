@@ -41,22 +41,22 @@ const FAILURES: Record<string, Failure> = {
     key: 'systemNeedsKeycloakApi', apiVersions: [], values: system(), mentions: ['v1.edp.epam.com/v1', '--api-versions'],
   },
   'System without an https issuer': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
   },
   'System with an issuer that is only a scheme': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://' }), mentions: ['"https://"', 'with a host'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://' }), mentions: ['"https://"', 'with a host'],
   },
   'System with an issuer with a query': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x?a=b' }), mentions: ['"https://kc.example.org/realms/x?a=b"', 'query'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x?a=b' }), mentions: ['"https://kc.example.org/realms/x?a=b"', 'query'],
   },
   'System with an issuer with a fragment': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x#top' }), mentions: ['"https://kc.example.org/realms/x#top"', 'fragment'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x#top' }), mentions: ['"https://kc.example.org/realms/x#top"', 'fragment'],
   },
   'System with an issuer with a space': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/my realm' }), mentions: ['"https://kc.example.org/realms/my realm"', 'spaces'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/my realm' }), mentions: ['"https://kc.example.org/realms/my realm"', 'spaces'],
   },
   'System with an issuer with user info': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://admin@kc.example.org/realms/x' }), mentions: ['"https://admin@kc.example.org/realms/x"'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://admin@kc.example.org/realms/x' }), mentions: ['"https://admin@kc.example.org/realms/x"'],
   },
   'System with a grafanaAdminInstance without a namespace': {
     key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'monitoring-system' }),
@@ -67,6 +67,9 @@ const FAILURES: Record<string, Failure> = {
   },
   'System with a grafanaAdminInstance with an extra part': {
     key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'cozy/monitoring/x' }), mentions: ['"cozy/monitoring/x"'],
+  },
+  'System without an issuer': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: '' }), mentions: ['issuerUrl is empty', 'https://keycloak.example.org/realms/cozy'],
   },
   'System without a realm': { key: 'systemNeedsRealmRef', values: system({}, { realmRef: { name: '' } }), mentions: ['realmRef.name'] },
   'System with an unknown realm kind': {

@@ -110,7 +110,7 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- /* values.schema.json refuses a malformed issuer; an empty one only matters here. */ -}}
 {{- if eq $platform.issuerUrl "" -}}
-{{- fail (printf (index $m "systemNeedsIssuerUrl") $platform.issuerUrl) -}}
+{{- fail (index $m "systemNeedsIssuerUrl") -}}
 {{- end -}}
 {{- if eq $platform.realmRef.name "" -}}
 {{- fail (index $m "systemNeedsRealmRef") -}}
