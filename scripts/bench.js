@@ -109,7 +109,7 @@ try {
     writeFileSync(file, stringify(deepMerge(sample.defaults, own)));
     return { namespace, release, file };
   });
-  const helmArgs = ({ namespace, release, file }) => ['template', release, opts.chart, '-n', namespace, '-f', file, ...apiVersionArgs];
+  const helmArgs = ({ namespace, release, file }) => ['template', release, opts.chart, '-n', namespace, '-f', file, '--kube-version', '1.31.0', ...apiVersionArgs];
   const renderArgs = ({ namespace, release, file }) => ['render', '-n', namespace, '-r', release, '-f', file, ...sample.apiVersions.flatMap((v) => ['-a', v])];
 
   // One render against helm template of the same tenant (System mode with the token Job: the
@@ -162,10 +162,10 @@ try {
       rows.push({ size, step: name, ...r });
       return r;
     };
-    const cold = step('synth cold', ['synth', '-q', '-f', base, '-o', join(dir, 'base')]);
-    const noOp = step('synth no-op', ['synth', '-q', '-f', base, '-o', join(dir, 'base')]);
-    runStep(['synth', '-q', '-f', some, '-o', join(dir, 'some')]);
-    runStep(['synth', '-q', '-f', all, '-o', join(dir, 'all')]);
+    const cold = step('synth cold', ['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
+    const noOp = step('synth no-op', ['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
+    runStep(['synth', '-q', '-f', some, '-d', join(dir, 'some')]);
+    runStep(['synth', '-q', '-f', all, '-d', join(dir, 'all')]);
     step('diff trees, 10% changed', ['diff', join(dir, 'base'), join(dir, 'some')]);
     const treeAll = step('diff trees, all changed', ['diff', join(dir, 'base'), join(dir, 'all')]);
     const fleetDiff = step('diff fleet files, 10% changed', ['diff', base, some]);

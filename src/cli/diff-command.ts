@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 import { progressReporter } from './progress';
-import { parseJobs } from './options';
+import { parseJobs, parseOutputFormat } from './options';
 import type { OutputFormat } from '../diff/format';
 import type { Side } from '../diff/sides';
 
@@ -50,8 +50,7 @@ export const diffCommand: Command = {
     const { compareTrees, hasChanges } = await import('../diff/compare');
     const { formatReport, OUTPUT_FORMATS } = await import('../diff/format');
     const { loadSide, loadSideAtRef, renderSides } = await import('../diff/sides');
-    const format = values.output as OutputFormat;
-    if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
+    const format: OutputFormat = parseOutputFormat(values.output, OUTPUT_FORMATS);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };
 
     let oldSide: Side;
