@@ -285,7 +285,7 @@ describe('validation across constructs', () => {
     // WHEN the chart is validated  THEN the clash is reported with both construct paths
     const errors = chart.node.validate();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/v1.edp.epam.com\/v1 KeycloakClient tenant-acme\/monitoring is rendered twice \(test\/keycloak\/client and test\/clash\)/);
+    expect(errors[0]).toMatch(/v1.edp.epam.com\/v1 KeycloakClient tenant-acme\/monitoring is rendered twice \(test\/instance\/keycloak\/client and test\/clash\)/);
   });
 
   test('every rendered mode passes the validation', () => {
