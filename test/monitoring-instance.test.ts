@@ -26,7 +26,7 @@ const INLINE_CONFIG = {
   auto_login: 0,
 };
 
-/** Every mode the issue asks a snapshot of, with the values that select it. */
+/** Every mode and secret source, with the values that select it: each has a reviewed snapshot. */
 const MODES: Record<string, Partial<MonitoringInstanceProps> & { values: InstanceValuesInput }> = {
   'None': { values: { host: TENANT.host } },
   'System': { values: { host: TENANT.host, oidc: { mode: 'System' }, platform: PLATFORM } },
