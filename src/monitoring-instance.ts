@@ -1,8 +1,8 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ExternalSecret } from '../imports/external-secrets';
 import { Grafana, GrafanaServiceAccount } from '../imports/grafana';
+import { KubeJob } from '../imports/k8s';
 import { KeycloakClient } from '../imports/keycloak';
 import { checkInstance } from './config/checks';
 import { OidcMode, TokenSink } from './config/choices';
@@ -71,7 +71,7 @@ export class TenantMonitoring extends Construct {
   /** The `ExternalSecret` that generates the OIDC client secret (System mode without `existingSecret`). */
   readonly clientSecret?: ExternalSecret;
   /** The token bootstrap `Job` (token enabled, sink kubernetes-secret or aws-secrets-manager). */
-  readonly tokenJob?: k8s.KubeJob;
+  readonly tokenJob?: KubeJob;
   /** The `GrafanaServiceAccount` (token enabled, sink grafana-operator). */
   readonly tokenServiceAccount?: GrafanaServiceAccount;
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import { AWS_READ_SCRIPT, AWS_STORE_SCRIPT, BOOTSTRAP_SCRIPT, readScript, scriptChecksum } from './script-files';
 import { POD_SECURITY_CONTEXT, tokenPodParts, usesKubernetesApi } from './token-pod';
