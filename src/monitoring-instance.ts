@@ -117,8 +117,11 @@ export class TenantMonitoring extends Construct {
     }
     this.grafana = grafana.resource;
 
+    const namespaces = new Set([names.namespace]);
     if (this.values.serviceAccountToken.enabled) {
       const settings = tokenSettings(names, this.values);
+      // The kubernetes-secret sink's Secret, Role and RoleBinding may live in another namespace.
+      if (settings.sink === TokenSink.KUBERNETES_SECRET) namespaces.add(settings.secret.namespace);
       if (settings.sink === TokenSink.GRAFANA_OPERATOR) this.tokenServiceAccount = new GrafanaOperatorToken(this, 'token', { settings }).serviceAccount;
       else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) }).job;
     }
@@ -128,7 +131,7 @@ export class TenantMonitoring extends Construct {
     for (const object of this.apiObjects()) {
       for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
     }
-    this.node.addValidation({ validate: () => this.namespaceErrors() });
+    this.node.addValidation({ validate: () => this.namespaceErrors(namespaces) });
   }
 
   /** The Kubernetes objects of this instance. */
@@ -136,11 +139,14 @@ export class TenantMonitoring extends Construct {
     return this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
   }
 
-  /** An object without a namespace would land in whatever namespace `kubectl` targets. */
-  private namespaceErrors(): string[] {
+  /**
+   * Objects outside the tenant's namespaces: without `metadata.namespace` an object inherits the
+   * chart's namespace (or none, which `kubectl` reads as its current one).
+   */
+  private namespaceErrors(namespaces: ReadonlySet<string>): string[] {
     return this.apiObjects()
-      .filter((o) => !o.metadata.namespace)
-      .map((o) => `${o.kind} ${o.name} (${o.node.path}) has no namespace: pass metadata.namespace (names.namespace)`);
+      .filter((o) => !namespaces.has(o.metadata.namespace ?? ''))
+      .map((o) => `${o.kind} ${o.name} (${o.node.path}) is in namespace "${o.metadata.namespace ?? ''}", not the tenant's "${this.names.namespace}": pass metadata.namespace (names.namespace)`);
   }
 }
 

@@ -110,13 +110,30 @@ describe('TenantMonitoring in a chart of the user', () => {
     ]);
   });
 
-  test('an object added without a namespace is refused, not left to the default namespace', () => {
-    // GIVEN a chart without namespace and an object added to the tenant without one
-    const chart = new Chart(Testing.app(), 'bare');
+  test.each([
+    ['a chart without namespace', undefined, ''],
+    ["the user's chart namespace", 'platform', 'platform'],
+  ])('an object added without a namespace, in %s, is refused', (_, chartNamespace, inherited) => {
+    // GIVEN an object added to the tenant without a namespace
+    const chart = new Chart(Testing.app(), 'bare', { namespace: chartNamespace });
     const tenant = new TenantMonitoring(chart, 'beta', BETA);
     new ApiObject(tenant, 'extra', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } });
     // WHEN validated  THEN the object is named with the fix
-    expect(tenant.node.validate()).toEqual(['ConfigMap extra (bare/beta/extra) has no namespace: pass metadata.namespace (names.namespace)']);
+    expect(tenant.node.validate()).toEqual([
+      `ConfigMap extra (bare/beta/extra) is in namespace "${inherited}", not the tenant's "tenant-beta": pass metadata.namespace (names.namespace)`,
+    ]);
+  });
+
+  test("the token sink's own namespace is one of the tenant's", () => {
+    // GIVEN a token Secret in another namespace, in a chart of yet another one
+    const chart = userChart();
+    const tenant = new TenantMonitoring(chart, 'beta', {
+      ...BETA,
+      values: { ...BETA.values, serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', sink: { kubernetesSecret: { namespace: 'agents' } } } },
+    });
+    // WHEN validated  THEN nothing is refused, and the Role is in the sink's namespace
+    expect(tenant.node.validate()).toEqual([]);
+    expect(Testing.synth(chart).filter((m) => m.kind === 'Role').map((m) => m.metadata.namespace)).toEqual(['agents']);
   });
 
   test('the chart convenience passes ChartProps through and exposes the tenant', () => {
