@@ -11,7 +11,7 @@ export type LineOp = { readonly op: ' ' | '-' | '+'; readonly line: string };
  * Beyond this edit distance jsdiff gives up and the lines are shown as all removed, then all
  * added: keeps time and memory bounded for a rewritten multi-thousand-line object.
  */
-const MAX_EDIT_LENGTH = 2000;
+const MAX_EDIT_LENGTH = 1000;
 
 /** The shortest edit script turning `a` into `b`, as kept/removed/added lines in order. */
 export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] {

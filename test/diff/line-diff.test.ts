@@ -52,15 +52,15 @@ describe('line diff', () => {
   });
 
   test('beyond the edit-distance cap the lines are shown replaced, still reproducing both sides', () => {
-    // GIVEN two unrelated 1,500-line texts (edit distance 3,000 > cap 2,000)
-    const a = Array.from({ length: 1500 }, (_, i) => `a${i}`);
-    const b = Array.from({ length: 1500 }, (_, i) => `b${i}`);
+    // GIVEN two unrelated 600-line texts (edit distance 1,200 > cap 1,000)
+    const a = Array.from({ length: 600 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 600 }, (_, i) => `b${i}`);
     // WHEN diffed  THEN all of a is removed, then all of b added, in one hunk
     const ops = diffLines(a, b);
     expect(apply(ops)).toEqual({ before: a, after: b });
-    expect(ops.findIndex((o) => o.op === '+')).toBe(1500);
+    expect(ops.findIndex((o) => o.op === '+')).toBe(600);
     const hunks = unifiedHunks(a, b);
-    expect(hunks[0]).toBe('@@ -1,1500 +1,1500 @@');
-    expect(hunks).toHaveLength(3001);
+    expect(hunks[0]).toBe('@@ -1,600 +1,600 @@');
+    expect(hunks).toHaveLength(1201);
   });
 });
