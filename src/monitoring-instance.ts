@@ -35,20 +35,26 @@ export interface TenantMonitoringProps {
    */
   readonly apiVersions?: readonly string[];
   /**
-   * Labels added to every object of this tenant, on top of the chart's labels. The instance
-   * labels ({@link instanceLabels}) cannot be overridden: tools select a tenant's objects by them.
+   * Labels added to every object (and pod) of this tenant, on top of the chart's labels, like
+   * the values' `commonLabels` (which win on the same key). The instance labels
+   * ({@link instanceLabels}) cannot be overridden: tools select a tenant's objects by them.
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** Labels on every object of an instance. */
-export function instanceLabels(names: InstanceNames): Record<string, string> {
-  return {
+/** Labels the renderers set themselves: `commonLabels` never replaces them (as in the chart). */
+const OWN_LABELS = ['app.kubernetes.io/component', 'helm.sh/chart', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version'];
+
+/** Labels on every object of an instance: its own, then the user's `commonLabels`. */
+export function instanceLabels(names: InstanceNames, commonLabels: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const own = {
     'app.kubernetes.io/name': 'grafana-tenancy',
     'app.kubernetes.io/instance': names.release,
     'grafana-tenancy.io/client-id': names.clientId,
   };
+  const extra = Object.entries(commonLabels).filter(([key]) => !(key in own) && !OWN_LABELS.includes(key));
+  return { ...own, ...Object.fromEntries(extra) };
 }
 
 /**
@@ -82,6 +88,7 @@ export class TenantMonitoring extends Construct {
     this.values = parseInstanceValues(props.values);
     checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, this.values);
     validateObjectIdentities(Chart.of(this));
+    const labels = instanceLabels(names, { ...props.labels, ...this.values.commonLabels });
 
     // Every child of the instance is created here; each passes `names.namespace` to its objects.
     const { oidc } = this.values;
@@ -123,11 +130,10 @@ export class TenantMonitoring extends Construct {
       // The kubernetes-secret sink's Secret, Role and RoleBinding may live in another namespace.
       if (settings.sink === TokenSink.KUBERNETES_SECRET) namespaces.add(settings.secret.namespace);
       if (settings.sink === TokenSink.GRAFANA_OPERATOR) this.tokenServiceAccount = new GrafanaOperatorToken(this, 'token', { settings }).serviceAccount;
-      else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) }).job;
+      else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: labels }).job;
     }
 
     this.node.defaultChild = this.grafana;
-    const labels = { ...props.labels, ...instanceLabels(names) };
     for (const object of this.apiObjects()) {
       for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
     }
@@ -154,8 +160,8 @@ export interface MonitoringInstanceProps extends TenantMonitoringProps, Omit<Cha
 
 /**
  * A `Chart` holding exactly one {@link TenantMonitoring}: the chart's namespace is the tenant's,
- * its labels the instance labels (plus `labels`), and object names are never hashed. What
- * `grafana-tenancy render`/`synth` and the Helm chart produce for one release.
+ * and object names are never hashed. What `grafana-tenancy render`/`synth` and the Helm chart
+ * produce for one release.
  */
 export class MonitoringInstance extends Chart {
   /** The tenant this chart holds, with its handles (`grafana`, `keycloakClient`, ...). */
@@ -165,8 +171,8 @@ export class MonitoringInstance extends Chart {
 
   constructor(scope: Construct, id: string, props: MonitoringInstanceProps) {
     const { namespace, release, values, apiVersions, labels, ...chartProps } = props;
-    const names = new InstanceNames(namespace, release);
-    super(scope, id, { disableResourceNameHashes: true, ...chartProps, namespace, labels: { ...labels, ...instanceLabels(names) } });
+    // The tenant labels its own objects (instance labels, `labels`, `commonLabels`).
+    super(scope, id, { disableResourceNameHashes: true, ...chartProps, namespace });
     this.instance = new TenantMonitoring(this, 'instance', { namespace, release, values, apiVersions, labels });
     this.names = this.instance.names;
     this.values = this.instance.values;

@@ -84,15 +84,20 @@ describe('TenantMonitoring in a chart of the user', () => {
     expect(ofTenant(manifests, 'tenant-beta-grafana')).toEqual(renderInstance(BETA));
   });
 
-  test('the user labels cannot replace the instance labels', () => {
-    // GIVEN a tenant whose own labels try to rename its instance
+  test("the user labels cannot replace the instance labels; the values' commonLabels win over them", () => {
+    // GIVEN a tenant whose own labels try to rename its instance, and commonLabels in its values
     const chart = userChart();
-    new TenantMonitoring(chart, 'beta', { ...BETA, labels: { 'app.kubernetes.io/instance': 'other', 'example.org/cost-center': '42' } });
-    // WHEN synthesized  THEN the instance label wins and the extra label is kept
+    new TenantMonitoring(chart, 'beta', {
+      ...BETA,
+      values: { ...BETA.values, commonLabels: { 'example.org/cost-center': '43' } },
+      labels: { 'app.kubernetes.io/instance': 'other', 'example.org/cost-center': '42', 'example.org/tier': 'gold' },
+    });
+    // WHEN synthesized  THEN the instance label wins, commonLabels win over the construct's labels
     const [grafana] = Testing.synth(chart);
     expect(grafana.metadata.labels).toEqual({
       'example.org/team': 'observability',
-      'example.org/cost-center': '42',
+      'example.org/cost-center': '43',
+      'example.org/tier': 'gold',
       'app.kubernetes.io/name': 'grafana-tenancy',
       'app.kubernetes.io/instance': 'grafana',
       'grafana-tenancy.io/client-id': 'tenant-beta-grafana',
