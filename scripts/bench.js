@@ -42,7 +42,7 @@ const SIZES = opts.sizes.split(',').map(Number);
 const TARGET_SIZE = SIZES.includes(Number(opts['target-size'])) ? Number(opts['target-size']) : Math.max(...SIZES);
 const RUNS = Math.max(1, Number(opts.runs));
 
-/** The targets, each against its reference (issue: "fast at every size", 2-core machine). */
+/** The project's speed targets on a 2-core machine, each against its reference. */
 const TARGETS = {
   renderVsHelm: 1, // one render's wall time / helm template's, same tenant
   helpSeconds: 0.15,
