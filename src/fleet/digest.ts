@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { chartFilesDir } from '../token/script-files';
 import { GENERATED_HEADER } from './layout';
@@ -65,17 +65,40 @@ export function rendererFingerprint(): string {
     // The bundle holds the sources and every library.
     add(__filename);
   } else {
-    // src/fleet (ts-jest) or lib/src/fleet: the sources and generated imports beside it.
+    // src/fleet (ts-jest) or lib/src/fleet: the sources and generated imports beside it, and
+    // the installed version of every runtime dependency of the package.
     const root = join(__dirname, '..', '..');
     for (const dir of ['src', 'imports']) codeFiles(join(root, dir)).forEach(add);
-    for (const pkg of ['cdk8s', 'cdk8s-plus-28', 'constructs', 'yaml', 'zod']) {
-      hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
-    }
+    for (const pkg of Object.keys(packageJson().dependencies ?? {}).sort()) hash.update(`${pkg}@${installedVersion(pkg)}\0`);
   }
   const files = chartFilesDir();
   for (const name of readdirSync(files).sort()) add(join(files, name));
   fingerprint = hash.digest('hex');
   return fingerprint;
+}
+
+/** The package's own package.json: two levels up from src/fleet, three from lib/src/fleet. */
+function packageJson(): { dependencies?: Record<string, string> } {
+  for (const up of ['../..', '../../..']) {
+    const file = join(__dirname, up, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  }
+  return {};
+}
+
+function installedVersion(pkg: string): string {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    // A package whose exports leave out its package.json: found above its entry point.
+    for (let dir = dirname(require.resolve(pkg)); dir !== dirname(dir); dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (json.name === pkg) return json.version ?? '';
+    }
+    return '';
+  }
 }
 
 /** Code files under `dir`, sorted (declaration files and maps left out). */
