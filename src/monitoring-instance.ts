@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { checkInstance } from './config/checks';
 import { parseInstanceValues } from './config/parse';
 import { InstanceValues, InstanceValuesInput } from './config/schema';
+import { TenantDashboards } from './dashboards/tenant-dashboards';
+import { TenantDatasources } from './datasources/tenant-datasources';
 import { GrafanaInstance } from './grafana/grafana-instance';
 import { KeycloakAccess } from './keycloak/keycloak-access';
 import { InstanceNames } from './naming';
@@ -87,6 +89,9 @@ export class MonitoringInstance extends Chart {
       default:
         new GrafanaInstance(this, 'grafana', { names, values: this.values, ini });
     }
+
+    new TenantDatasources(this, 'datasources', { names, values: this.values });
+    new TenantDashboards(this, 'dashboards', { names, values: this.values });
 
     if (this.values.serviceAccountToken.enabled) {
       const settings = tokenSettings(names, this.values);

@@ -1,4 +1,5 @@
 import { goQuote } from './go-quote';
+import { checkDatasources } from '../datasources/datasource-settings';
 import { fail } from './messages';
 import { InstanceValues } from './schema';
 import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, isSecretDataKey, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
@@ -56,6 +57,7 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
   if (oidc.mode === 'System') checkSystemMode(target, values);
   if (oidc.mode === 'CustomConfig') checkCustomConfigMode(values);
   if (values.serviceAccountToken.enabled) checkServiceAccountToken(target, values);
+  checkDatasources(values);
 }
 
 function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
