@@ -53,8 +53,8 @@ function base(name: string, title: string, version: number): DashboardBuilder {
 
 function workloads(version: number): DashboardBuilder {
   const metrics = ref('metrics');
-  const series = (title: string, unit: string, expr: string) =>
-    new TimeSeriesPanel().title(title).unit(unit).datasource(metrics).height(8).span(12)
+  const series = (id: number, title: string, unit: string, expr: string) =>
+    new TimeSeriesPanel().id(id).title(title).unit(unit).datasource(metrics).height(8).span(12)
       .withTarget(new PromQuery().refId('A').expr(expr).legendFormat('{{namespace}}/{{pod}}'));
   const selector = 'namespace=~"$namespace", container!=""';
   return base('workloads', 'Workloads', version)
@@ -64,10 +64,10 @@ function workloads(version: number): DashboardBuilder {
         .query('label_values(kube_pod_info, namespace)').refresh(VariableRefresh.OnTimeRangeChanged)
         .multi(true).includeAll(true).allValue('.+'),
     )
-    .withPanel(series('CPU usage by pod', 'short', `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${selector}}[$__rate_interval]))`))
-    .withPanel(series('Memory working set by pod', 'bytes', `sum by (namespace, pod) (container_memory_working_set_bytes{${selector}})`))
-    .withPanel(series('Network received by pod', 'Bps', 'sum by (namespace, pod) (rate(container_network_receive_bytes_total{namespace=~"$namespace"}[$__rate_interval]))'))
-    .withPanel(series('Container restarts by pod', 'short', 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace"}[$__rate_interval]))'));
+    .withPanel(series(1, 'CPU usage by pod', 'short', `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${selector}}[$__rate_interval]))`))
+    .withPanel(series(2, 'Memory working set by pod', 'bytes', `sum by (namespace, pod) (container_memory_working_set_bytes{${selector}})`))
+    .withPanel(series(3, 'Network received by pod', 'Bps', 'sum by (namespace, pod) (rate(container_network_receive_bytes_total{namespace=~"$namespace"}[$__rate_interval]))'))
+    .withPanel(series(4, 'Container restarts by pod', 'short', 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace"}[$__rate_interval]))'));
 }
 
 function logs(version: number): DashboardBuilder {
@@ -77,11 +77,11 @@ function logs(version: number): DashboardBuilder {
     .description('The tenant\'s log lines and their volume, from the tenant\'s logs data source.')
     .withVariable(new TextBoxVariableBuilder('filter').label('Line contains'))
     .withPanel(
-      new TimeSeriesPanel().title('Log volume by namespace').unit('short').datasource(source).height(6).span(24)
+      new TimeSeriesPanel().id(1).title('Log volume by namespace').unit('short').datasource(source).height(6).span(24)
         .withTarget(new LokiQuery().refId('A').expr(`sum by (namespace) (count_over_time(${stream} [$__interval]))`).legendFormat('{{namespace}}')),
     )
     .withPanel(
-      new LogsPanel().title('Log lines').datasource(source).height(16).span(24).showTime(true).wrapLogMessage(true)
+      new LogsPanel().id(2).title('Log lines').datasource(source).height(16).span(24).showTime(true).wrapLogMessage(true)
         .withTarget(new LokiQuery().refId('A').expr(stream).maxLines(1000)),
     );
 }
