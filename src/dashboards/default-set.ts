@@ -3,7 +3,8 @@
  * data sources by the placeholders `${DS_METRICS}` / `${DS_LOGS}`, which grafana-operator
  * replaces with the uids listed in each GrafanaDashboard's `spec.datasources` (its
  * resolveDatasources: a plain string replacement of `${<inputName>}`), so one JSON model serves
- * every tenant. `npm run build:dashboards` writes the same JSON into the chart's files.
+ * every tenant. `npm run build:dashboards` writes the JSON into the chart's files, which both
+ * renderers read (dashboard-set.ts): the SDK is needed at build time only.
  *
  * A change to any dashboard is a new set: bump DEFAULT_SET_VERSION. The folder and every object
  * carry the version in their names, so the old folder leaves the render and GitOps prunes it.
@@ -15,25 +16,10 @@ import { DataqueryBuilder as LokiQuery } from '@grafana/grafana-foundation-sdk/l
 import { DataqueryBuilder as PromQuery } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_INPUTS, DatasourceRole } from '../datasources/datasource-settings';
+import { DashboardSet } from './dashboard-set';
 
 /** Version of the default set; the Grafana folder is titled "General v<version>". */
 export const DEFAULT_SET_VERSION = 1;
-
-/** One dashboard of a set. */
-export interface SetDashboard {
-  /** DNS label; the GrafanaDashboard is `<release>-general-v<version>-<name>`. */
-  readonly name: string;
-  /** The data sources it reads: rendered only when all of them are configured. */
-  readonly requires: readonly DatasourceRole[];
-  /** The dashboard JSON model, exactly as stored in the chart's files. */
-  readonly json: string;
-}
-
-/** A versioned set of dashboards, rendered into one folder. */
-export interface DashboardSet {
-  readonly version: number;
-  readonly dashboards: readonly SetDashboard[];
-}
 
 /** Data-source reference by placeholder uid; no type, so the AMP plugin and Prometheus both match. */
 function ref(role: DatasourceRole): DataSourceRef {
@@ -86,12 +72,9 @@ function logs(version: number): DashboardBuilder {
     );
 }
 
-let cached: DashboardSet | undefined;
-
-/** The current default set (built once per process: every tenant shares the JSON). */
+/** The current default set, as `npm run build:dashboards` writes it. */
 export function defaultDashboardSet(): DashboardSet {
-  cached ??= buildDashboardSet(DEFAULT_SET_VERSION);
-  return cached;
+  return buildDashboardSet(DEFAULT_SET_VERSION);
 }
 
 /** The default dashboards as set `version`. */

@@ -4,14 +4,14 @@ import { InstanceValues } from '../config/schema';
 import { DATASOURCE_INPUTS, datasourceSettings } from '../datasources/datasource-settings';
 import { instanceSelector } from '../datasources/tenant-datasources';
 import { InstanceNames } from '../naming';
-import { DashboardSet, defaultDashboardSet } from './default-set';
+import { DashboardSet, shippedDashboardSet } from './dashboard-set';
 
 export interface TenantDashboardsProps {
   readonly names: InstanceNames;
   readonly values: InstanceValues;
   /**
    * The default set to render.
-   * @default - the current set, defaultDashboardSet()
+   * @default - the set the chart ships, shippedDashboardSet()
    */
   readonly set?: DashboardSet;
 }
@@ -36,7 +36,7 @@ export class TenantDashboards extends Construct {
     const inputs: GrafanaDashboardSpecDatasources[] = sources.map((s) => ({ inputName: DATASOURCE_INPUTS[s.role], datasourceName: s.uid }));
     const selector = instanceSelector(names);
 
-    const set = props.set ?? defaultDashboardSet();
+    const set = props.set ?? shippedDashboardSet();
     const dashboards = values.dashboards.defaultSet.enabled ? set.dashboards.filter((d) => d.requires.every((r) => configured.has(r))) : [];
     if (dashboards.length > 0) {
       const folder = defaultFolder(names, set.version);
