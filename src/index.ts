@@ -22,3 +22,7 @@ export { compareTrees, hasChanges } from './diff/compare';
 export type { DiffReport } from './diff/compare';
 export { formatReport, OUTPUT_FORMATS } from './diff/format';
 export * from './config/value-paths';
+export * from './datasources/datasource-settings';
+export * from './datasources/tenant-datasources';
+export * from './dashboards/dashboard-set';
+export * from './dashboards/tenant-dashboards';

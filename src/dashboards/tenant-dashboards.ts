@@ -36,9 +36,10 @@ export class TenantDashboards extends Construct {
     const inputs: GrafanaDashboardSpecDatasources[] = sources.map((s) => ({ inputName: DATASOURCE_INPUTS[s.role], datasourceName: s.uid }));
     const selector = instanceSelector(names);
 
-    const set = props.set ?? shippedDashboardSet();
-    const dashboards = values.dashboards.defaultSet.enabled ? set.dashboards.filter((d) => d.requires.every((r) => configured.has(r))) : [];
-    if (dashboards.length > 0) {
+    // Without a data source no default dashboard can render: the set is not even read.
+    const set = values.dashboards.defaultSet.enabled && configured.size > 0 ? props.set ?? shippedDashboardSet() : undefined;
+    const dashboards = set ? set.dashboards.filter((d) => d.requires.every((r) => configured.has(r))) : [];
+    if (set && dashboards.length > 0) {
       const folder = defaultFolder(names, set.version);
       new GrafanaFolder(this, 'folder', {
         metadata: { name: folder.objectName },
