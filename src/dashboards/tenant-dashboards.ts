@@ -42,12 +42,12 @@ export class TenantDashboards extends Construct {
     if (set && dashboards.length > 0) {
       const folder = defaultFolder(names, set.version);
       new GrafanaFolder(this, 'folder', {
-        metadata: { name: folder.objectName },
+        metadata: { name: folder.objectName, namespace: names.namespace },
         spec: { instanceSelector: selector, uid: folder.uid, title: folder.title },
       });
       for (const dashboard of dashboards) {
         new GrafanaDashboard(this, `default-${dashboard.name}`, {
-          metadata: { name: `${folder.objectName}-${dashboard.name}` },
+          metadata: { name: `${folder.objectName}-${dashboard.name}`, namespace: names.namespace },
           spec: {
             instanceSelector: selector,
             folderRef: folder.objectName,
@@ -60,7 +60,7 @@ export class TenantDashboards extends Construct {
 
     for (const extra of values.dashboards.extra) {
       new GrafanaDashboard(this, `custom-${extra.name}`, {
-        metadata: { name: `${names.release}-custom-${extra.name}` },
+        metadata: { name: `${names.release}-custom-${extra.name}`, namespace: names.namespace },
         spec: {
           instanceSelector: selector,
           ...(extra.folder ? { folder: extra.folder } : {}),

@@ -31,7 +31,7 @@ export class TenantDatasources extends Construct {
     this.settings = datasourceSettings(props.names, props.values);
     for (const source of this.settings) {
       new GrafanaDatasource(this, source.role, {
-        metadata: { name: source.objectName },
+        metadata: { name: source.objectName, namespace: props.names.namespace },
         spec: {
           instanceSelector: instanceSelector(props.names),
           uid: source.uid,
