@@ -71,8 +71,7 @@ export function rendererFingerprint(): string {
     for (const dir of ['src', 'imports']) codeFiles(join(root, dir)).forEach(add);
     for (const pkg of Object.keys(packageJson().dependencies ?? {}).sort()) hash.update(`${pkg}@${installedVersion(pkg)}\0`);
   }
-  const files = chartFilesDir();
-  for (const name of readdirSync(files).sort()) add(join(files, name));
+  allFiles(chartFilesDir()).forEach(add);
   fingerprint = hash.digest('hex');
   return fingerprint;
 }
@@ -103,11 +102,16 @@ function installedVersion(pkg: string): string {
 
 /** Code files under `dir`, sorted (declaration files and maps left out). */
 function codeFiles(dir: string): string[] {
+  return allFiles(dir).filter((path) => /\.(js|ts|json)$/.test(path) && !path.endsWith('.d.ts'));
+}
+
+/** Every file under `dir`, subfolders included, sorted. */
+function allFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...codeFiles(path));
-    else if (/\.(js|ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
+    if (entry.isDirectory()) out.push(...allFiles(path));
+    else if (entry.isFile()) out.push(path);
   }
   return out.sort();
 }
