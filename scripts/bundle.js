@@ -36,27 +36,7 @@ await esbuild.build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [onlyGeneratedK8sApi()],
 });
-/**
- * The sources take nothing from cdk8s-plus-28 but its generated `k8s` API classes; its index
- * would also load (and run) every construct of the library. esbuild checks the named imports
- * against this stand-in, so a source that starts using more of the library fails the build.
- */
-function onlyGeneratedK8sApi() {
-  return {
-    name: 'only-generated-k8s-api',
-    setup(build) {
-      build.onResolve({ filter: /^cdk8s-plus-28$/ }, (args) => ({ path: args.path, namespace: 'k8s-api-only', pluginData: args.resolveDir }));
-      build.onLoad({ filter: /.*/, namespace: 'k8s-api-only' }, () => ({
-        contents: `export * as k8s from 'cdk8s-plus-28/lib/imports/k8s';`,
-        resolveDir: ROOT,
-        loader: 'js',
-      }));
-    },
-  };
-}
-
 // parallel-render.ts starts `render-worker.js` next to itself: in the bundle, that is this shim.
 writeFileSync(
   join(OUT, 'render-worker.js'),

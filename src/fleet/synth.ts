@@ -51,7 +51,16 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
   await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
   kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
-  await Promise.all(kustomizations.filter((_, i) => !folders.current.has(i)).map(([path, text]) => writer.write(path, text)));
+  // A bounded number at a time: 50,000 namespaces written at once run out of file descriptors.
+  const toWrite = kustomizations.filter((_, i) => !folders.current.has(i));
+  let nextWrite = 0;
+  const kustomizationWriter = async () => {
+    while (nextWrite < toWrite.length) {
+      const [path, text] = toWrite[nextWrite++];
+      await writer.write(path, text);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
 
   return {
     written: writer.written.sort(),
