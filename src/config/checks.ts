@@ -1,3 +1,4 @@
+import { checkBackup } from '../backup/backup-checks';
 import { goQuote } from './go-quote';
 import { fail } from './messages';
 import { InstanceValues } from './schema';
@@ -56,6 +57,7 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
   if (oidc.mode === 'System') checkSystemMode(target, values);
   if (oidc.mode === 'CustomConfig') checkCustomConfigMode(values);
   if (values.serviceAccountToken.enabled) checkServiceAccountToken(target, values);
+  if (values.backup.enabled || values.backup.restore.enabled) checkBackup(target, values);
 }
 
 function checkSystemMode(target: RenderTarget, values: InstanceValues): void {
