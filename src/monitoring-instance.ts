@@ -1,5 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GrafanaBackup } from './backup/grafana-backup';
 import { checkInstance } from './config/checks';
 import { parseInstanceValues } from './config/parse';
 import { InstanceValues, InstanceValuesInput } from './config/schema';
@@ -93,6 +94,7 @@ export class MonitoringInstance extends Chart {
       if (settings.sink === 'grafana-operator') new GrafanaOperatorToken(this, 'token', { settings });
       else new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) });
     }
+    if (this.values.backup.enabled) new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: instanceLabels(names) });
   }
 }
 
