@@ -4,11 +4,12 @@ import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { diffCommand } from './diff-command';
 import { addTenantCommand } from './add-tenant-command';
+import { restoreJobCommand } from './restore-job-command';
 import { InputError } from '../config/parse';
 import { RenderError } from '../config/messages';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, addTenantCommand, validateCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, addTenantCommand, validateCommand, diffCommand, restoreJobCommand];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
