@@ -9,7 +9,7 @@ import { Manifest, renderInstance } from '../../src/render/render';
 import { ADMIN_PASSWORD, ADMIN_USER, FakeGrafana } from '../token/fakes/fake-grafana';
 import { CONTENT, GrafanaContent } from '../token/fakes/fake-grafana-content';
 import { newSharedDir, PodRun, runPod } from '../token/fakes/run-pod';
-import { aws, listKeys, MotoServer, readObject, RefusingS3Proxy, S3_CREDENTIALS, S3_VENV_BIN } from './support/s3';
+import { createBucket, listKeys, MotoServer, putObject, readObject, RefusingS3Proxy, S3_CREDENTIALS, S3_VENV_BIN } from './support/s3';
 
 jest.setTimeout(120_000);
 
@@ -58,8 +58,9 @@ beforeEach(async () => {
   grafanaUrl = await grafana.start();
   // What the backup's token bootstrap leaves behind: the account (least role) and its token.
   token = grafana.addToken(grafana.addAccount('backup', 'Viewer'), 'backup').key;
-  await aws(s3, ['s3', 'rb', `s3://${BUCKET}`, '--force']).catch(() => undefined);
-  await aws(s3, ['s3', 'mb', `s3://${BUCKET}`]);
+  // A fresh bucket per test; the name is fixed in the rendered values, so the server is reset.
+  await fetch(`${s3}/moto-api/reset`, { method: 'POST' });
+  await createBucket(s3, BUCKET);
 });
 afterEach(async () => grafana.stop());
 
@@ -226,7 +227,7 @@ describe('GIVEN a Grafana with nested folders, dashboards and alert rules', () =
       `grafana-backups/${NAMESPACE}/${RELEASE}-two/20240101T000000Z/manifest.json`,
       `grafana-backups/tenant-other/${RELEASE}/20240101T000000Z/manifest.json`,
     ];
-    for (const key of others) await aws(s3, ['s3', 'cp', '-', `s3://${BUCKET}/${key}`], '{}');
+    for (const key of others) await putObject(s3, BUCKET, key, '{}');
     const { cronJob } = render(values({ keep: 2 }));
 
     const run = await runBackup(cronJob, { stamp: '20260101T000000Z' });

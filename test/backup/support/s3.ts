@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
@@ -58,28 +58,55 @@ export class MotoServer {
   }
 }
 
-/** Runs the real AWS CLI against `endpoint`; rejects with its stderr on failure. */
-export function aws(endpoint: string, args: string[], input?: string): Promise<string> {
+/*
+ * Test-side reads and writes go straight to the S3 REST API (path style; moto does not check
+ * signatures): only the containers' own commands pay the AWS CLI's start-up time.
+ */
+function s3Request(endpoint: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      AWS_CLI,
-      args,
-      { env: { PATH: `${S3_VENV_BIN}:${process.env.PATH ?? ''}`, HOME: '/nonexistent', AWS_ENDPOINT_URL: endpoint, AWS_PAGER: '', ...S3_CREDENTIALS }, timeout: 60_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`aws ${args.join(' ')}: ${stderr}`)) : resolve(stdout)),
-    );
-    if (input !== undefined) child.stdin!.end(input);
+    // moto treats a request without Authorization as anonymous (private objects: 403); it does not check the signature.
+    const authorization = `AWS4-HMAC-SHA256 Credential=${S3_CREDENTIALS.AWS_ACCESS_KEY_ID}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`;
+    const req = http.request(`${endpoint}${path}`, { method, headers: { Authorization: authorization } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
-/** Every key in the bucket, sorted. */
+async function ok(endpoint: string, method: string, path: string, body?: string): Promise<string> {
+  const res = await s3Request(endpoint, method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status} ${res.text}`);
+  return res.text;
+}
+
+const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');
+
+export async function createBucket(endpoint: string, bucket: string): Promise<void> {
+  await ok(endpoint, 'PUT', `/${bucket}`);
+}
+
+export async function putObject(endpoint: string, bucket: string, key: string, body: string): Promise<void> {
+  await ok(endpoint, 'PUT', `/${bucket}/${encodeKey(key)}`, body);
+}
+
+/** Every key under `prefix`, sorted (ListObjectsV2, all pages). */
 export async function listKeys(endpoint: string, bucket: string, prefix = ''): Promise<string[]> {
-  const out = await aws(endpoint, ['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix, '--output', 'json']);
-  const parsed = out.trim() ? (JSON.parse(out) as { Contents?: { Key: string }[] }) : {};
-  return (parsed.Contents ?? []).map((c) => c.Key).sort();
+  const keys: string[] = [];
+  let token = '';
+  for (;;) {
+    const query = `list-type=2&prefix=${encodeURIComponent(prefix)}${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`;
+    const xml = await ok(endpoint, 'GET', `/${bucket}?${query}`);
+    keys.push(...[...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]));
+    token = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '';
+    if (!token) return keys.sort();
+  }
 }
 
 export async function readObject(endpoint: string, bucket: string, key: string): Promise<string> {
-  return aws(endpoint, ['s3', 'cp', `s3://${bucket}/${key}`, '-']);
+  return ok(endpoint, 'GET', `/${bucket}/${encodeKey(key)}`);
 }
 
 /**
