@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { InstanceValues } from '../config/schema';
-import { CONTAINER_SECURITY_CONTEXT, SCRIPT_DIR } from '../token/token-pod';
+import { CONTAINER_SECURITY_CONTEXT, optional, resources, SCRIPT_DIR } from '../token/token-pod';
 import { TokenSettings } from '../token/token-settings';
 import { BackupNames } from './backup-names';
 
@@ -153,13 +153,4 @@ function volumes(input: BackupPodInput): k8s.Volume[] {
 
 function scriptsMount(): k8s.VolumeMount {
   return { name: 'scripts', mountPath: SCRIPT_DIR, readOnly: true };
-}
-
-function optional(name: string, value: string): k8s.EnvVar[] {
-  return value ? [{ name, value }] : [];
-}
-
-function resources(r: BackupValues['resources']): k8s.ResourceRequirements {
-  const quantities = (q: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) });
-  return { requests: quantities(r.requests), limits: quantities(r.limits) };
 }

@@ -55,6 +55,10 @@ export class GrafanaBackup extends Construct {
         ...token,
         enabled: true,
         serviceAccountName: backup.grafana.serviceAccountName,
+        // Viewer by default: the least basic role that reads dashboards and folders (default folder
+        // permissions grant Viewers View) and, since Grafana 11, the alert-rule provisioning export
+        // (alert.rules:read + folders:read; grafana/grafana pkg/services/ngalert/api/authorization.go,
+        // Grafana docs "Alerting provisioning HTTP API"). Admin also reads restricted folders.
         role: backup.grafana.role,
         secondsToLive: 0,
         keepOldTokens: 1,

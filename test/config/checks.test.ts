@@ -5,6 +5,7 @@ import { MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages
 import { InstanceValuesInput } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
 import { PLATFORM, TENANT, testApp, WITH_KEYCLOAK_API } from '../support/fixtures';
+import { BACKUP_FAILURES } from '../backup/backup-failures';
 
 interface Failure {
   readonly key: MessageKey;
@@ -153,6 +154,7 @@ const FAILURES: Record<string, Failure> = {
     key: 'tokenJobNameTooLong', namespace: 'a', release: 'r'.repeat(50), values: token({}),
     mentions: ['is 66 characters', 'shorten the release name'],
   },
+  ...BACKUP_FAILURES,
 };
 
 function construct(failure: Failure): () => void {
