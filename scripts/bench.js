@@ -74,12 +74,12 @@ try {
     const some = fleet('some-changed.yaml', 1, false);
     const all = fleet('all-changed.yaml', 0, true);
 
-    const cold = run(['synth', '-q', '-f', base, '-o', join(dir, 'base')]);
+    const cold = run(['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
     record(size, 'synth cold', cold);
     synthTimes[size] = cold.seconds;
-    record(size, 'synth no-op', run(['synth', '-q', '-f', base, '-o', join(dir, 'base')]));
-    run(['synth', '-q', '-f', some, '-o', join(dir, 'some')]);
-    run(['synth', '-q', '-f', all, '-o', join(dir, 'all')]);
+    record(size, 'synth no-op', run(['synth', '-q', '-f', base, '-d', join(dir, 'base')]));
+    run(['synth', '-q', '-f', some, '-d', join(dir, 'some')]);
+    run(['synth', '-q', '-f', all, '-d', join(dir, 'all')]);
     record(size, 'diff 10% changed', run(['diff', join(dir, 'base'), join(dir, 'some')]));
     record(size, 'diff all changed', run(['diff', join(dir, 'base'), join(dir, 'all')]));
     // The CI path: two fleet files (as with --base), rendered in the diff itself.

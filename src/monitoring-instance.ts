@@ -31,13 +31,18 @@ export interface MonitoringInstanceProps {
   readonly apiVersions?: readonly string[];
 }
 
-/** Labels on every object of an instance. */
-export function instanceLabels(names: InstanceNames): Record<string, string> {
-  return {
+/** Labels the renderers set themselves: `commonLabels` never replaces them (as in the chart). */
+const OWN_LABELS = ['app.kubernetes.io/component', 'helm.sh/chart', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version'];
+
+/** Labels on every object of an instance: its own, then the user's `commonLabels`. */
+export function instanceLabels(names: InstanceNames, commonLabels: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const own = {
     'app.kubernetes.io/name': 'grafana-tenancy',
     'app.kubernetes.io/instance': names.release,
     'grafana-tenancy.io/client-id': names.clientId,
   };
+  const extra = Object.entries(commonLabels).filter(([key]) => !(key in own) && !OWN_LABELS.includes(key));
+  return { ...own, ...Object.fromEntries(extra) };
 }
 
 /**
@@ -51,10 +56,11 @@ export class MonitoringInstance extends Chart {
 
   constructor(scope: Construct, id: string, props: MonitoringInstanceProps) {
     const names = new InstanceNames(props.namespace, props.release);
-    const chartProps: ChartProps = { namespace: props.namespace, labels: instanceLabels(names), disableResourceNameHashes: true };
+    const values = parseInstanceValues(props.values);
+    const chartProps: ChartProps = { namespace: props.namespace, labels: instanceLabels(names, values.commonLabels), disableResourceNameHashes: true };
     super(scope, id, chartProps);
     this.names = names;
-    this.values = parseInstanceValues(props.values);
+    this.values = values;
     // Each construct names its own objects; only the whole chart can see two of them collide.
     this.node.addValidation({ validate: () => duplicateObjectErrors(this) });
     checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, this.values);
@@ -92,9 +98,9 @@ export class MonitoringInstance extends Chart {
     if (this.values.serviceAccountToken.enabled) {
       const settings = tokenSettings(names, this.values);
       if (settings.sink === 'grafana-operator') new GrafanaOperatorToken(this, 'token', { settings });
-      else new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names) });
+      else new TokenBootstrapJob(this, 'token', { settings, podLabels: instanceLabels(names, this.values.commonLabels) });
     }
-    if (this.values.backup.enabled) new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: instanceLabels(names) });
+    if (this.values.backup.enabled) new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: instanceLabels(names, this.values.commonLabels) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { fail } from '../config/messages';
 import { InstanceValues } from '../config/schema';
-import { InstanceNames, isDnsLabel, isDnsName } from '../naming';
+import { InstanceNames, isDnsLabel } from '../naming';
 import { backupNames, MAX_CRONJOB_NAME_LENGTH } from './backup-names';
 
 /*
@@ -36,9 +36,6 @@ export function checkBackup(target: { namespace: string; release: string }, valu
   if (backup.keep < 1) fail('backupInvalidKeep', backup.keep);
 
   if (!(CREDENTIAL_FORMATS as readonly string[]).includes(credentials.format)) fail('backupInvalidCredentialsFormat', credentials.format);
-  if (credentials.existingSecret !== '' && !isDnsName(credentials.existingSecret)) {
-    fail('invalidObjectName', 'backup.credentials.existingSecret', credentials.existingSecret);
-  }
   if (credentials.existingSecret !== '' && Object.keys(credentials.serviceAccountAnnotations).length > 0) {
     fail('backupCredentialsBoth', credentials.existingSecret);
   }

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { GrafanaRole } from '../config/choices';
 import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 import { readScript, scriptChecksum } from '../token/script-files';
@@ -59,7 +60,8 @@ export class GrafanaBackup extends Construct {
         // permissions grant Viewers View) and, since Grafana 11, the alert-rule provisioning export
         // (alert.rules:read + folders:read; grafana/grafana pkg/services/ngalert/api/authorization.go,
         // Grafana docs "Alerting provisioning HTTP API"). Admin also reads restricted folders.
-        role: backup.grafana.role,
+        // checkBackup accepted it: one of Viewer, Editor, Admin.
+        role: backup.grafana.role as GrafanaRole,
         secondsToLive: 0,
         keepOldTokens: 1,
         sink: { ...token.sink, type: 'kubernetes-secret', kubernetesSecret: { name: '', namespace: '', key: 'token', precreate: true } },

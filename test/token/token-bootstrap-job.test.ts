@@ -167,8 +167,10 @@ describe('GIVEN a Secret data key WHEN synthesized', () => {
     );
   });
 
-  test('THEN the AWS sink ignores it (it never writes a Kubernetes Secret)', () => {
-    expect(() => synthToken({ ...AWS_SINK, sink: { ...AWS_SINK.sink, kubernetesSecret: { key: 'not used' } } })).not.toThrow();
+  test('THEN the key is a pattern of the schema, refused early whatever the sink (like Helm\'s values.schema.json)', () => {
+    expect(() => synthToken({ ...AWS_SINK, sink: { ...AWS_SINK.sink, kubernetesSecret: { key: 'not used' } } })).toThrow(
+      'serviceAccountToken.sink.kubernetesSecret.key "not used" is not a valid Secret data key',
+    );
   });
 });
 

@@ -35,9 +35,6 @@ the same patterns and the same catalogue messages. Called at the end of grafana-
 {{- if not (has $credentials.format (list "accessKeys" "files")) -}}
 {{- fail (printf (index $m "backupInvalidCredentialsFormat") $credentials.format) -}}
 {{- end -}}
-{{- if and (ne $credentials.existingSecret "") (or (gt (len $credentials.existingSecret) 253) (not (regexMatch `^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$` $credentials.existingSecret))) -}}
-{{- fail (printf (index $m "invalidObjectName") "backup.credentials.existingSecret" $credentials.existingSecret) -}}
-{{- end -}}
 {{- if and (ne $credentials.existingSecret "") (gt (len $credentials.serviceAccountAnnotations) 0) -}}
 {{- fail (printf (index $m "backupCredentialsBoth") $credentials.existingSecret) -}}
 {{- end -}}
@@ -133,7 +130,7 @@ volumes. Takes a dict: root (the chart context), step ("backup" or "restore").
 {{- $contents := print ($root.Files.Get "files/grafana-backup.js") ($root.Files.Get "files/backup-s3.sh") -}}
 metadata:
   labels:
-    {{- include "grafana-tenancy.labels" $root | nindent 4 }}
+    {{- include "grafana-tenancy.instanceLabels" $root | nindent 4 }}
     app.kubernetes.io/component: {{ .component }}
   annotations:
     grafana-tenancy.io/script-sha256: {{ sha256sum $contents | quote }}
