@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { InstanceValues } from '../config/schema';
 import { CONTAINER_SECURITY_CONTEXT, optional, resources, SCRIPT_DIR } from '../token/token-pod';
 import { TokenSettings } from '../token/token-settings';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import { GrafanaRole } from '../config/choices';
 import { InstanceValues } from '../config/schema';
@@ -71,20 +71,20 @@ export class GrafanaBackup extends Construct {
 
     const annotations = backup.credentials.existingSecret === '' ? backup.credentials.serviceAccountAnnotations : {};
     new k8s.KubeServiceAccount(this, 'service-account', {
-      metadata: { name: ids.cronJob, labels: BACKUP_COMPONENT_LABELS, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      metadata: { name: ids.cronJob, namespace: names.namespace, labels: BACKUP_COMPONENT_LABELS, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       automountServiceAccountToken: false,
     });
 
     const contents = BACKUP_SCRIPTS.map(readScript);
     new k8s.KubeConfigMap(this, 'scripts', {
-      metadata: { name: ids.cronJob, labels: BACKUP_COMPONENT_LABELS },
+      metadata: { name: ids.cronJob, namespace: names.namespace, labels: BACKUP_COMPONENT_LABELS },
       data: Object.fromEntries(BACKUP_SCRIPTS.map((file, i) => [file, contents[i]])),
     });
     const checksum = scriptChecksum(contents);
     const input: BackupPodInput = { backup, names: ids, token: settings, awsImage: imageRef(backup.image) };
 
     new k8s.KubeCronJob(this, 'cron-job', {
-      metadata: { name: ids.cronJob, labels: BACKUP_COMPONENT_LABELS },
+      metadata: { name: ids.cronJob, namespace: names.namespace, labels: BACKUP_COMPONENT_LABELS },
       spec: {
         schedule: backup.schedule,
         // A slow run is never overlapped by the next one: two uploads would race for `latest`.
@@ -105,7 +105,7 @@ export class GrafanaBackup extends Construct {
 
     if (backup.restore.enabled) {
       new k8s.KubeJob(this, 'restore', {
-        metadata: { name: ids.restoreJob, labels: RESTORE_COMPONENT_LABELS },
+        metadata: { name: ids.restoreJob, namespace: names.namespace, labels: RESTORE_COMPONENT_LABELS },
         spec: {
           // A failed restore is looked at, not retried blindly.
           backoffLimit: 0,

@@ -28,6 +28,8 @@ export const CLIENT_SECRET_LENGTH = 32;
 export class OidcClientSecret extends Construct {
   /** Name of the Secret that holds the client secret under key `client-secret`. */
   readonly secretName: string;
+  /** The `ExternalSecret` that generates it; undefined for an `existingSecret` (also `node.defaultChild`). */
+  readonly externalSecret?: ExternalSecret;
 
   constructor(scope: Construct, id: string, props: OidcClientSecretProps) {
     super(scope, id);
@@ -39,7 +41,7 @@ export class OidcClientSecret extends Construct {
     this.secretName = name;
 
     new Password(this, 'generator', {
-      metadata: { name },
+      metadata: { name, namespace: props.names.namespace },
       spec: {
         length: CLIENT_SECRET_LENGTH,
         digits: 8,
@@ -50,8 +52,8 @@ export class OidcClientSecret extends Construct {
       },
     });
 
-    new ExternalSecret(this, 'external-secret', {
-      metadata: { name },
+    this.externalSecret = new ExternalSecret(this, 'external-secret', {
+      metadata: { name, namespace: props.names.namespace },
       spec: {
         refreshPolicy: ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
         target: {
@@ -74,5 +76,6 @@ export class OidcClientSecret extends Construct {
         ],
       },
     });
+    this.node.defaultChild = this.externalSecret;
   }
 }

@@ -33,7 +33,7 @@ const token = (serviceAccountToken: object): InstanceValuesInput => ({
   serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', ...serviceAccountToken },
 });
 
-/** Every render failure (BRIEF section 6 and the checks that keep output valid). */
+/** Every render failure (the catalogue in charts/grafana-tenancy/files/messages.json and the checks that keep output valid). */
 const FAILURES: Record<string, Failure> = {
   'System without platform OIDC': {
     key: 'systemNeedsPlatformOidc', values: system({}, { enabled: false }), mentions: ['platform.oidc.enabled is false', 'CustomConfig'],

@@ -231,7 +231,7 @@ Takes a dict: clientId, grafanaAdmin (bool), fallback (bool).
 {{- end -}}
 
 {{/*
-auth.generic_oauth for the platform Keycloak realm (BRIEF sections 3 and 4), as YAML lines.
+auth.generic_oauth for the platform Keycloak realm (systemGenericOAuth in src/oidc/grafana-config.ts), as YAML lines.
 Every value is quoted: Grafana's spec.config is map<section, map<key, string>>.
 */}}
 {{- define "grafana-tenancy.systemGenericOAuth" -}}
