@@ -19,11 +19,11 @@ const HEADER = [
   '',
 ].join('\n');
 
-/** The JS the committed file must contain. */
-function buildTokenScript() {
-  const source = readFileSync(join(root, SOURCE), 'utf8');
+/** `header` + the CommonJS build of one TypeScript file (also used by build-backup-script.js). */
+function transpileScript(sourcePath, header) {
+  const source = readFileSync(join(root, sourcePath), 'utf8');
   const { outputText } = ts.transpileModule(source, {
-    fileName: SOURCE,
+    fileName: sourcePath,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.CommonJS,
@@ -32,10 +32,15 @@ function buildTokenScript() {
       newLine: ts.NewLineKind.LineFeed,
     },
   });
-  return HEADER + outputText;
+  return header + outputText;
 }
 
-module.exports = { buildTokenScript, SOURCE, OUTPUT };
+/** The JS the committed file must contain. */
+function buildTokenScript() {
+  return transpileScript(SOURCE, HEADER);
+}
+
+module.exports = { buildTokenScript, transpileScript, SOURCE, OUTPUT };
 
 if (require.main === module) {
   writeFileSync(join(root, OUTPUT), buildTokenScript());

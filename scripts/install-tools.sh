@@ -27,3 +27,4 @@ install() {
 }
 
 install helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
+bash "$root/scripts/install-s3-tools.sh"

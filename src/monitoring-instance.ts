@@ -1,4 +1,5 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { GrafanaBackup } from './backup/grafana-backup';
 import { Construct, IConstruct } from 'constructs';
 import { ExternalSecret } from '../imports/external-secrets';
 import { Grafana, GrafanaServiceAccount } from '../imports/grafana';
@@ -137,6 +138,7 @@ export class TenantMonitoring extends Construct {
       if (settings.sink === TokenSink.GRAFANA_OPERATOR) this.tokenServiceAccount = new GrafanaOperatorToken(this, 'token', { settings }).serviceAccount;
       else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: labels }).job;
     }
+    if (this.values.backup.enabled) new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: labels });
 
     this.node.defaultChild = this.grafana;
     for (const object of this.apiObjects()) {

@@ -6,11 +6,12 @@ import { diffCommand } from './diff-command';
 import { addTenantCommand } from './add-tenant-command';
 import { initCommand } from './init-command';
 import { versionCommand, versionLine } from './version-command';
+import { restoreJobCommand } from './restore-job-command';
 import { InputError } from '../config/input-error';
 import { RenderError } from '../config/messages';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, initCommand, addTenantCommand, validateCommand, diffCommand, versionCommand];
+export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, initCommand, addTenantCommand, validateCommand, diffCommand, restoreJobCommand, versionCommand];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,3 +1,4 @@
+import { checkBackup } from '../backup/backup-checks';
 import { ClientSecretGenerator, OidcMode, TokenSink } from './choices';
 import { goQuote } from './go-quote';
 import { checkDatasources } from '../datasources/datasource-settings';
@@ -41,6 +42,7 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
   if (oidc.mode === OidcMode.SYSTEM) checkSystemMode(target, values);
   if (oidc.mode === OidcMode.CUSTOM_CONFIG) checkCustomConfigMode(values);
   if (values.serviceAccountToken.enabled) checkServiceAccountToken(target, values);
+  if (values.backup.enabled || values.backup.restore.enabled) checkBackup(target, values);
   checkDatasources(values);
 }
 

@@ -261,6 +261,64 @@ const serviceAccountTokenSchema = z
   .strict()
   .describe('The service-account token bootstrap (docs/token-bootstrap.md).');
 
+const backupSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Back the Grafana up to S3-compatible storage on a schedule (docs/backup.md).'),
+    schedule: z.string().default('0 */2 * * *').describe('Cron schedule of the backup CronJob (5 fields, or @hourly/@daily/...), in the cluster\'s time zone.'),
+    keep: z.number().int().default(12).describe('Snapshots of this instance kept in the bucket (at least 1); older ones are deleted after a successful upload.'),
+    s3: z
+      .object({
+        bucket: z.string().default('').describe('Bucket name. Required when enabled.'),
+        prefix: z.string().default('grafana-backups').describe('Key prefix; snapshots go to <prefix>/<namespace>/<release>/<UTC timestamp>/. Empty for the bucket root; no leading or trailing /.'),
+        region: z.string().default('').describe('Region (AWS_REGION); empty leaves it to the environment or the credentials\' config file.'),
+        endpoint: z.string().default('').describe('Endpoint of an S3-compatible store (AWS_ENDPOINT_URL), e.g. https://s3.fr-par.scw.cloud or http://minio.minio.svc:9000; empty for AWS.'),
+        forcePathStyle: z.boolean().default(false).describe('Path-style requests (https://endpoint/bucket/key), which MinIO and Ceph usually need.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Where the snapshots go: any S3-compatible store (AWS, Scaleway, Ceph, MinIO).'),
+    credentials: z
+      .object({
+        existingSecret: objectName('backup.credentials.existingSecret').default('').describe('A Secret in the namespace with the S3 credentials (see format). Empty: the pod\'s identity (IRSA or EKS Pod Identity) on the backup ServiceAccount.'),
+        format: z.string().default('accessKeys').describe('accessKeys: keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (env). files: keys credentials and config, AWS CLI files (as the AWS docs and Scaleway describe).'),
+        serviceAccountAnnotations: stringMap.default({}).describe('Annotations of the backup ServiceAccount, e.g. eks.amazonaws.com/role-arn for IRSA; only without existingSecret.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('S3 credentials: an existing Secret, or the pod identity (IRSA / EKS Pod Identity).'),
+    grafana: z
+      .object({
+        serviceAccountName: z.string().default('backup').describe('Grafana service account the backup reads with; the token bootstrap creates it and its token (Secret <release>-<name>-grafana-token).'),
+        role: z.string().default('Viewer').describe('Its Grafana role: Viewer reads what the Viewer basic role can see (every folder by default); Admin also reads folders with restricted permissions. Viewer, Editor or Admin.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The Grafana service account the backup reads with (its own token bootstrap).'),
+    restore: z
+      .object({
+        enabled: z.boolean().default(false).describe('Render a one-off restore Job (<release>-backup-restore); `grafana-tenancy restore-job` prints the same Job.'),
+        snapshot: z.string().default('latest').describe('Snapshot to restore: latest, or a UTC timestamp like 20260101T000000Z.'),
+        dryRun: z.boolean().default(false).describe('Only report what the restore would create or change.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The one-off restore Job (docs/backup.md).'),
+    image: imageSchema('docker.io', 'amazon/aws-cli', '2.27.9', 'AWS CLI (upload, download)'),
+    resources: resourcesSchema(['50m', '64Mi'], ['1', '512Mi']).describe('Requests and limits of each backup container.'),
+    job: z
+      .object({
+        activeDeadlineSeconds: z.number().int().min(60).default(1800).describe('Hard limit of one backup or restore run.'),
+        backoffLimit: z.number().int().min(0).default(1).describe('Pods retried before a run fails.'),
+        startingDeadlineSeconds: z.number().int().min(0).default(600).describe('A run that could not start this long after its time is skipped.'),
+        successfulJobsHistoryLimit: z.number().int().min(0).default(3).describe('Finished runs kept for inspection.'),
+        failedJobsHistoryLimit: z.number().int().min(0).default(3).describe('Failed runs kept for `kubectl logs`.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Deadlines, retries and history of the backup runs.'),
+  })
+  .strict()
+  .describe('Scheduled dashboard, folder and alert-rule backup to S3, and its restore (docs/backup.md).');
 /** A data source queried with the tenant's id in X-Scope-OrgID (Mimir, Cortex, Loki, Tempo). */
 function tenantDatasourceSchema(what: string, role: string, example: string) {
   return z
@@ -361,6 +419,7 @@ export const instanceValuesSchema = z
       .array(z.string())
       .default([])
       .describe('API versions the cluster serves, added to what the renderer is told (helm --api-versions, .Capabilities): for renders that cannot pass the flag, such as helm lint. System mode needs v1.edp.epam.com/v1.'),
+    backup: backupSchema.prefault({}),
     datasources: datasourcesSchema.prefault({}),
     dashboards: dashboardsSchema.prefault({}),
   })

@@ -18,6 +18,12 @@ export interface TokenBootstrapJobProps {
    * @default {}
    */
   readonly podLabels?: Record<string, string>;
+  /**
+   * Name of the Job, its ServiceAccount, ConfigMap and (in the instance's namespace) Role, for a
+   * second bootstrap such as the backup's own Grafana account.
+   * @default - the instance's `<release>-token-bootstrap`
+   */
+  readonly name?: string;
 }
 
 /**
@@ -37,7 +43,7 @@ export class TokenBootstrapJob extends Construct {
     super(scope, id);
     const { settings } = props;
     const { names, values } = settings;
-    const name = names.tokenBootstrap;
+    const name = props.name ?? names.tokenBootstrap;
     const aws = settings.sink === 'aws-secrets-manager';
 
     new k8s.KubeServiceAccount(this, 'service-account', {
@@ -53,7 +59,7 @@ export class TokenBootstrapJob extends Construct {
       automountServiceAccountToken: false,
     });
 
-    if (settings.sink === 'kubernetes-secret') this.secretAccess(settings);
+    if (settings.sink === 'kubernetes-secret') this.secretAccess(settings, name);
 
     const files = aws ? [BOOTSTRAP_SCRIPT, AWS_READ_SCRIPT, AWS_STORE_SCRIPT] : [BOOTSTRAP_SCRIPT];
     const contents = files.map(readScript);
@@ -106,11 +112,11 @@ export class TokenBootstrapJob extends Construct {
    * known when the request is authorized), so the Secret is rendered pre-created and `create` is
    * granted only when precreate is off.
    */
-  private secretAccess(settings: TokenSettings): void {
+  private secretAccess(settings: TokenSettings, name: string): void {
     const { names } = settings;
     const target = settings.secret;
     const precreate = settings.values.sink.kubernetesSecret.precreate;
-    const roleName = names.tokenBootstrapRole(target.namespace);
+    const roleName = target.namespace === names.namespace ? name : names.tokenBootstrapRole(target.namespace);
 
     if (precreate) {
       new k8s.KubeSecret(this, 'token-secret', {
@@ -119,7 +125,7 @@ export class TokenBootstrapJob extends Construct {
           namespace: target.namespace,
           labels: TOKEN_COMPONENT_LABELS,
           annotations: {
-            'grafana-tenancy.io/written-by': `job/${names.namespace}/${names.tokenBootstrap}`,
+            'grafana-tenancy.io/written-by': `job/${names.namespace}/${name}`,
             // Flux applies it once and never again, so the token the Job wrote is never reset.
             // Helm and Argo CD leave `data` alone because this manifest does not set it.
             'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent',
@@ -141,7 +147,7 @@ export class TokenBootstrapJob extends Construct {
     new k8s.KubeRoleBinding(this, 'role-binding', {
       metadata: { name: roleName, namespace: target.namespace, labels: TOKEN_COMPONENT_LABELS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name: names.tokenBootstrap, namespace: names.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name, namespace: names.namespace }],
     });
   }
 }

@@ -178,11 +178,11 @@ function fileSinkEnv(): k8s.EnvVar[] {
   ];
 }
 
-function optional(name: string, value: string): k8s.EnvVar[] {
+export function optional(name: string, value: string): k8s.EnvVar[] {
   return value ? [{ name, value }] : [];
 }
 
-function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
+export function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
   const quantities = (q: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) });
   return { requests: quantities(r.requests), limits: quantities(r.limits) };
 }

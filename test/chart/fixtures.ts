@@ -21,6 +21,8 @@ export interface CiFixture {
   readonly helmOnly?: MessageKey;
   /** Renders the token bootstrap: objects with a component label, some in the Secret's namespace, an empty Secret. */
   readonly tokenBootstrap?: boolean;
+  /** Renders the backup (component labels backup and backup-restore). */
+  readonly backup?: boolean;
 }
 
 const keycloak = [KEYCLOAK_API_VERSION];
@@ -39,6 +41,7 @@ export const CI_FIXTURES: readonly CiFixture[] = [
   { file: 'token-other-namespace-values.yaml', namespace: 'tenant-acme', release: 'grafana', apiVersions: [], tokenBootstrap: true },
   { file: 'token-aws-values.yaml', namespace: 'tenant-hooli', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
   { file: 'token-operator-values.yaml', namespace: 'tenant-globex', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
+  { file: 'backup-values.yaml', namespace: 'tenant-acme', release: 'monitoring', apiVersions: [], tokenBootstrap: true, backup: true },
   { file: 'datasources-mimir-loki-values.yaml', namespace: 'tenant-acme', release: 'monitoring', apiVersions: [] },
   { file: 'datasources-amp-sigv4-values.yaml', namespace: 'tenant-hooli', release: 'grafana', apiVersions: [] },
 ];

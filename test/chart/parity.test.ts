@@ -65,8 +65,10 @@ describe.each(CI_FIXTURES.filter((f) => !f.helmOnly))('parity: $file', (fixture)
     const secretEnv = job?.spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'SECRET_NAMESPACE');
     const secretNamespace = secretEnv?.value ?? fixture.namespace;
     for (const m of helm) {
-      const token = m.metadata.labels['app.kubernetes.io/component'] === 'token-bootstrap';
+      const component: string | undefined = m.metadata.labels['app.kubernetes.io/component'];
+      const token = component === 'token-bootstrap';
       expect(token).toBe(fixture.tokenBootstrap === true && token);
+      expect([undefined, 'token-bootstrap', ...(fixture.backup ? ['backup', 'backup-restore'] : [])]).toContain(component);
       const onTarget = token && ['Secret', 'Role', 'RoleBinding'].includes(m.kind);
       expect(m.metadata.namespace).toBe(onTarget ? secretNamespace : fixture.namespace);
       const instance = {
@@ -74,7 +76,7 @@ describe.each(CI_FIXTURES.filter((f) => !f.helmOnly))('parity: $file', (fixture)
         'app.kubernetes.io/instance': fixture.release,
         'grafana-tenancy.io/client-id': `${fixture.namespace}-${fixture.release}`,
         ...userLabels,
-        ...(token ? { 'app.kubernetes.io/component': 'token-bootstrap' } : {}),
+        ...(component ? { 'app.kubernetes.io/component': component } : {}),
       };
       expect(m.metadata.labels).toEqual({
         ...instance,

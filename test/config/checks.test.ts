@@ -6,6 +6,7 @@ import { InputError } from '../../src/config/parse';
 import { InstanceValuesInput, SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
 import { PLATFORM, TENANT, testApp, WITH_KEYCLOAK_API } from '../support/fixtures';
+import { BACKUP_FAILURES } from '../backup/backup-failures';
 
 interface Failure {
   readonly key: MessageKey;
@@ -157,6 +158,7 @@ const FAILURES: Record<string, Failure> = {
     key: 'tokenJobNameTooLong', namespace: 'a', release: 'r'.repeat(50), values: token({}),
     mentions: ['is 66 characters', 'shorten the release name'],
   },
+  ...BACKUP_FAILURES,
   'a data-source URL without a scheme': {
     key: 'datasourceInvalidUrl', values: { host: TENANT.host, datasources: { logs: { url: 'loki.loki.svc' } } },
     mentions: ['datasources.logs.url "loki.loki.svc"', 'leave it empty'],

@@ -1,9 +1,10 @@
 import { Manifest } from '../../src/render/render';
 import { AWS_SINK, find, synthToken } from './support';
+import { cronJobRun, synthBackup } from '../backup/support';
 
 /*
  * The Pod Security Standard "restricted" profile (kubernetes.io/docs/concepts/security/pod-security-standards),
- * checked control by control on every container of the token Job, for each sink.
+ * checked control by control on every container of the token Job, for each sink, and of the backup's pods.
  */
 
 const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
@@ -12,6 +13,8 @@ const jobs: [string, Manifest][] = [
   ['kubernetes-secret', find(synthToken(), 'Job')!],
   ['kubernetes-secret, precreate off', find(synthToken({ sink: { kubernetesSecret: { precreate: false } } }), 'Job')!],
   ['aws-secrets-manager', find(synthToken(AWS_SINK), 'Job')!],
+  ['backup CronJob (files credentials)', cronJobRun(synthBackup({ credentials: { existingSecret: 'acme-s3', format: 'files' } }))],
+  ['backup restore', synthBackup({ restore: { enabled: true } }).find((m) => m.metadata.name === 'monitoring-backup-restore')!],
 ];
 
 describe.each(jobs)('GIVEN the %s Job WHEN its pod is checked against the restricted profile', (_, job) => {

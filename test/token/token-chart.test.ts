@@ -32,6 +32,8 @@ test('GIVEN every token ci fixture WHEN helm renders THEN the token bootstrap ob
     'token-other-namespace-values.yaml': ['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount'],
     'token-aws-values.yaml': ['ConfigMap', 'Job', 'ServiceAccount'],
     'token-operator-values.yaml': ['GrafanaServiceAccount'],
+    // The backup's own token bootstrap: always the kubernetes-secret sink with a pre-created Secret.
+    'backup-values.yaml': ['ConfigMap', 'Job', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount'],
   });
 });
 

@@ -170,11 +170,13 @@ firstNullPath() in src/config/value-paths.ts, and refuse the first one with the 
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- include "grafana-tenancy.validateBackup" . -}}
 {{- end -}}
 
 {{/* Token bootstrap names (src/naming.ts): Job, ServiceAccount, ConfigMap: <release>-token-bootstrap. */}}
 {{- define "grafana-tenancy.tokenBootstrapName" -}}
-{{- printf "%s-token-bootstrap" .Release.Name -}}
+{{- /* A second bootstrap (templates/backup-token.yaml) passes its own name as .tokenJobName. */ -}}
+{{- .tokenJobName | default (printf "%s-token-bootstrap" .Release.Name) -}}
 {{- end -}}
 
 {{/* Namespace of the token Secret: the release namespace unless set. */}}

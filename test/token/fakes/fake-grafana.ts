@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Caller, GrafanaContent, GrafanaRole } from './fake-grafana-content';
 import { HttpFake, RecordedCall, Reply } from './http-fake';
 
 export interface FakeServiceAccount {
@@ -56,6 +57,8 @@ export class FakeGrafana extends HttpFake {
   readonly issuedKeys: string[] = [];
   /** Orgs the admin user is a member of. */
   readonly adminOrgs = new Set<number>([1]);
+  /** Folders, dashboards and alert rules (the backup's side of the API). */
+  readonly content = new GrafanaContent();
   private nextId = 1;
 
   addAccount(name: string, role = 'Viewer', orgId = 1): FakeServiceAccount {
@@ -90,6 +93,8 @@ export class FakeGrafana extends HttpFake {
 
   protected handle(call: RecordedCall): Reply {
     if (call.path === '/api/org' && call.method === 'GET') return this.org(call);
+    const content = this.content.handle(call, this.caller(call));
+    if (content) return content;
     const orgId = this.adminOrg(call);
     if (orgId === undefined) return { status: 401, body: { message: 'Unauthorized' } };
     return this.serviceAccounts(call, orgId) ?? { status: 404, body: { message: 'Not found' } };
@@ -105,6 +110,18 @@ export class FakeGrafana extends HttpFake {
     }
     const orgId = this.adminOrg(call);
     return orgId === undefined ? { status: 401, body: { message: 'Unauthorized' } } : { status: 200, body: { id: orgId, name: `Org ${orgId}` } };
+  }
+
+  /** The admin login (role Admin) or a valid, unexpired service-account token (its account's role). */
+  private caller(call: RecordedCall): Caller | undefined {
+    const auth = call.headers.authorization ?? '';
+    if (auth.startsWith('Bearer ')) {
+      const token = this.tokens.find((t) => t.key === auth.slice('Bearer '.length));
+      const account = token && !hasExpired(token) ? this.accounts.find((a) => a.id === token.serviceAccountId && !a.isDisabled) : undefined;
+      return account ? { role: account.role as GrafanaRole, orgId: account.orgId } : undefined;
+    }
+    const orgId = this.adminOrg(call);
+    return orgId === undefined ? undefined : { role: 'Admin', orgId };
   }
 
   /** The org an admin (basic auth) call acts in, or undefined when not authorized. */

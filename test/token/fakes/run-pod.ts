@@ -33,6 +33,7 @@ export function fakeAwsPath(): string {
 export function newSharedDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'token-pod-'));
   mkdirSync(join(dir, 'tmp'));
+  mkdirSync(join(dir, 'snapshot'));
   return dir;
 }
 
@@ -58,12 +59,14 @@ function runContainer(container: Manifest, environment: PodEnvironment, path: st
     value
       .replace(/^\/scripts\//, `${FILES_DIR}/`)
       .replace(/^\/shared(\/|$)/, `${environment.sharedDir}$1`)
+      .replace(/^\/snapshot(\/|$)/, `${environment.sharedDir}/snapshot$1`)
       .replace(/^\/tmp$/, join(environment.sharedDir, 'tmp'));
   const env: Record<string, string> = { PATH: path };
   for (const e of container.env ?? []) {
     if (e.valueFrom) {
       const ref = e.valueFrom.secretKeyRef;
       const value = environment.secrets[ref.name]?.[ref.key];
+      if (value === undefined && ref.optional === true) continue;
       if (value === undefined) throw new Error(`secret ${ref.name} key ${ref.key} missing: the kubelet would not start ${container.name}`);
       env[e.name] = value;
     } else {
