@@ -180,8 +180,11 @@ describe('MonitoringInstance', () => {
 
     test('only the three groups may log in, strictly, and there is no GrafanaAdmin', () => {
       expect(oauth.role_attribute_strict).toBe('true');
+      // each group as a bare name (mapper full.path "false") and as a full path (full.path "true")
       expect(oauth.allowed_groups.split(' ')).toEqual([
-        'tenant-acme-monitoring-admin', 'tenant-acme-monitoring-editor', 'tenant-acme-monitoring-viewer',
+        'tenant-acme-monitoring-admin', '/tenant-acme-monitoring-admin',
+        'tenant-acme-monitoring-editor', '/tenant-acme-monitoring-editor',
+        'tenant-acme-monitoring-viewer', '/tenant-acme-monitoring-viewer',
       ]);
       expect(oauth.role_attribute_path).not.toMatch(/GrafanaAdmin/);
       expect(oauth.allow_assign_grafana_admin).toBeUndefined();
@@ -241,7 +244,7 @@ describe('MonitoringInstance', () => {
     test('the platform release may assign GrafanaAdmin', () => {
       const platform = only(synth(MODES['System, platform release']), 'Grafana').spec.config['auth.generic_oauth'];
       expect(platform.allow_assign_grafana_admin).toBe('true');
-      expect(platform.role_attribute_path).toMatch(/'cozy-monitoring-monitoring-system-admin'\) && 'GrafanaAdmin'/);
+      expect(platform.role_attribute_path).toMatch(/'\/cozy-monitoring-monitoring-system-admin'\)\) && 'GrafanaAdmin'/);
     });
 
     test('fallbackRole Viewer drops allowed_groups and ends the mapping with Viewer', () => {
