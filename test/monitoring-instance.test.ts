@@ -118,6 +118,7 @@ describe('MonitoringInstance', () => {
       expect(kinds(manifests)).toEqual([
         'ExternalSecret', 'Grafana', 'KeycloakClient', 'KeycloakClientScope',
         'KeycloakRealmGroup', 'KeycloakRealmGroup', 'KeycloakRealmGroup', 'Password',
+        'Role', 'RoleBinding', 'SecretStore', 'ServiceAccount',
       ]);
     });
 
@@ -226,10 +227,10 @@ describe('MonitoringInstance', () => {
       const externalSecret = only(manifests, 'ExternalSecret');
       expect(externalSecret.spec.refreshPolicy).toBe('CreatedOnce');
       expect(externalSecret.spec.target.name).toBe('monitoring-oidc-client');
-      expect(externalSecret.spec.dataFrom).toEqual([
-        { sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'monitoring-oidc-client' } } },
-      ]);
-      expect(only(manifests, 'Password').spec.secretKeys).toEqual(['client-secret']);
+      // generated value first, the existing Secret's value (if any) last so it wins (test/secrets/)
+      expect(externalSecret.spec.dataFrom[0].sourceRef.generatorRef).toEqual({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'monitoring-oidc-client' });
+      expect(externalSecret.spec.dataFrom[1].extract).toEqual({ key: 'monitoring-oidc-client' });
+      expect(only(manifests, 'Password').spec.secretKeys).toBeUndefined();
     });
 
     test('existingSecret replaces the generator and feeds both the client and Grafana', () => {
