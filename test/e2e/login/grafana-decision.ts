@@ -11,7 +11,10 @@ export interface GrafanaDecision {
   readonly grafanaAdmin: boolean;
   readonly groups: string[];
   readonly roleSource?: 'id_token' | 'userinfo' | 'default';
+  /** The refusal Grafana reports (its first failing gate). */
   readonly refusal?: string;
+  /** Every gate that refuses: role_attribute_strict and allowed_groups, each evaluated on its own. */
+  readonly refusals: string[];
   readonly warnings?: string[];
 }
 
@@ -31,6 +34,9 @@ export function decisionHelper(): string {
 }
 
 /** What Grafana decides for `auth.generic_oauth` = oauth, given the id_token and userinfo body Keycloak returned. */
+export const REFUSED_BY_STRICT = 'role_attribute_strict: idP did not return a role attribute';
+export const REFUSED_BY_GROUPS = 'allowed_groups: user not a member of one of the required groups';
+
 export function grafanaDecision(oauth: Record<string, string>, idToken: string, userinfo: string): GrafanaDecision {
   const out = execFileSync(decisionHelper(), [], { input: JSON.stringify({ config: oauth, idToken, userinfo }), encoding: 'utf8' });
   return JSON.parse(out) as GrafanaDecision;

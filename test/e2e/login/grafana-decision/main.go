@@ -30,7 +30,8 @@
 //
 // Input (stdin, JSON): {"config": {<auth.generic_oauth keys as strings>}, "idToken": "<JWT>",
 // "userinfo": "<raw response body>"}. Output (stdout, JSON): {"login": bool, "role": string,
-// "grafanaAdmin": bool, "groups": [...], "refusal": string, "roleSource": "id_token"|"userinfo"|"default"}.
+// "grafanaAdmin": bool, "groups": [...], "roleSource": "id_token"|"userinfo"|"default", "refusal": the
+// gate Grafana reports, "refusals": every gate that refuses}.
 package main
 
 import (
@@ -56,6 +57,7 @@ type decision struct {
 	Groups       []string `json:"groups"`
 	RoleSource   string   `json:"roleSource,omitempty"`
 	Refusal      string   `json:"refusal,omitempty"`
+	Refusals     []string `json:"refusals"`
 	Warnings     []string `json:"warnings,omitempty"`
 }
 
@@ -82,7 +84,7 @@ func main() {
 
 func decide(in input) (decision, error) {
 	cfg := in.Config
-	out := decision{Groups: []string{}}
+	out := decision{Groups: []string{}, Refusals: []string{}}
 	var sources []source
 	if in.IDToken != "" {
 		payload, err := jwtPayload(in.IDToken)
@@ -124,21 +126,31 @@ func decide(in input) (decision, error) {
 		}
 	}
 
+	// Grafana stops at the first failing gate (strict role, then allowed_groups). Both gates are
+	// evaluated here so a test can prove that each one refuses on its own (defence in depth).
 	if out.Role == "" {
 		if strict {
-			out.Refusal = "role_attribute_strict: idP did not return a role attribute"
-			return out, nil
+			out.Refusals = append(out.Refusals, refusedByStrict)
+		} else {
+			out.Role, out.RoleSource = defaultRole(cfg["auto_assign_org_role"]), "default"
 		}
-		out.Role, out.RoleSource = defaultRole(cfg["auto_assign_org_role"]), "default"
 	}
 	if allowed := splitString(cfg["allowed_groups"]); len(allowed) > 0 && !anyEqual(allowed, out.Groups) {
-		out.Refusal = "allowed_groups: user not a member of one of the required groups"
-		out.Role, out.GrafanaAdmin = "", false
+		out.Refusals = append(out.Refusals, refusedByGroups)
+	}
+	if len(out.Refusals) > 0 {
+		out.Refusal = out.Refusals[0]
+		out.Role, out.RoleSource, out.GrafanaAdmin = "", "", false
 		return out, nil
 	}
 	out.Login = true
 	return out, nil
 }
+
+const (
+	refusedByStrict = "role_attribute_strict: idP did not return a role attribute"
+	refusedByGroups = "allowed_groups: user not a member of one of the required groups"
+)
 
 // searchRole returns the org role and the server-admin flag for one claim source, or "" when the
 // source yields no valid role.
