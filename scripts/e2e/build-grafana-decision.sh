@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the login e2e suite's Grafana decision helper (test/e2e/login/grafana-decision, a small Go
 # module linking github.com/jmespath-community/go-jmespath, the JMESPath library Grafana uses) into
-# .tools/e2e/bin/grafana-decision. Rebuilds only when its sources changed; prints the binary path.
+# .tools/e2e/bin/grafana-decision after its own tests pass. Rebuilds only when its sources changed;
+# prints the binary path.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +18,8 @@ if [[ -x "$bin" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
   echo "$bin"
   exit 0
 fi
-echo "build-grafana-decision: go build -> $bin" >&2
-(cd "$src" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$bin" .)
+echo "build-grafana-decision: go test, go build -> $bin" >&2
+(cd "$src" && export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly &&
+  go test ./... >&2 && go build -trimpath -ldflags "-s -w" -o "$bin" .)
 echo "$sum" >"$stamp"
 echo "$bin"
