@@ -347,6 +347,23 @@ export async function stopCluster(stateDir = stateDirOf(), log: (l: string) => v
   }
 }
 
+/**
+ * Stops one recorded process by PID and starts it again with the same command, arguments and
+ * environment (e.g. an operator restart); state.json gets the new PID.
+ */
+export async function restartProcess(stateDir: string, name: string): Promise<ProcessRecord> {
+  const state = readState(stateDir);
+  const i = state?.processes.findIndex((p) => p.name === name) ?? -1;
+  if (!state || i < 0) throw new Error(`no process '${name}' recorded in ${join(stateDir, 'state.json')}`);
+  const old = state.processes[i];
+  await stopProcess(old);
+  const p = startProcess(old.name, old.command, old.args ?? [], old.log, old.env ?? {});
+  const processes = [...state.processes];
+  processes[i] = p;
+  writeFileSync(join(stateDir, 'state.json'), `${JSON.stringify({ ...state, processes }, null, 2)}\n`, { mode: 0o600 });
+  return p;
+}
+
 export interface StatusLine {
   readonly name: string;
   readonly pid: number;

@@ -8,6 +8,9 @@ export interface ProcessRecord {
   /** argv[0] as started; compared with /proc/<pid>/cmdline before any signal. */
   readonly command: string;
   readonly log: string;
+  /** Arguments and the environment overrides it was started with (for a restart). */
+  readonly args?: readonly string[];
+  readonly env?: Record<string, string | undefined>;
 }
 
 /**
@@ -33,7 +36,7 @@ export function startProcess(
     });
     if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
     child.unref();
-    return { name, pid: child.pid, command, log };
+    return { name, pid: child.pid, command, log, args: [...args], env };
   } finally {
     closeSync(fd);
   }
