@@ -7,7 +7,6 @@
  * `full.path` "false" (bare names, as Cozystack configures it) and "true" (the mapper's default).
  */
 import { randomBytes } from 'node:crypto';
-import { cluster } from '../cluster/support';
 import { grafanaDecision, REFUSED_BY_GROUPS, REFUSED_BY_STRICT } from './grafana-decision';
 import { KeycloakAdmin } from './keycloak-admin';
 import { authorize, codeFor, describe as describeAnswer, Endpoints, errorText, exchangeCode, login, pkce, tokenRequest } from './oidc-login';
@@ -15,6 +14,7 @@ import {
   ACME,
   applyInstances,
   applyPlatform,
+  cluster,
   GLOBEX,
   grafanaClientSecret,
   grafanaIni,

@@ -7,12 +7,37 @@
 import { join } from 'node:path';
 import { InstanceValuesInput } from '../../../src/config/schema';
 import { InstanceNames } from '../../../src/naming';
+import { Manifest, renderInstance } from '../../../src/render/render';
+import { attach, Cluster } from '../harness/cluster';
 import { ComponentState } from '../harness/components';
 import { CLUSTER_KEYCLOAK, connectOperator, KeycloakInfo, KEYCLOAK_PORT_OFFSET, startKeycloak } from '../harness/keycloak';
 import { KubeClient, waitFor } from '../harness/kube';
 import { ProcessRecord, startProcess, stopProcess } from '../harness/processes';
-import { applyOrThrow, cluster, Manifest, render, restrictedNamespace, secretValue } from '../cluster/support';
 import { KeycloakAdmin } from './keycloak-admin';
+
+let running: Cluster | undefined;
+/** The cluster globalSetup started (or `npm run e2e:up` left running). */
+export function cluster(): Cluster {
+  running ??= attach();
+  return running;
+}
+
+/** Server-side applies (strict field validation), failing on any refusal or warning. */
+async function applyOrThrow(kube: KubeClient, manifests: readonly Manifest[]): Promise<void> {
+  for (const m of manifests) {
+    const r = await kube.apply(m, 'grafana-tenancy-login-e2e');
+    if (r.status >= 300 || r.warnings.length) {
+      throw new Error(`${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}: HTTP ${r.status} ${r.body?.message ?? ''} ${r.warnings.join('; ')}`);
+    }
+  }
+}
+
+/** A namespace enforcing the restricted Pod Security Standard, with its default ServiceAccount. */
+async function restrictedNamespace(kube: KubeClient, name: string): Promise<void> {
+  const labels = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' };
+  await applyOrThrow(kube, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }]);
+  await waitFor(`namespace ${name} ready`, async () => kube.getOrUndefined(`/api/v1/namespaces/${name}/serviceaccounts/default`));
+}
 
 /** The realm as the rendered objects name it (issuer URL and realmRef). */
 export const REALM = 'cozy';
@@ -155,7 +180,7 @@ export async function setFullPath(world: Pick<World, 'kube' | 'admin'>, fullPath
 export async function applyInstances(world: Pick<World, 'kube' | 'admin'>): Promise<void> {
   for (const i of INSTANCES) {
     await restrictedNamespace(world.kube, i.namespace);
-    i.manifests = render(i.namespace, i.release, values(i), ['v1.edp.epam.com/v1', 'external-secrets.io/v1']);
+    i.manifests = renderInstance({ namespace: i.namespace, release: i.release, values: values(i), apiVersions: ['v1.edp.epam.com/v1', 'external-secrets.io/v1'] });
     await applyOrThrow(world.kube, i.manifests);
   }
   for (const i of INSTANCES) {
@@ -181,7 +206,8 @@ export async function clientSecretRef(kube: KubeClient, i: Instance): Promise<{ 
 export async function grafanaClientSecret(kube: KubeClient, i: Instance): Promise<string | undefined> {
   const ref = await clientSecretRef(kube, i);
   const secret = await kube.getOrUndefined(`/api/v1/namespaces/${i.namespace}/secrets/${ref.name}`);
-  return secretValue(secret, ref.key);
+  const b64 = secret?.data?.[ref.key];
+  return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
 }
 
 /**
