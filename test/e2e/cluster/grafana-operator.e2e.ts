@@ -1,4 +1,4 @@
-import { applyOrThrow, byKind, CI_FIXTURES, cluster, eventsFor, Manifest, podsOwnedBy, renderFixture, restrictedNamespace, waitFor } from './support';
+import { admittedPods, applyOrThrow, byKind, CI_FIXTURES, cluster, Manifest, renderFixture, restrictedNamespace, waitFor } from './support';
 
 /*
  * grafana-operator v5.25.0, for real: from each mode's Grafana CR it creates the Deployment and the
@@ -86,14 +86,7 @@ describe.each(MODES)('grafana-operator renders mode %s', (mode, file) => {
       const list = await kube.get(`/apis/apps/v1/namespaces/${ns}/replicasets`);
       return list.items.find((r: Manifest) => (r.metadata.ownerReferences ?? []).some((o: Manifest) => o.name === deployment.metadata.name));
     }, 120_000, 500);
-    const pods = await waitFor(`a Pod of ReplicaSet ${rs.metadata.name}, or a refusal`, async () => {
-      const refused = (await eventsFor(kube, ns, 'ReplicaSet', rs.metadata.name)).filter((e) => e.reason === 'FailedCreate');
-      if (refused.length) throw new Error(refused.map((e) => e.message).join('\n'));
-      const owned = await podsOwnedBy(kube, ns, rs.metadata.uid);
-      return owned.length ? owned : undefined;
-    }, 120_000, 500).catch((e: Error) => {
-      throw new Error(`the operator's Deployment got no admitted Pod: ${e.message}`);
-    });
+    const pods = await admittedPods(kube, ns, 'ReplicaSet', rs);
     const pod = pods[0];
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     for (const c of pod.spec.containers) {

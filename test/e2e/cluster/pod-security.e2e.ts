@@ -1,4 +1,4 @@
-import { applyOrThrow, byKind, CI_FIXTURES, cluster, eventsFor, Manifest, podsOwnedBy, renderFixture, restrictedNamespace, waitFor } from './support';
+import { admittedPods, applyOrThrow, byKind, CI_FIXTURES, cluster, eventsFor, Manifest, renderFixture, restrictedNamespace } from './support';
 
 /*
  * Pod Security, for real: the Job controller of kube-controller-manager creates the token Job's
@@ -21,14 +21,7 @@ describe('the token Job yields Pods admitted under restricted', () => {
 
     // WHEN the Job controller creates its Pod
     const live = await kube.get(`/apis/batch/v1/namespaces/${ns}/jobs/${job.metadata.name}`);
-    const pods = await waitFor(`a Pod of Job ${ns}/${job.metadata.name}, or a refusal`, async () => {
-      const refused = (await eventsFor(kube, ns, 'Job', job.metadata.name)).filter((e) => e.reason === 'FailedCreate');
-      if (refused.length) throw new Error(refused.map((e) => e.message).join('\n'));
-      const owned = await podsOwnedBy(kube, ns, live.metadata.uid);
-      return owned.length ? owned : undefined;
-    }, 120_000, 500).catch((e: Error) => {
-      throw new Error(`Job ${job.metadata.name} got no admitted Pod: ${e.message}`);
-    });
+    const pods = await admittedPods(kube, ns, 'Job', live);
 
     // THEN the Pod was admitted: it exists, with the rendered security context, and no FailedCreate
     const pod: Manifest = pods[0];

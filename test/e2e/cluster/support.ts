@@ -183,3 +183,18 @@ export async function podsOwnedBy(kube: KubeClient, namespace: string, uid: stri
 export function byKind(manifests: readonly Manifest[], kind: string): Manifest[] {
   return manifests.filter((m) => m.kind === kind);
 }
+
+/**
+ * The Pods a controller (Job, ReplicaSet) created for its owner, once it created one; fails with the
+ * controller's FailedCreate events (e.g. "violates PodSecurity") when admission refused them.
+ */
+export async function admittedPods(kube: KubeClient, namespace: string, ownerKind: string, owner: Manifest): Promise<Manifest[]> {
+  return waitFor(`a Pod of ${ownerKind} ${namespace}/${owner.metadata.name}, or a refusal`, async () => {
+    const refused = (await eventsFor(kube, namespace, ownerKind, owner.metadata.name)).filter((e) => e.reason === 'FailedCreate');
+    if (refused.length) throw new Error(refused.map((e) => e.message).join('\n'));
+    const owned = await podsOwnedBy(kube, namespace, owner.metadata.uid);
+    return owned.length ? owned : undefined;
+  }, 120_000, 500).catch((e: Error) => {
+    throw new Error(`${ownerKind} ${owner.metadata.name} got no admitted Pod: ${e.message}`);
+  });
+}
