@@ -10,7 +10,7 @@ import { isOurs, ProcessRecord, sleep, startProcess, stopProcess, tail } from '.
 /** The repository root: the harness runs from test/e2e/harness (ts-jest) or lib/e2e/test/e2e/harness (compiled). */
 export const REPO_ROOT = (() => {
   let d = __dirname;
-  while (!existsSync(join(d, 'charts', 'grafana-tenancy')) && resolve(d, '..') !== d) d = resolve(d, '..');
+  while (!(existsSync(join(d, 'package.json')) && existsSync(join(d, 'charts', 'grafana-tenancy', 'Chart.yaml'))) && resolve(d, '..') !== d) d = resolve(d, '..');
   return d;
 })();
 /** Where `npm run e2e:build` compiles the harness (processes it starts run the compiled JS). */
