@@ -77,8 +77,9 @@ describe('every rendered object is accepted by a real API server', () => {
     // WHEN it is applied
     const [res] = await applyAll(kube, [bad]);
 
-    // THEN the API server refuses it, naming the field (this is what the scenarios above rely on)
-    expect(res.status).toBe(400);
-    expect(res.message).toContain('notAField');
+    // THEN the API server refuses it, naming the field (this is what the scenarios above rely on;
+    // kube-apiserver v1.33 answers a server-side apply of an undeclared field with HTTP 500)
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.message).toMatch(/\.spec\.notAField: field not declared in schema/);
   });
 });

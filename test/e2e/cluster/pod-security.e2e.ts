@@ -44,7 +44,8 @@ describe('the token Job yields Pods admitted under restricted', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'no-seccomp', namespace: ns },
-      spec: { ...job.spec.template.spec, securityContext: podSecurity },
+      // (no ServiceAccount: this namespace has only `default`)
+      spec: { ...job.spec.template.spec, serviceAccountName: undefined, securityContext: podSecurity },
     };
 
     // WHEN it is created
