@@ -136,7 +136,7 @@ describe('the OIDC client secret through the real External Secrets Operator', ()
   test('the reader ServiceAccount gets exactly that Secret: another Secret in the namespace is not readable by the store', async () => {
     // GIVEN a second ExternalSecret that tries to extract another Secret through the same store
     const { kube } = cluster();
-    await applyOrThrow(kube, [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'unrelated', namespace: NS }, stringData: { k: 'v' } }]);
+    await applyOrThrow(kube, [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'unrelated', namespace: NS }, data: { k: Buffer.from('v').toString('base64') } }]);
     const probe = {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',

@@ -33,19 +33,25 @@ describe('the token Job yields Pods admitted under restricted', () => {
   });
 
   test('the namespace really enforces restricted: a Pod without a seccomp profile is refused', async () => {
-    // GIVEN the token Job's pod template with its seccompProfile removed (the check the scenarios above rely on)
+    // GIVEN the token Job's pod template with its seccompProfiles (pod and containers) removed (the check the scenarios above rely on)
     const { kube } = cluster();
     const ns = 'e2e-psa-negative';
     await restrictedNamespace(kube, ns);
     const f = TOKEN_FIXTURES.find((x) => x.file === 'token-kubernetes-secret-values.yaml')!;
     const job = byKind(await renderFixture(f, ns), 'Job')[0];
-    const { seccompProfile: _dropped, ...podSecurity } = job.spec.template.spec.securityContext;
+    const dropSeccomp = ({ seccompProfile: _dropped, ...rest }: Manifest) => rest;
+    const spec = job.spec.template.spec;
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'no-seccomp', namespace: ns },
-      // (no ServiceAccount: this namespace has only `default`)
-      spec: { ...job.spec.template.spec, serviceAccountName: undefined, securityContext: podSecurity },
+      metadata: { generateName: 'no-seccomp-', namespace: ns },
+      spec: {
+        ...spec,
+        // (no ServiceAccount: this namespace has only `default`)
+        serviceAccountName: undefined,
+        securityContext: dropSeccomp(spec.securityContext),
+        containers: spec.containers.map((c: Manifest) => ({ ...c, securityContext: dropSeccomp(c.securityContext) })),
+      },
     };
 
     // WHEN it is created

@@ -108,7 +108,8 @@ describe.each([
     const as = kube.as(await serviceAccountToken(kube, t.saNamespace, t.sa));
     const own = `/api/v1/namespaces/${t.secretNamespace}/secrets/${t.secret}`;
     if (!t.precreate) {
-      // the Job creates the Secret in the other namespace
+      // the Job creates the Secret in the other namespace (gone first when the cluster is reused)
+      await kube.delete(own);
       const created = await as.raw({ method: 'POST', path: `/api/v1/namespaces/${t.secretNamespace}/secrets`, body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: t.secret } } });
       expect(created.status).toBe(201);
     }

@@ -118,12 +118,13 @@ describe.each([
     const { kube, server, caFile, adminToken } = cluster();
     await kube.req({ method: 'PATCH', path: secretPath, contentType: 'application/merge-patch+json', body: { data: { [key]: Buffer.from('revoked-token').toString('base64') } } });
     let raced = false;
+    const stamp = String(Date.now());
     grafana.beforeHandle.push((call) => {
       if (raced || call.method !== 'POST' || !GRAFANA.tokens.test(call.path)) return;
       raced = true;
       // synchronous on purpose: the fake answers only after the concurrent write landed
       execFileSync(process.execPath, ['-e', concurrentWrite], {
-        env: { URL: `${server}${secretPath}`, CA: caFile, TOKEN: adminToken },
+        env: { URL: `${server}${secretPath}`, CA: caFile, TOKEN: adminToken, STAMP: stamp },
         stdio: 'inherit',
       });
     });
@@ -137,7 +138,7 @@ describe.each([
     expect(r.stdout).toContain('changed concurrently (HTTP 409)');
     const secret = await kube.get(secretPath);
     expect(secretValue(secret, key)).toBe(grafana.issuedKeys[grafana.issuedKeys.length - 1]);
-    expect(secret.metadata.annotations?.['e2e.example.org/concurrent']).toBe('yes');
+    expect(secret.metadata.annotations?.['e2e.example.org/concurrent']).toBe(stamp);
   });
 });
 
@@ -145,7 +146,7 @@ describe.each([
 const concurrentWrite = `
 const https = require('node:https');
 const fs = require('node:fs');
-const body = JSON.stringify({ metadata: { annotations: { 'e2e.example.org/concurrent': 'yes' } } });
+const body = JSON.stringify({ metadata: { annotations: { 'e2e.example.org/concurrent': process.env.STAMP } } });
 const req = https.request(process.env.URL, { method: 'PATCH', ca: fs.readFileSync(process.env.CA),
   headers: { Authorization: 'Bearer ' + process.env.TOKEN, 'Content-Type': 'application/merge-patch+json' } },
   (res) => { res.resume(); res.on('end', () => process.exit(res.statusCode === 200 ? 0 : 1)); });
