@@ -7,9 +7,9 @@
  *   synth cold (empty output dir), synth no-op (same fleet again), diff of two rendered trees
  *   (10% of tenants changed, and every tenant changed: a change to the fleet's defaults), and
  *   diff of two fleet files with 10% changed (the CI path, rendering in the diff).
- * Prints tenants/s, wall time (process start to exit) and peak RSS, checks the targets of
- * issue 5, and compares with `helm template` run once per tenant on the same inputs (measured
- * on a sample, extrapolated) when the chart has templates. Not a test: nothing here is asserted
+ * Prints tenants/s, wall time (process start to exit) and peak RSS, checks the project's
+ * targets (TARGETS below), and compares with `helm template` run once per tenant on the same
+ * inputs (measured on a sample, extrapolated) when the chart has templates. Not a test: nothing here is asserted
  * in CI; numbers depend on the machine and its load.
  */
 const { spawnSync } = require('node:child_process');
@@ -34,7 +34,7 @@ const { values: opts } = parseArgs({
 });
 const SIZES = opts.sizes.split(',').map(Number);
 
-/** Targets of issue 5 (2-core machine): seconds of wall time by fleet size, and MB of RSS. */
+/** The project's speed targets (2-core machine): seconds of wall time by fleet size, and MB of RSS. */
 const TARGETS = { synth: { 1000: 3, 10000: 20 }, diff: { 10000: 10 }, rssMb: 500 };
 
 function run(args) {
@@ -74,12 +74,12 @@ try {
     const some = fleet('some-changed.yaml', 1, false);
     const all = fleet('all-changed.yaml', 0, true);
 
-    const cold = run(['synth', '-q', '-f', base, '-o', join(dir, 'base')]);
+    const cold = run(['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
     record(size, 'synth cold', cold);
     synthTimes[size] = cold.seconds;
-    record(size, 'synth no-op', run(['synth', '-q', '-f', base, '-o', join(dir, 'base')]));
-    run(['synth', '-q', '-f', some, '-o', join(dir, 'some')]);
-    run(['synth', '-q', '-f', all, '-o', join(dir, 'all')]);
+    record(size, 'synth no-op', run(['synth', '-q', '-f', base, '-d', join(dir, 'base')]));
+    run(['synth', '-q', '-f', some, '-d', join(dir, 'some')]);
+    run(['synth', '-q', '-f', all, '-d', join(dir, 'all')]);
     record(size, 'diff 10% changed', run(['diff', join(dir, 'base'), join(dir, 'some')]));
     record(size, 'diff all changed', run(['diff', join(dir, 'base'), join(dir, 'all')]));
     // The CI path: two fleet files (as with --base), rendered in the diff itself.

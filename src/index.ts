@@ -1,24 +1,32 @@
-export * from './monitoring-instance';
-export * from './naming';
-export * from './config/schema';
-export * from './config/checks';
-export * from './config/messages';
-export * from './config/parse';
-export * from './config/fleet';
-export * from './config/merge';
-export * from './oidc/role-mapping';
-export * from './oidc/grafana-config';
-export * from './keycloak/keycloak-access';
-export * from './secrets/oidc-client-secret';
-export * from './grafana/grafana-instance';
-export * from './render/render';
-export * from './token/token-settings';
-export * from './token/token-bootstrap-job';
-export * from './token/grafana-operator-token';
-export * from './fleet/synth';
-export * from './fleet/render-fleet';
-export * from './fleet/fleet-checks';
+/*
+ * The public API of grafana-tenancy, for cdk8s apps and scripts. Everything else under src/ is
+ * internal (the CLI, the message catalogue, the renderers' plumbing) and may change without notice.
+ */
+
+// Constructs
+export { TenantMonitoring, MonitoringInstance, instanceLabels } from './monitoring-instance';
+export type { TenantMonitoringProps, MonitoringInstanceProps } from './monitoring-instance';
+export { InstanceNames, GROUP_ROLES } from './naming';
+export type { GroupRole } from './naming';
+
+// The values: one shape for cdk8s, the CLI's fleet file and the Helm chart
+export { ClientSecretGenerator, FallbackRole, GrafanaRole, OidcMode, RealmKind, TokenSink } from './config/choices';
+export { instanceValuesSchema, defaultInstanceValues } from './config/schema';
+export type { InstanceValues, InstanceValuesInput } from './config/schema';
+export { InputError } from './config/parse';
+export { RenderError } from './config/messages';
+
+// Rendering without writing a cdk8s app
+export { renderInstance, toYamlStream } from './render/render';
+export type { InstanceTarget, Manifest } from './render/render';
+export { loadFleet } from './config/fleet';
+export type { Fleet, FleetTenant } from './config/fleet';
+export { renderFleet } from './fleet/render-fleet';
+export type { FileTree } from './fleet/render-fleet';
+export { synthFleet } from './fleet/synth';
+export type { SynthResult } from './fleet/synth';
 export { compareTrees, hasChanges } from './diff/compare';
 export type { DiffReport } from './diff/compare';
 export { formatReport, OUTPUT_FORMATS } from './diff/format';
-export * from './config/value-paths';
+export type { OutputFormat } from './diff/format';
+export type { RenderOptions } from './fleet/parallel-render';

@@ -1,3 +1,4 @@
+import { DNS_LABEL_PATTERN, DNS_NAME_PATTERN } from './config/patterns';
 /**
  * Every name the instance renders, derived in one place. Kubernetes object names come from the
  * release (unique within the namespace); Keycloak names come from the clientId (unique within
@@ -97,8 +98,8 @@ export const CLIENT_SECRET_KEY = 'client-secret';
 /** Max length of a label value, which the clientId is used as. */
 export const MAX_CLIENT_ID_LENGTH = 63;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
+const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
 
 /** Helm's release-name limit; also keeps `<release>-service` a valid Service name (DNS-1035). */
 export const MAX_RELEASE_LENGTH = 53;
@@ -114,9 +115,4 @@ export function isDnsLabel(value: string): boolean {
 
 export function isDnsName(value: string): boolean {
   return value.length <= 253 && DNS_NAME.test(value);
-}
-
-/** A key of a Secret's `data` (Kubernetes' IsConfigMapKey): `[-._a-zA-Z0-9]+`, at most 253, not `.` nor `..`-prefixed. */
-export function isSecretDataKey(value: string): boolean {
-  return value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && !value.startsWith('..');
 }

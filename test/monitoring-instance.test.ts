@@ -26,7 +26,7 @@ const INLINE_CONFIG = {
   auto_login: 0,
 };
 
-/** Every mode the issue asks a snapshot of, with the values that select it. */
+/** Every mode and secret source, with the values that select it: each has a reviewed snapshot. */
 const MODES: Record<string, Partial<MonitoringInstanceProps> & { values: InstanceValuesInput }> = {
   'None': { values: { host: TENANT.host } },
   'System': { values: { host: TENANT.host, oidc: { mode: 'System' }, platform: PLATFORM } },
@@ -289,7 +289,7 @@ describe('validation across constructs', () => {
     // WHEN the chart is validated  THEN the clash is reported with both construct paths
     const errors = chart.node.validate();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/v1.edp.epam.com\/v1 KeycloakClient tenant-acme\/monitoring is rendered twice \(test\/keycloak\/client and test\/clash\)/);
+    expect(errors[0]).toMatch(/v1.edp.epam.com\/v1 KeycloakClient tenant-acme\/monitoring is rendered twice \(test\/instance\/keycloak\/client and test\/clash\)/);
   });
 
   test('every rendered mode passes the validation', () => {

@@ -11,12 +11,12 @@ describe('the package', () => {
     symlinkSync(resolve(__dirname, '..'), join(dir, 'node_modules', 'grafana-tenancy'), 'dir');
     // WHEN a consumer requires it and renders an instance
     const script = `
-      const { renderInstance, MonitoringInstance } = require('grafana-tenancy');
-      const objects = renderInstance({ namespace: 'tenant-acme', release: 'monitoring', values: { host: 'acme.example.org' } });
-      console.log(typeof MonitoringInstance, objects.map((o) => o.kind).join(','));`;
+      const api = require('grafana-tenancy');
+      const objects = api.renderInstance({ namespace: 'tenant-acme', release: 'monitoring', values: { host: 'acme.example.org' } });
+      console.log(typeof api.TenantMonitoring, typeof api.MonitoringInstance, api.OidcMode.SYSTEM, objects.map((o) => o.kind).join(','), typeof api.fail);`;
     const result = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
-    // THEN the entry point resolves and works
+    // THEN the entry point resolves and works, and exports the public API only (no internals like `fail`)
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe('function Grafana');
+    expect(result.stdout.trim()).toBe('function function System Grafana undefined');
   });
 });

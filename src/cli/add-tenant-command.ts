@@ -2,33 +2,35 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 import { InputError } from '../config/parse';
+import { chooseFleetFile } from './options';
+import { OidcMode } from '../config/choices';
 import { appendTenant, writeFileAtomic } from '../fleet/add-tenant';
+import { newFleetFile } from '../fleet/init-fleet';
 
-const usage = `Usage: grafana-tenancy add-tenant --namespace NS --release REL --host HOST [--mode MODE] [-f tenants.yaml]
+const usage = `Usage: grafana-tenancy add-tenant --namespace NS --release REL --host HOST [--mode MODE] [-f FILE]
 
 Appends a tenant to a fleet file, keeping the file's comments and formatting. The new fleet is
 validated first (schema, render checks and every fleet-wide check of validate); a
-refused tenant leaves the file untouched. The file is replaced atomically.
+refused tenant leaves the file untouched. The file is replaced atomically. Only what you give is
+written: a --mode equal to what the tenant inherits (the fleet's defaults, else None) is left out.
+
+In an empty folder, start the fleet with the platform's settings first ('grafana-tenancy init
+--issuer-url URL --realm NAME'); without them add-tenant starts a fleet for modes None and
+CustomConfig only.
 
 Options:
   -n, --namespace NS     namespace of the instance (a DNS label)
   -r, --release REL      release name of the instance (a DNS label)
       --host HOST        domain of the tenant; Grafana is served at https://grafana.HOST
-  -m, --mode MODE        oidc.mode: None (default), System or CustomConfig
+  -m, --mode MODE        oidc.mode: None, System or CustomConfig (default: the fleet's default)
       --secret-ref NAME  CustomConfig: Secret of GF_AUTH_GENERIC_OAUTH_* keys (oidc.customConfig.secretRef.name)
-  -f, --file FILE        fleet file (default: tenants.yaml); '-' reads it from stdin and
-                         prints the new file on stdout; a missing FILE is started
+  -f, --file FILE        fleet file (lookup like every fleet command: -f, $TENANTS_FILE,
+                         ./tenants.yaml); '-' reads it from stdin and prints the new file on
+                         stdout; a missing FILE is started
       --dry-run          print the new file on stdout instead of writing it
   -h, --help             show this help
 
 Then run 'grafana-tenancy synth' to render the new tenant.`;
-
-/** A fleet file to start from when -f names a file that does not exist yet. */
-const NEW_FLEET_FILE = `# Fleet file of grafana-tenancy: one entry per Monitoring instance (namespace + release).
-# apiVersions: [v1.edp.epam.com/v1]   # what the cluster serves; System mode needs the Keycloak API
-# defaults: {}                        # deep-merged into every tenant
-tenants:
-`;
 
 export const addTenantCommand: Command = {
   name: 'add-tenant',
@@ -41,9 +43,9 @@ export const addTenantCommand: Command = {
         namespace: { type: 'string', short: 'n' },
         release: { type: 'string', short: 'r' },
         host: { type: 'string' },
-        mode: { type: 'string', short: 'm', default: 'None' },
+        mode: { type: 'string', short: 'm' },
         'secret-ref': { type: 'string' },
-        file: { type: 'string', short: 'f', default: 'tenants.yaml' },
+        file: { type: 'string', short: 'f' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -53,36 +55,44 @@ export const addTenantCommand: Command = {
     for (const required of ['namespace', 'release', 'host'] as const) {
       if (values[required] === undefined) throw new UsageError(`--${required} is required`);
     }
-    if (values['secret-ref'] !== undefined && values.mode !== 'CustomConfig') {
-      throw new UsageError(`--secret-ref ${JSON.stringify(values['secret-ref'])} needs --mode CustomConfig (it sets oidc.customConfig.secretRef.name), not --mode ${values.mode}`);
+    if (values['secret-ref'] !== undefined && values.mode !== OidcMode.CUSTOM_CONFIG) {
+      throw new UsageError(`--secret-ref ${JSON.stringify(values['secret-ref'])} needs --mode CustomConfig (it sets oidc.customConfig.secretRef.name), not ${values.mode === undefined ? 'no --mode' : `--mode ${values.mode}`}`);
     }
-    const fromStdin = values.file === '-';
-    const source = fromStdin ? '<stdin>' : values.file;
+    const { file } = chooseFleetFile(values.file, []);
+    const fromStdin = file === '-';
+    const source = fromStdin ? '<stdin>' : file;
     let text: string;
     let started = false;
     try {
-      text = readFileSync(fromStdin ? 0 : values.file, 'utf8');
+      text = readFileSync(fromStdin ? 0 : file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Onboarding the first tenant starts the fleet file.
       if (code !== 'ENOENT' || fromStdin) throw new InputError([`${source}: cannot read the file (${code ?? String(e)})`]);
-      text = NEW_FLEET_FILE;
+      text = newFleetFile({}, file);
       started = true;
     }
-    const updated = appendTenant(text, source, {
-      namespace: values.namespace!,
-      release: values.release!,
-      host: values.host!,
-      mode: values.mode,
-      secretRef: values['secret-ref'],
-    });
+    let updated: string;
+    try {
+      updated = appendTenant(text, source, {
+        namespace: values.namespace!,
+        release: values.release!,
+        host: values.host!,
+        mode: values.mode,
+        secretRef: values['secret-ref'],
+      });
+    } catch (e) {
+      // A new fleet has no platform settings: say where they come from.
+      if (!started || !(e instanceof InputError)) throw e;
+      throw new InputError([...e.problems, `${file} does not exist yet: start it with the platform's settings first, e.g. 'grafana-tenancy init -f ${file} --issuer-url URL --realm NAME'`]);
+    }
     if (values['dry-run'] || fromStdin) {
       io.stdout(updated);
       return 0;
     }
-    writeFileAtomic(values.file, updated);
-    if (started) io.stderr(`${values.file} did not exist: started a new fleet file\n`);
-    io.stderr(`added ${values.namespace}/${values.release} to ${values.file}; run 'grafana-tenancy synth -f ${values.file}' to render it\n`);
+    writeFileAtomic(file, updated);
+    if (started) io.stderr(`${file} did not exist: started a new fleet file\n`);
+    io.stderr(`added ${values.namespace}/${values.release} to ${file}; run 'grafana-tenancy synth -f ${file}' to render it\n`);
     return 0;
   },
 };

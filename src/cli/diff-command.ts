@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 import { progressReporter } from './progress';
-import { parseJobs } from './options';
+import { parseJobs, parseOutputFormat } from './options';
 import { compareTrees, hasChanges } from '../diff/compare';
 import { formatReport, OUTPUT_FORMATS, OutputFormat } from '../diff/format';
 import { loadSide, loadSideAtRef, renderSides, Side } from '../diff/sides';
@@ -47,8 +47,7 @@ export const diffCommand: Command = {
       strict: true,
       allowPositionals: true,
     });
-    const format = values.output as OutputFormat;
-    if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${values.output}"`);
+    const format: OutputFormat = parseOutputFormat(values.output, OUTPUT_FORMATS);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };
 
     let oldSide: Side;

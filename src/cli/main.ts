@@ -4,11 +4,13 @@ import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { diffCommand } from './diff-command';
 import { addTenantCommand } from './add-tenant-command';
+import { initCommand } from './init-command';
+import { versionCommand, versionLine } from './version-command';
 import { InputError } from '../config/parse';
 import { RenderError } from '../config/messages';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, addTenantCommand, validateCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [renderCommand, synthCommand, initCommand, addTenantCommand, validateCommand, diffCommand, versionCommand];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -20,7 +22,7 @@ Render Grafana Monitoring instances (Keycloak OIDC, client secret, Grafana CR) f
 Commands:
 ${lines.join('\n')}
 
-Run 'grafana-tenancy <command> --help' for a command's options.`;
+Run 'grafana-tenancy <command> --help' for a command's options, 'grafana-tenancy --version' for the version.`;
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print one clean message, no stack. */
@@ -32,6 +34,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(`${topUsage()}\n`);
+    return 0;
+  }
+  if (name === '--version') {
+    io.stdout(`${versionLine()}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);

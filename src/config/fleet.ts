@@ -1,7 +1,7 @@
 import { checkInstance, KEYCLOAK_API_VERSION } from './checks';
 import { readYamlFile } from './helm-yaml';
 import { deepMerge, isPlainObject, PlainObject } from './merge';
-import { message, RenderError } from './messages';
+import { message, MessageKey, RenderError } from './messages';
 import { firstNullPath } from './value-paths';
 import { describeValue, explainIssue, formatIssues, InputError, schemaProblems } from './parse';
 import { instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
@@ -53,22 +53,25 @@ export function parseFleet(document: unknown, file: string): Fleet {
 
   const tenants: FleetTenant[] = [];
   const claims: TenantClaim[] = [];
+  // Tenant problems are grouped before they are reported: see groupTenantProblems.
+  const tenantProblems: TenantProblem[] = [];
   entries.forEach((entry, index) => {
     if (!isPlainObject(entry)) {
       problems.push(`${file}: tenants[${index}]: expected an object with namespace, release, host and the tenant's values, got ${describeValue(entry)}`);
       return;
     }
     const { namespace, release, ...rest } = entry;
-    const where = `${file}: tenants[${index}] (${describeTenant(namespace, release)})`;
+    const tenant = `tenants[${index}] (${describeTenant(namespace, release)})`;
+    const report = (text: string, field?: string) => tenantProblems.push({ tenant, text, fromDefaults: field !== undefined && inheritsFrom(defaults, rest, field) ? field : undefined });
     const locationProblems = (['namespace', 'release'] as const).flatMap((field) => {
       const value = entry[field];
       if (typeof value === 'string') return [];
       if (value === undefined) return [`${field} is missing: every tenant needs a namespace and a release`];
       return [`${field}: ${explainIssue({ code: 'invalid_type', expected: 'string', input: value })}`];
     });
-    problems.push(...locationProblems.map((p) => `${where}: ${p}`));
+    locationProblems.forEach((p) => report(p));
     const own = schemaProblems(rest);
-    problems.push(...own.map((p) => `${where}: ${p}`));
+    own.forEach((p) => report(p));
     if (locationProblems.length > 0) return;
     const merged = deepMerge(defaults, rest);
     const host = isPlainObject(merged) && typeof merged.host === 'string' ? merged.host : undefined;
@@ -76,12 +79,12 @@ export function parseFleet(document: unknown, file: string): Fleet {
     if (own.length > 0 || !topLevelOk) return;
     const nullPath = firstNullPath(merged);
     if (nullPath !== undefined) {
-      problems.push(`${where}: ${message('nullValue', nullPath)}`);
+      report(message('nullValue', nullPath));
       return;
     }
     const parsed = instanceValuesSchema.safeParse(merged, { error: explainIssue });
     if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error).map((p) => `${where}: ${p}`));
+      formatIssues(parsed.error).forEach((p) => report(p));
       return;
     }
     const values = parsed.data;
@@ -89,17 +92,75 @@ export function parseFleet(document: unknown, file: string): Fleet {
       checkInstance({ namespace: namespace as string, release: release as string, apiVersions }, values);
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
-      problems.push(`${where}: ${e.message}`);
+      report(e.message, RENDER_CHECK_FIELDS[e.key]);
       return;
     }
     tenants.push({ index, namespace: namespace as string, release: release as string, values });
   });
+  problems.push(...groupTenantProblems(tenantProblems, file));
   problems.push(...findFleetProblems(claims, file), ...findSharedTargets(tenants, file));
   if (problems.length > 0) throw new InputError(problems);
   return { file, apiVersions, tenants };
 }
 
 const FLEET_FIELDS = ['apiVersions', 'defaults', 'tenants'];
+
+/** A problem of one tenant; `fromDefaults` is the field path when the value came from `defaults`. */
+interface TenantProblem {
+  readonly tenant: string;
+  readonly text: string;
+  readonly fromDefaults?: string;
+}
+
+/** The field each render check is about, to tell a value inherited from `defaults` from the tenant's own. */
+const RENDER_CHECK_FIELDS: Partial<Record<MessageKey, string>> = {
+  hostMissing: 'host',
+  systemNeedsPlatformOidc: 'platform.oidc.enabled',
+  systemNeedsIssuerUrl: 'platform.oidc.issuerUrl',
+  systemNeedsRealmRef: 'platform.oidc.realmRef.name',
+  helmLookupNeedsHelm: 'oidc.clientSecret.generator',
+  customConfigBoth: 'oidc.customConfig',
+  customConfigNeither: 'oidc.customConfig',
+  customConfigInlineSecret: 'oidc.customConfig.config.client_secret',
+  tokenNeedsServiceAccountName: 'serviceAccountToken.serviceAccountName',
+  tokenAwsNeedsSecretId: 'serviceAccountToken.sink.awsSecretsManager.secretId',
+  tokenOperatorSinkLimits: 'serviceAccountToken.sink.type',
+};
+
+/** Whether `field` (a dotted path) is set in `defaults` and not by the tenant's own entry. */
+function inheritsFrom(defaults: PlainObject, own: PlainObject, field: string): boolean {
+  const has = (node: unknown) => field.split('.').every((key) => {
+    if (!isPlainObject(node) || !(key in node)) return false;
+    node = node[key];
+    return true;
+  });
+  return has(defaults) && !has(own);
+}
+
+/** How many tenants a grouped line names before "and N more". */
+const NAMED_TENANTS = 3;
+
+/**
+ * One line per distinct problem, not one per tenant: a problem that comes from a value in
+ * `defaults` is reported once as `defaults.<path>`, and identical problems of several tenants
+ * are grouped; both say how many tenants are affected and name the first few.
+ */
+function groupTenantProblems(found: readonly TenantProblem[], file: string): string[] {
+  const groups = new Map<string, { fromDefaults?: string; text: string; tenants: string[] }>();
+  for (const p of found) {
+    const key = `${p.fromDefaults ?? ''}\u0000${p.text}`;
+    const group = groups.get(key) ?? { fromDefaults: p.fromDefaults, text: p.text, tenants: [] };
+    group.tenants.push(p.tenant);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ fromDefaults, text, tenants }) => {
+    const named = tenants.slice(0, NAMED_TENANTS).join(', ') + (tenants.length > NAMED_TENANTS ? ` and ${tenants.length - NAMED_TENANTS} more` : '');
+    const count = `${tenants.length} tenant${tenants.length > 1 ? 's' : ''}`;
+    if (fromDefaults !== undefined) return `${file}: defaults.${fromDefaults}: ${text} (inherited by ${count}: ${named})`;
+    if (tenants.length === 1) return `${file}: ${tenants[0]}: ${text}`;
+    return `${file}: ${count} (${named}): ${text}`;
+  });
+}
 
 function readApiVersions(value: unknown, file: string, problems: string[]): string[] {
   if (value === undefined) return [];

@@ -1,14 +1,52 @@
 import { z } from 'zod';
+import { ClientSecretGenerator, FallbackRole, GrafanaRole, OidcMode, RealmKind, TokenSink } from './choices';
+import { explainIssue } from './issue-text';
+import { message, MessageKey } from './messages';
+import { DNS_LABEL_PATTERN, DNS_NAME_PATTERN, INSTANCE_REF_PATTERN, ISSUER_URL_PATTERN, SECRET_DATA_KEY_PATTERN } from './patterns';
 
 /*
- * The one input shape of a Monitoring instance. The Helm chart's values.schema.json is
- * generated from `instanceValuesSchema` (scripts/generate-values-schema.js), and the chart's
- * values.yaml defaults are tested against `defaultInstanceValues()`.
+ * The one input shape of a Monitoring instance. The Helm chart's values.schema.json, values.yaml
+ * and values reference are generated from `instanceValuesSchema` and its `.describe()` texts
+ * (scripts/generate-values-schema.js, `npm run generate`).
  *
- * Fields whose bad values are render failures of BRIEF section 6 (mode, fallbackRole, ...) are
- * plain strings here on purpose: both renderers then reject them in their own checks with the
- * shared message catalogue, instead of with two different schema validators' wording.
+ * A field with a fixed set of values is a `z.enum` and a field whose rule is a pattern has a
+ * `.regex`: the JSON schema then carries `enum`/`pattern` (IDE completion, Helm refuses early in
+ * its own words), and zod refuses with the shared catalogue message of that field
+ * (charts/grafana-tenancy/files/messages.json). Rules across fields stay render checks.
  */
+
+/** Catalogue keys the schema itself enforces (Helm words these refusals as JSON-schema errors). */
+export const SCHEMA_MESSAGE_KEYS = new Set<MessageKey>();
+
+/** The catalogue message for a bad string; a non-string gets the type error (a string was expected). */
+function catalogueError(key: MessageKey, ...leading: unknown[]) {
+  SCHEMA_MESSAGE_KEYS.add(key);
+  return (issue: { input?: unknown }) =>
+    typeof issue.input === 'string' ? message(key, ...leading, issue.input) : explainIssue({ code: 'invalid_type', expected: 'string', input: issue.input });
+}
+
+/** One of a typed choice's values (src/config/choices.ts). */
+function choice<T extends Record<string, string>>(choices: T, key: MessageKey) {
+  const values = Object.values(choices) as [T[keyof T], ...Array<T[keyof T]>];
+  return z.enum(values, { error: catalogueError(key) });
+}
+
+/** A string matching `pattern` (source written for both JavaScript and Go's RE2), at most `max` characters. */
+function patterned(pattern: string, max: number | undefined, key: MessageKey, ...leading: unknown[]) {
+  const error = catalogueError(key, ...leading);
+  const text = z.string({ error });
+  return (max === undefined ? text : text.max(max, { error })).regex(new RegExp(pattern), { error });
+}
+
+/** `pattern` or the empty string (empty means "use the default"). */
+function orEmpty(pattern: string): string {
+  return `^(${pattern.replace(/^\^/, '').replace(/\$$/, '')})?$`;
+}
+
+/** A Kubernetes object name in the release namespace, or empty for the default. */
+function objectName(field: string) {
+  return patterned(orEmpty(DNS_NAME_PATTERN), 253, 'invalidObjectName', field);
+}
 
 const scalar = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean: Grafana ini values are scalars',
@@ -16,22 +54,23 @@ const scalar = z.union([z.string(), z.number(), z.boolean()], {
 const stringMap = z.record(z.string(), z.string());
 
 /** Requests or limits of a container, each quantity defaulted on its own so a partial override keeps the rest. */
-function resourceList(cpu: string, memory: string) {
+function resourceList(cpu: string, memory: string, kind: 'request' | 'limit') {
   return z
     .object({
-      cpu: z.string().default(cpu).describe('CPU quantity, e.g. "100m".'),
-      memory: z.string().default(memory).describe('Memory quantity, e.g. "256Mi".'),
+      cpu: z.string().default(cpu).describe(`CPU ${kind} (a Kubernetes quantity, e.g. 100m).`),
+      memory: z.string().default(memory).describe(`Memory ${kind} (a Kubernetes quantity, e.g. 256Mi).`),
     })
     .strict()
-    .prefault({});
+    .prefault({})
+    .describe(`${kind === 'request' ? 'Requests' : 'Limits'} of the container.`);
 }
 
 /** Container resources with defaults; every rendered container has both requests and limits. */
 export function resourcesSchema(requests: [string, string], limits: [string, string]) {
   return z
     .object({
-      requests: resourceList(...requests),
-      limits: resourceList(...limits),
+      requests: resourceList(...requests, 'request'),
+      limits: resourceList(...limits, 'limit'),
     })
     .strict()
     .prefault({});
@@ -39,15 +78,13 @@ export function resourcesSchema(requests: [string, string], limits: [string, str
 
 const clientSecretSchema = z
   .object({
-    existingSecret: z
-      .string()
+    existingSecret: objectName('oidc.clientSecret.existingSecret')
       .default('')
-      .describe('Name of a Secret you manage in the namespace, with key `client-secret`. When set, nothing is generated.'),
-    generator: z
-      .string()
+      .describe('Name of a Secret you manage in the release namespace, with key `client-secret`. When set, nothing is generated and `generator` is ignored.'),
+    generator: choice(ClientSecretGenerator, 'invalidSecretGenerator')
       .default('ExternalSecret')
       .describe(
-        'How the client secret is generated when existingSecret is empty: ExternalSecret (an External Secrets Password generator, GitOps-safe) or HelmLookup (Helm only: lookup, else randAlphaNum 32).',
+        'How the secret is produced when existingSecret is empty. ExternalSecret: an External Secrets (v0.16.2+) Password generator creates the Secret <release>-oidc-client once and an existing value is kept, also when the ExternalSecret is re-created (docs/client-secret.md); nothing secret is rendered (GitOps-safe). HelmLookup (Helm only): reuse the Secret via `lookup`, else randAlphaNum 32, kept on uninstall; `lookup` is empty under `helm template` and Argo CD, so the secret would change on every render there. The cdk8s renderer refuses HelmLookup (its output goes to git).',
       ),
   })
   .strict()
@@ -58,24 +95,24 @@ const customConfigSchema = z
     config: z
       .record(z.string(), scalar)
       .default({})
-      .describe('auth.generic_oauth keys copied into the Grafana config as strings. client_secret is refused: use secretRef.'),
+      .describe('auth.generic_oauth keys written into the Grafana config, every value as a string. client_secret is refused (it would land in git): use secretRef for a confidential client.'),
     secretRef: z
       .object({
-        name: z.string().default('').describe('A Secret in the namespace whose keys are GF_AUTH_GENERIC_OAUTH_* variables, projected with envFrom.'),
+        name: objectName('oidc.customConfig.secretRef.name').default('').describe('A Secret in the release namespace whose keys are GF_AUTH_GENERIC_OAUTH_* variables (client secret included), projected into the Grafana container with envFrom.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The Secret of CustomConfig mode.'),
   })
   .strict()
   .describe('CustomConfig mode: exactly one of config and secretRef.name.');
 
 const oidcSchema = z
   .object({
-    mode: z.string().default('None').describe('None, System or CustomConfig.'),
-    fallbackRole: z
-      .string()
+    mode: choice(OidcMode, 'unknownMode').default('None').describe('How users log in. None: Grafana\'s own login only. System: the platform Keycloak realm (renders the KeycloakClient, audience scope, three role groups and the client secret). CustomConfig: your own identity provider (see customConfig).'),
+    fallbackRole: choice(FallbackRole, 'invalidFallbackRole')
       .default('')
-      .describe('Empty (default): users outside the three groups cannot log in. Viewer: every realm user may view (the documented, less strict behaviour).'),
+      .describe('Role for realm users outside this instance\'s three groups. Empty (default): they cannot log in at all (tenant isolation). Viewer: every user of the realm may view this Grafana.'),
     clientSecret: clientSecretSchema.prefault({}),
     customConfig: customConfigSchema.prefault({}),
   })
@@ -87,28 +124,27 @@ const platformSchema = z
     oidc: z
       .object({
         enabled: z.boolean().default(false).describe('Platform-wide OIDC switch; System mode requires true.'),
-        issuerUrl: z
-          .string()
+        issuerUrl: patterned(orEmpty(ISSUER_URL_PATTERN), undefined, 'invalidIssuerUrl')
           .default('')
           .describe('Issuer URL of the platform Keycloak realm, e.g. https://keycloak.example.org/realms/cozy: https with a host, no whitespace, user info, query or fragment (System mode checks it); a trailing / is dropped.'),
         realmRef: z
           .object({
-            kind: z.string().default('ClusterKeycloakRealm').describe('KeycloakRealm or ClusterKeycloakRealm.'),
-            name: z.string().default('').describe('Name of the realm object the client is created in.'),
+            kind: choice(RealmKind, 'invalidRealmKind').default('ClusterKeycloakRealm').describe('Kind of the realm object: KeycloakRealm or ClusterKeycloakRealm.'),
+            name: z.string().default('').describe('Name of the realm object the client, scope and groups are created in (required in System mode).'),
           })
           .strict()
-          .prefault({}),
-        groupsClientScope: z
-          .string()
+          .prefault({})
+          .describe('The realm object the client, scope and groups are created in.'),
+        groupsClientScope: patterned(String.raw`^[^\s'"]+$`, undefined, 'invalidClientScopeName')
           .default('groups')
           .describe('Name of the realm-wide client scope that maps group membership to the `groups` claim (owned by the platform realm).'),
-        grafanaAdminInstance: z
-          .string()
+        grafanaAdminInstance: patterned(orEmpty(INSTANCE_REF_PATTERN), undefined, 'invalidGrafanaAdminInstance')
           .default('')
           .describe('"<namespace>/<release>" of the platform\'s own Grafana: its admin group maps to GrafanaAdmin. Empty for none; System mode refuses any other form.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The platform Keycloak realm that System-mode tenants log in through.'),
   })
   .strict()
   .describe('Settings owned by the platform team, usually shared by every tenant.');
@@ -122,10 +158,11 @@ const grafanaSchema = z
         enabled: z.boolean().default(true).describe('Serve Grafana at https://grafana.<host> through the operator-managed Ingress.'),
         className: z.string().default('').describe('IngressClass name; empty uses the cluster default.'),
         annotations: stringMap.default({}).describe('Annotations of the Ingress, e.g. cert-manager.io/cluster-issuer.'),
-        tlsSecretName: z.string().default('').describe('TLS Secret of the Ingress; empty means <release>-grafana-tls.'),
+        tlsSecretName: objectName('grafana.ingress.tlsSecretName').default('').describe('TLS Secret of the Ingress; empty means <release>-grafana-tls.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The operator-managed Ingress of Grafana.'),
   })
   .strict()
   .describe('The grafana-operator Grafana resource.');
@@ -139,14 +176,15 @@ function imageSchema(registry: string, repository: string, tag: string, what: st
       tag: z.string().default(tag).describe(`Tag of the ${what} image (pinned; a digest "@sha256:..." also works).`),
     })
     .strict()
-    .prefault({});
+    .prefault({})
+    .describe(`The ${what} image.`);
 }
 
 const kubernetesSecretSinkSchema = z
   .object({
     name: z.string().default('').describe('Name of the Secret that receives the token; empty means <release>-<serviceAccountName>-grafana-token, in another namespace <namespace>-<release>-<serviceAccountName>-grafana-token.'),
     namespace: z.string().default('').describe('Namespace of that Secret; empty means the release namespace. The Role and RoleBinding are rendered there.'),
-    key: z.string().default('token').describe('Key of the token in the Secret: 1-253 letters, digits, -, _ or . (a Secret data key).'),
+    key: patterned(SECRET_DATA_KEY_PATTERN, 253, 'tokenInvalidSecretKey').default('token').describe('Key of the token in the Secret: 1-253 letters, digits, -, _ or . (a Secret data key).'),
     precreate: z
       .boolean()
       .default(true)
@@ -178,11 +216,11 @@ const awsSecretsManagerSinkSchema = z
 const serviceAccountTokenSchema = z
   .object({
     enabled: z.boolean().default(false).describe('Bootstrap a Grafana service-account token for machines (agents, CI, dashboards-as-code).'),
-    serviceAccountName: z.string().default('').describe('Name of the Grafana service account, e.g. kagent. Required when enabled.'),
-    role: z.string().default('Viewer').describe('Grafana role of the service account: Viewer, Editor or Admin. A drifted role is set back.'),
+    serviceAccountName: patterned(orEmpty(DNS_LABEL_PATTERN), undefined, 'tokenInvalidServiceAccountName').default('').describe('Name of the Grafana service account, e.g. kagent. Required when enabled.'),
+    role: choice(GrafanaRole, 'tokenInvalidRole').default('Viewer').describe('Grafana role of the service account: Viewer, Editor or Admin. A drifted role is set back.'),
     secondsToLive: z.number().int().min(0).default(0).describe('Lifetime of each token in seconds; 0 means no expiry. The Job replaces a token once less than a third of its lifetime is left, so runs must come more often than that.'),
     keepOldTokens: z.number().int().min(0).default(1).describe('How many older tokens made by this Job to keep after a new one is stored (consumers still holding them keep working).'),
-    grafanaUrl: z.string().default('').describe('Grafana base URL; empty means the operator\'s in-cluster Service http://<release>-service.<namespace>.svc:3000.'),
+    grafanaUrl: patterned(String.raw`^(https?://[^/\s]+|$)`, undefined, 'tokenInvalidGrafanaUrl').default('').describe('Grafana base URL; empty means the operator\'s in-cluster Service http://<release>-service.<namespace>.svc:3000.'),
     orgId: z.number().int().min(1).default(1).describe('Grafana organization (sent as X-Grafana-Org-Id on every call).'),
     adminCredentials: z
       .object({
@@ -191,7 +229,8 @@ const serviceAccountTokenSchema = z
         passwordKey: z.string().default('GF_SECURITY_ADMIN_PASSWORD').describe('Key of the admin password.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The Grafana admin login, injected as env by the kubelet (no RBAC on it needed).'),
     image: imageSchema('docker.io', 'library/node', '20.19.5-alpine3.22', 'node'),
     resources: resourcesSchema(['10m', '32Mi'], ['200m', '128Mi']).describe('Requests and limits of each node container.'),
     job: z
@@ -207,15 +246,17 @@ const serviceAccountTokenSchema = z
         annotations: stringMap.default({}).describe('Extra annotations of the Job, e.g. Argo CD hook or sync-wave annotations.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The Job that runs the token bootstrap.'),
     sink: z
       .object({
-        type: z.string().default('kubernetes-secret').describe('Where the token goes: kubernetes-secret, aws-secrets-manager, or grafana-operator (a GrafanaServiceAccount CR instead of a Job; operator v5.20+).'),
+        type: choice(TokenSink, 'tokenUnknownSink').default('kubernetes-secret').describe('Where the token goes: kubernetes-secret, aws-secrets-manager, or grafana-operator (a GrafanaServiceAccount CR instead of a Job; operator v5.20+).'),
         kubernetesSecret: kubernetesSecretSinkSchema.prefault({}),
         awsSecretsManager: awsSecretsManagerSinkSchema.prefault({}),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Where the token is stored.'),
   })
   .strict()
   .describe('The service-account token bootstrap (docs/token-bootstrap.md).');
@@ -223,7 +264,7 @@ const serviceAccountTokenSchema = z
 /** One Monitoring instance's values: the tenant entry of a fleet file and the Helm chart's values. */
 export const instanceValuesSchema = z
   .object({
-    host: z.string().default('').describe('Domain of the tenant; Grafana is served at https://grafana.<host>.'),
+    host: patterned(orEmpty(DNS_NAME_PATTERN), 253, 'hostInvalid').default('').describe('Domain of the tenant (required); Grafana is served at https://grafana.<host>.'),
     oidc: oidcSchema.prefault({}),
     platform: platformSchema.prefault({}),
     grafana: grafanaSchema.prefault({}),
@@ -232,6 +273,13 @@ export const instanceValuesSchema = z
       .optional()
       .describe('Helm global values, which an umbrella chart passes to every subchart; not used here.'),
     serviceAccountToken: serviceAccountTokenSchema.prefault({}),
+    commonLabels: stringMap
+      .default({})
+      .describe('Labels added to every rendered object (and the token Job\'s pods); they never replace a label the chart sets.'),
+    apiVersions: z
+      .array(z.string())
+      .default([])
+      .describe('API versions the cluster serves, added to what the renderer is told (helm --api-versions, .Capabilities): for renders that cannot pass the flag, such as helm lint. System mode needs v1.edp.epam.com/v1.'),
   })
   .strict();
 

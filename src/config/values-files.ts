@@ -7,7 +7,8 @@ import { describeValue, InputError, schemaProblems } from './parse';
  * win key by key. Each file is checked against the schema on its own first, so a wrong field is
  * reported with the file that sets it; every problem of every file is reported at once.
  */
-export function readValuesFiles(files: readonly string[]): PlainObject {
+/** `otherProblems` (e.g. of --set flags) are reported together with the files' problems. */
+export function readValuesFiles(files: readonly string[], otherProblems: readonly string[] = []): PlainObject {
   const problems: string[] = [];
   let merged: PlainObject = {};
   for (const file of files) {
@@ -26,6 +27,7 @@ export function readValuesFiles(files: readonly string[]): PlainObject {
     problems.push(...schemaProblems(values).map((p) => `${file}: ${p}`));
     merged = deepMerge(merged, values) as PlainObject;
   }
+  problems.push(...otherProblems);
   if (problems.length > 0) throw new InputError(problems);
   return merged;
 }

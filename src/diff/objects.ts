@@ -1,6 +1,7 @@
-import { dump, loadAll } from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import { InputError } from '../config/parse';
 import { Manifest } from '../render/render';
+import { toYaml } from '../render/yaml-emit';
 import { redactSecret } from './redact';
 
 /** What identifies an object in a cluster: (apiVersion, kind, namespace, name). */
@@ -66,9 +67,12 @@ export function canonical(value: unknown): unknown {
   );
 }
 
-/** The lines a reviewer sees: canonical YAML (keys sorted, no folding) with Secret values redacted. */
+/**
+ * The lines a reviewer sees: canonical YAML (keys sorted, no folding) with Secret values
+ * redacted, written by the renderer's own YAML writer, so scalars look as they do in the files.
+ */
 export function reviewLines(body: Manifest): string[] {
-  const text = dump(redactSecret(body), { sortKeys: true, lineWidth: -1, noRefs: true });
+  const text = toYaml(canonical(redactSecret(body)));
   return text.replace(/\n$/, '').split('\n');
 }
 

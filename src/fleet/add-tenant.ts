@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { HELM_YAML, parseFleet, parseHelmYaml } from '../config/fleet';
 import { libraryYaml } from '../render/yaml-emit';
+import { OidcMode } from '../config/choices';
 import { InputError } from '../config/parse';
 
 /** The fields `add-tenant` sets; everything else comes from the fleet's defaults. */
@@ -10,7 +11,8 @@ export interface NewTenant {
   readonly namespace: string;
   readonly release: string;
   readonly host: string;
-  readonly mode: string;
+  /** oidc.mode; written only when it differs from what the tenant gets without it (the fleet's defaults, else None). */
+  readonly mode?: string;
   /** CustomConfig: a Secret of GF_AUTH_GENERIC_OAUTH_* keys. */
   readonly secretRef?: string;
 }
@@ -40,15 +42,16 @@ export function appendTenant(text: string, file: string, tenant: NewTenant): str
     }
   });
 
-  const spliced = tenants && !tenants.flow && tenants.items.length > 0 ? spliceAfterLast(text, tenants, tenant) : undefined;
-  const updated = spliced ?? rewritten(doc, tenants, text, tenant);
+  const entry = newEntry(tenant, inheritedMode(doc.toJSON()));
+  const spliced = tenants && !tenants.flow && tenants.items.length > 0 ? spliceAfterLast(text, tenants, entry) : undefined;
+  const updated = spliced ?? rewritten(doc, tenants, text, entry);
   // Validated as the next load will read it: the whole new text, through the fleet loader.
   parseFleet(parseHelmYaml(updated, file), file);
   return updated;
 }
 
 /** The new entry's lines inserted after the last item of a block sequence, in the file's style. */
-function spliceAfterLast(text: string, tenants: YAMLSeq, tenant: NewTenant): string | undefined {
+function spliceAfterLast(text: string, tenants: YAMLSeq, entry: Record<string, unknown>): string | undefined {
   const last = tenants.items[tenants.items.length - 1] as { range?: [number, number, number]; spaceBefore?: boolean };
   if (!last.range) return undefined;
   const lineStart = text.lastIndexOf('\n', last.range[0] - 1) + 1;
@@ -61,26 +64,36 @@ function spliceAfterLast(text: string, tenants: YAMLSeq, tenant: NewTenant): str
   const before = lineEnd === -1 ? `${text}${eol}` : text.slice(0, at);
 
   const itemIndent = ' '.repeat(dash[1].length + 1 + dash[2].length);
-  const body = libraryYaml(newEntry(tenant)).trimEnd().split('\n');
+  const body = libraryYaml(entry).trimEnd().split('\n');
   const lines = body.map((line, i) => (i === 0 ? `${dash[1]}-${dash[2]}${line}` : `${itemIndent}${line}`));
-  const entry = `${last.spaceBefore ? eol : ''}${lines.join(eol)}${eol}`;
-  return `${before}${entry}${text.slice(at)}`;
+  const added = `${last.spaceBefore ? eol : ''}${lines.join(eol)}${eol}`;
+  return `${before}${added}${text.slice(at)}`;
 }
 /** A file without a block list of tenants yet (none, empty, `[]`): the document re-serialized. */
-function rewritten(doc: Document, tenants: YAMLSeq | undefined, text: string, tenant: NewTenant): string {
+function rewritten(doc: Document, tenants: YAMLSeq | undefined, text: string, entry: Record<string, unknown>): string {
   if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   const seq = tenants ?? new YAMLSeq();
   seq.flow = false;
   if (!tenants) doc.set('tenants', seq);
-  seq.add(doc.createNode(newEntry(tenant)));
+  seq.add(doc.createNode(entry));
   // Keep how the file indents its sequences ("tenants:\n- a" vs "tenants:\n  - a").
   return doc.toString({ lineWidth: 0, indentSeq: !/^-[ \t]/m.test(text) });
 }
 
-function newEntry(tenant: NewTenant): Record<string, unknown> {
-  const oidc: Record<string, unknown> = { mode: tenant.mode };
+/** The mode a new tenant gets when its entry does not say: the fleet's defaults, else the schema's. */
+function inheritedMode(fleet: unknown): string {
+  const mode = (fleet as { defaults?: { oidc?: { mode?: unknown } } } | null)?.defaults?.oidc?.mode;
+  return typeof mode === 'string' ? mode : OidcMode.NONE;
+}
+
+/** The entry's fields: only what the user gave and what differs from what it would inherit. */
+function newEntry(tenant: NewTenant, inherited: string): Record<string, unknown> {
+  const oidc: Record<string, unknown> = {};
+  if (tenant.mode !== undefined && tenant.mode !== inherited) oidc.mode = tenant.mode;
   if (tenant.secretRef !== undefined) oidc.customConfig = { secretRef: { name: tenant.secretRef } };
-  return { namespace: tenant.namespace, release: tenant.release, host: tenant.host, oidc };
+  const entry: Record<string, unknown> = { namespace: tenant.namespace, release: tenant.release, host: tenant.host };
+  if (Object.keys(oidc).length > 0) entry.oidc = oidc;
+  return entry;
 }
 
 /** Replaces `file` in one step (temp file in the same folder, then rename), keeping its mode. */

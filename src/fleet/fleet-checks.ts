@@ -13,7 +13,7 @@ export interface TenantClaim {
 
 /**
  * Problems that no single tenant shows on its own: the same (namespace, release) twice, two
- * different pairs joining into the same Keycloak clientId (BRIEF section 4: `a-b`/`c` and
+ * different pairs joining into the same Keycloak clientId (`<namespace>-<release>`: `a-b`/`c` and
  * `a`/`b-c` both give `a-b-c`, and the realm holds one client per clientId), and two tenants
  * serving Grafana at the same host. Each message names every tenant involved.
  */

@@ -34,14 +34,16 @@ export interface GrafanaInstanceProps {
 /** The grafana-operator `Grafana` CR, with a pod that meets the restricted Pod Security Standard. */
 export class GrafanaInstance extends Construct {
   readonly crName: string;
+  /** The `Grafana` CR (also `node.defaultChild`). */
+  readonly resource: Grafana;
 
   constructor(scope: Construct, id: string, props: GrafanaInstanceProps) {
     super(scope, id);
     const { names, values } = props;
     this.crName = names.grafana;
 
-    new Grafana(this, 'grafana', {
-      metadata: { name: names.grafana },
+    this.resource = new Grafana(this, 'grafana', {
+      metadata: { name: names.grafana, namespace: names.namespace },
       spec: {
         ...(values.grafana.version ? { version: values.grafana.version } : {}),
         config: props.ini,
@@ -58,6 +60,7 @@ export class GrafanaInstance extends Construct {
         ...(values.grafana.ingress.enabled ? { ingress: ingress(names, values) } : {}),
       },
     });
+    this.node.defaultChild = this.resource;
   }
 }
 

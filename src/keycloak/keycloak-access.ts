@@ -34,13 +34,16 @@ export interface KeycloakAccessProps {
  * three role groups. Group objects are never pruned: deleting one drops all its members.
  */
 export class KeycloakAccess extends Construct {
+  /** The `KeycloakClient` (also `node.defaultChild`). */
+  readonly client: KeycloakClient;
+
   constructor(scope: Construct, id: string, props: KeycloakAccessProps) {
     super(scope, id);
     const { names } = props;
     const grafanaUrl = InstanceNames.grafanaUrl(props.host);
 
-    new KeycloakClient(this, 'client', {
-      metadata: { name: names.keycloakClient },
+    this.client = new KeycloakClient(this, 'client', {
+      metadata: { name: names.keycloakClient, namespace: names.namespace },
       spec: {
         clientId: names.clientId,
         realmRef: { kind: props.realmRef.kind as KeycloakClientSpecRealmRefKind, name: props.realmRef.name },
@@ -59,7 +62,7 @@ export class KeycloakAccess extends Construct {
     });
 
     new KeycloakClientScope(this, 'audience', {
-      metadata: { name: names.audienceScopeObject },
+      metadata: { name: names.audienceScopeObject, namespace: names.namespace },
       spec: {
         name: names.audienceScope,
         realmRef: { kind: props.realmRef.kind as KeycloakClientScopeSpecRealmRefKind, name: props.realmRef.name },
@@ -84,12 +87,13 @@ export class KeycloakAccess extends Construct {
 
     for (const role of GROUP_ROLES) {
       new KeycloakRealmGroup(this, `group-${role}`, {
-        metadata: { name: names.groupObject(role), annotations: { ...NO_PRUNE_ANNOTATIONS } },
+        metadata: { name: names.groupObject(role), namespace: names.namespace, annotations: { ...NO_PRUNE_ANNOTATIONS } },
         spec: {
           name: names.group(role),
           realmRef: { kind: props.realmRef.kind as KeycloakRealmGroupSpecRealmRefKind, name: props.realmRef.name },
         },
       });
     }
+    this.node.defaultChild = this.client;
   }
 }

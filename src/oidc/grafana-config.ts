@@ -26,7 +26,7 @@ export function grafanaIni(names: InstanceNames, values: InstanceValues): Grafan
   return ini;
 }
 
-/** `auth.generic_oauth` for the platform Keycloak realm (BRIEF sections 3 and 4). */
+/** `auth.generic_oauth` for the platform Keycloak realm: the tenant's confidential PKCE client, roles from its groups. */
 function systemGenericOAuth(names: InstanceNames, values: InstanceValues): Record<string, string> {
   const platform = values.platform.oidc;
   const endpoint = `${platform.issuerUrl.replace(/\/+$/, '')}/protocol/openid-connect`;

@@ -10,6 +10,11 @@ import { Document, parse, Scalar, visit as visitNodes } from 'yaml';
  * Kubernetes tooling reads YAML 1.1 (sigs.k8s.io/yaml: kubectl, Argo CD, Flux), the `yaml`
  * package writes 1.2: a string such as `on`, `yes` or `1_000` written plain would come back as a
  * boolean or a number. Every string that either version would read as something else is quoted.
+ *
+ * This is the project's one YAML writer (rendered files, and the diff's review lines, so those
+ * look like the files). It is kept next to the `yaml` package rather than replaced by it for
+ * speed alone; the quoting rules above are the `yaml` package's output plus the 1.1 guard, and
+ * the bytes are the library's by construction (test/render/yaml-emit.test.ts).
  */
 
 const OPTIONS = { lineWidth: 0 } as const;

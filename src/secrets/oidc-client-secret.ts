@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
@@ -48,6 +48,8 @@ export const IN_CLUSTER_API_URL = 'https://kubernetes.default.svc';
 export class OidcClientSecret extends Construct {
   /** Name of the Secret that holds the client secret under key `client-secret`. */
   readonly secretName: string;
+  /** The `ExternalSecret` that generates it; undefined for an `existingSecret` (also `node.defaultChild`). */
+  readonly externalSecret?: ExternalSecret;
 
   constructor(scope: Construct, id: string, props: OidcClientSecretProps) {
     super(scope, id);
@@ -61,7 +63,7 @@ export class OidcClientSecret extends Construct {
     const reader = `${name}-reader`;
 
     new Password(this, 'generator', {
-      metadata: { name },
+      metadata: { name, namespace: props.names.namespace },
       spec: {
         length: CLIENT_SECRET_LENGTH,
         digits: 8,
@@ -105,8 +107,8 @@ export class OidcClientSecret extends Construct {
       },
     });
 
-    new ExternalSecret(this, 'external-secret', {
-      metadata: { name },
+    this.externalSecret = new ExternalSecret(this, 'external-secret', {
+      metadata: { name, namespace: props.names.namespace },
       spec: {
         refreshPolicy: ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
         target: {
@@ -134,5 +136,6 @@ export class OidcClientSecret extends Construct {
         ],
       },
     });
+    this.node.defaultChild = this.externalSecret;
   }
 }

@@ -13,11 +13,14 @@ export interface GrafanaOperatorTokenProps {
  * namespace, for org 1 only, without a relative lifetime (the checks refuse other settings).
  */
 export class GrafanaOperatorToken extends Construct {
+  /** The `GrafanaServiceAccount` (also `node.defaultChild`). */
+  readonly serviceAccount: GrafanaServiceAccount;
+
   constructor(scope: Construct, id: string, props: GrafanaOperatorTokenProps) {
     super(scope, id);
     const { names, values, secret } = props.settings;
-    new GrafanaServiceAccount(this, 'service-account', {
-      metadata: { name: names.grafanaServiceAccount(values.serviceAccountName), labels: TOKEN_COMPONENT_LABELS },
+    this.serviceAccount = new GrafanaServiceAccount(this, 'service-account', {
+      metadata: { name: names.grafanaServiceAccount(values.serviceAccountName), namespace: names.namespace, labels: TOKEN_COMPONENT_LABELS },
       spec: {
         instanceName: names.grafana,
         name: values.serviceAccountName,
@@ -26,5 +29,6 @@ export class GrafanaOperatorToken extends Construct {
         tokens: [{ name: values.serviceAccountName, secretName: secret.name }],
       },
     });
+    this.node.defaultChild = this.serviceAccount;
   }
 }

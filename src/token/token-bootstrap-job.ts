@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import { AWS_READ_SCRIPT, AWS_STORE_SCRIPT, BOOTSTRAP_SCRIPT, readScript, scriptChecksum } from './script-files';
 import { POD_SECURITY_CONTEXT, tokenPodParts, usesKubernetesApi } from './token-pod';
@@ -30,6 +30,9 @@ export interface TokenBootstrapJobProps {
  * sink, no service-account token is mounted at all.
  */
 export class TokenBootstrapJob extends Construct {
+  /** The `Job` (also `node.defaultChild`). */
+  readonly job: k8s.KubeJob;
+
   constructor(scope: Construct, id: string, props: TokenBootstrapJobProps) {
     super(scope, id);
     const { settings } = props;
@@ -40,6 +43,7 @@ export class TokenBootstrapJob extends Construct {
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: {
         name,
+        namespace: names.namespace,
         labels: TOKEN_COMPONENT_LABELS,
         ...(aws && Object.keys(values.sink.awsSecretsManager.serviceAccountAnnotations).length > 0
           ? { annotations: values.sink.awsSecretsManager.serviceAccountAnnotations }
@@ -54,14 +58,15 @@ export class TokenBootstrapJob extends Construct {
     const files = aws ? [BOOTSTRAP_SCRIPT, AWS_READ_SCRIPT, AWS_STORE_SCRIPT] : [BOOTSTRAP_SCRIPT];
     const contents = files.map(readScript);
     new k8s.KubeConfigMap(this, 'scripts', {
-      metadata: { name, labels: TOKEN_COMPONENT_LABELS },
+      metadata: { name, namespace: names.namespace, labels: TOKEN_COMPONENT_LABELS },
       data: Object.fromEntries(files.map((file, i) => [file, contents[i]])),
     });
 
     const pod = tokenPodParts(settings, name);
-    new k8s.KubeJob(this, 'job', {
+    this.job = new k8s.KubeJob(this, 'job', {
       metadata: {
         name,
+        namespace: names.namespace,
         labels: TOKEN_COMPONENT_LABELS,
         annotations: {
           // A Job's pod template is immutable: let Flux replace the Job when it changes.
@@ -92,6 +97,7 @@ export class TokenBootstrapJob extends Construct {
         },
       },
     });
+    this.node.defaultChild = this.job;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s';
 import { AWS_READ_SCRIPT, AWS_STORE_SCRIPT, BOOTSTRAP_SCRIPT } from './script-files';
 import { TokenSettings } from './token-settings';
 

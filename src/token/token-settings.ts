@@ -1,4 +1,4 @@
-import { TokenSink } from '../config/checks';
+import { TokenSink } from '../config/choices';
 import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 
@@ -26,7 +26,7 @@ export function tokenSettings(names: InstanceNames, values: InstanceValues): Tok
   return {
     names,
     values: token,
-    sink: token.sink.type as TokenSink,
+    sink: token.sink.type,
     grafanaUrl: token.grafanaUrl || names.grafanaServiceUrl,
     adminSecret: token.adminCredentials.secretName || names.adminCredentials,
     secret: {

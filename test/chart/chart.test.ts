@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { message, MESSAGE_KEYS, MessageKey } from '../../src/config/messages';
+import { SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
-import { CHART_DIR, helmFailure, helmLint, helmTemplate, parseStream, requireTools, ROOT, runHelm } from './renderers';
+import { OidcMode } from '../../src/config/choices';
+import { CHART_DIR, helmFailure, helmLint, helmTemplate, KUBE_VERSION, parseStream, requireTools, ROOT, runHelm } from './renderers';
 
 beforeAll(requireTools);
 
@@ -29,10 +31,18 @@ describe('Chart.yaml', () => {
 });
 
 describe('failure catalogue', () => {
-  test.each(MESSAGE_KEYS.filter((k) => !TS_ONLY.includes(k)))(
+  test.each(MESSAGE_KEYS.filter((k) => !TS_ONLY.includes(k) && !SCHEMA_MESSAGE_KEYS.has(k)))(
     'GIVEN catalogue key %s WHEN reading the templates THEN the chart fails with it from the shared file',
     (key) => {
       expect(templates).toContain(`(index $m "${key}")`);
+    },
+  );
+
+  test.each([...SCHEMA_MESSAGE_KEYS])(
+    'GIVEN schema-enforced key %s WHEN reading the templates THEN no template repeats the schema\'s check',
+    (key) => {
+      // values.schema.json refuses these before any template runs: a template check would be dead code.
+      expect(templates).not.toContain(`"${key}"`);
     },
   );
 
@@ -78,10 +88,31 @@ describe('helm lint --strict', () => {
     expect({ ok: result.ok, out: result.stdout + result.stderr }).toMatchObject({ ok: true });
     expect(result.stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
-    // Lint mode turns `fail` into an INFO line and cannot pass --api-versions: the Keycloak API
-    // check is the only failure a valid fixture may log.
+    // Lint mode turns a template's `fail` into an INFO line instead of failing: there must be none.
+    expect(result.stdout + result.stderr).not.toContain('[INFO] Fail:');
+  });
+
+  test('GIVEN one ci values file per mode WHEN listing them THEN None, System and CustomConfig each have one', () => {
+    const modes = CI_FIXTURES.map((f) => (parse(readFileSync(ciFixturePath(f), 'utf8')) as { oidc?: { mode?: string } }).oidc?.mode ?? 'None');
+    expect(new Set(modes)).toEqual(new Set(Object.values(OidcMode)));
+  });
+
+  test('GIVEN the README\'s Helm values WHEN linting THEN the chart passes without a Fail line', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```yaml\n# acme\.yaml\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const file = join(mkdtempSync(join(tmpdir(), 'grafana-tenancy-readme-')), 'acme.yaml');
+    writeFileSync(file, block![1]);
+    const result = await helmLint(file);
+    expect(result.ok).toBe(true);
+    expect(result.stdout + result.stderr).not.toMatch(/\[(WARNING|ERROR)\]|\[INFO\] Fail:/);
+  });
+
+  test('GIVEN the chart\'s default values (no host) WHEN linting THEN the one failure is the missing host', async () => {
+    // Documents why lint needs values: host has no sensible default.
+    const result = await runHelm(['lint', CHART_DIR, '--kube-version', KUBE_VERSION]);
     const fails = (result.stdout + result.stderr).split('\n').filter((l) => l.includes('[INFO] Fail:'));
-    expect(fails.filter((l) => !l.includes(message('systemNeedsKeycloakApi')))).toEqual([]);
+    expect(fails.map((l) => l.replace(/^.*\[INFO\] Fail: /, ''))).toEqual([message('hostMissing')]);
   });
 });
 

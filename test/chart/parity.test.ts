@@ -3,11 +3,12 @@
  * ci fixture gives the same objects from `helm template` and `bin/grafana-tenancy render`, and
  * every failure fixture fails on both with the same catalogue message.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { message } from '../../src/config/messages';
+import { SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { describeWithCrds, schemaErrors } from '../support/schemas';
 import { CI_FIXTURES, ciFixtureFiles, ciFixturePath, loadFailureFixtures } from './fixtures';
 import {
@@ -19,6 +20,7 @@ import {
   Manifest,
   parseStream,
   requireTools,
+  withoutHelmLabels,
 } from './renderers';
 
 beforeAll(requireTools);
@@ -55,7 +57,9 @@ describe.each(CI_FIXTURES.filter((f) => !f.helmOnly))('parity: $file', (fixture)
     if (report) throw new Error(`helm and cdk8s render differently:\n${report}`);
   });
 
-  test('GIVEN the Helm render WHEN inspecting every object THEN it is in the release namespace with the instance labels', () => {
+  test('GIVEN the Helm render WHEN inspecting every object THEN it is in the release namespace with the instance, common and Helm labels', () => {
+    const { commonLabels = {} } = parse(readFileSync(ciFixturePath(fixture), 'utf8')) as { commonLabels?: Record<string, string> };
+    const userLabels = Object.fromEntries(Object.entries(commonLabels).filter(([k]) => k !== 'app.kubernetes.io/component'));
     // The token Secret and the RBAC on it live in the Secret's namespace, which may be another one.
     const job = helm.find((m) => m.kind === 'Job');
     const secretEnv = job?.spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'SECRET_NAMESPACE');
@@ -65,12 +69,21 @@ describe.each(CI_FIXTURES.filter((f) => !f.helmOnly))('parity: $file', (fixture)
       expect(token).toBe(fixture.tokenBootstrap === true && token);
       const onTarget = token && ['Secret', 'Role', 'RoleBinding'].includes(m.kind);
       expect(m.metadata.namespace).toBe(onTarget ? secretNamespace : fixture.namespace);
-      expect(m.metadata.labels).toEqual({
+      const instance = {
         'app.kubernetes.io/name': 'grafana-tenancy',
         'app.kubernetes.io/instance': fixture.release,
         'grafana-tenancy.io/client-id': `${fixture.namespace}-${fixture.release}`,
+        ...userLabels,
         ...(token ? { 'app.kubernetes.io/component': 'token-bootstrap' } : {}),
+      };
+      expect(m.metadata.labels).toEqual({
+        ...instance,
+        'helm.sh/chart': 'grafana-tenancy-0.1.0',
+        'app.kubernetes.io/managed-by': 'Helm',
+        'app.kubernetes.io/version': '0.1.0',
       });
+      // A Job's pod template is immutable: Helm's version labels would break every upgrade.
+      if (m.kind === 'Job') expect(m.spec.template.metadata.labels).toEqual(instance);
     }
   });
 
@@ -125,7 +138,7 @@ describe('HelmLookup: a Helm-only client secret, refused by cdk8s', () => {
     const secret = helm.find((m) => m.kind === 'Secret');
     expect(secret?.metadata.name).toBe(secretName);
     expect(secret?.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
-    expect(secret?.metadata.labels).toEqual({
+    expect(withoutHelmLabels(secret!).metadata.labels).toEqual({
       'app.kubernetes.io/name': 'grafana-tenancy',
       'app.kubernetes.io/instance': fixture.release,
       'grafana-tenancy.io/client-id': `${fixture.namespace}-${fixture.release}`,
@@ -185,18 +198,33 @@ describe('YAML scalars that YAML 1.1 (Helm, kubectl) and 1.2 read differently', 
 });
 
 describe.each(loadFailureFixtures())('failure: $file', (fixture) => {
-  test(`GIVEN invalid values WHEN both render THEN both fail with ${fixture.expect.key}`, async () => {
+  const expected = message(fixture.expect.key, ...fixture.expect.args);
+  const bySchema = SCHEMA_MESSAGE_KEYS.has(fixture.expect.key);
+
+  test(`GIVEN invalid values WHEN both render THEN both fail with ${fixture.expect.key}${bySchema ? ' (schema)' : ''}`, async () => {
     const valuesFile = writeValues(fixture.file, fixture.values);
     const req = { ...fixture, valuesFiles: [valuesFile] };
     const [h, c] = await Promise.all([helmTemplate(req), cliRender(req)]);
-    const expected = message(fixture.expect.key, ...fixture.expect.args);
 
     expect({ ok: h.ok, stdout: h.stdout }).toEqual({ ok: false, stdout: '' });
     expect({ ok: c.ok, stdout: c.stdout }).toEqual({ ok: false, stdout: '' });
-    expect(helmFailure(h.stderr)).toBe(expected);
-    expect(cliFailure(c.stderr)).toBe(expected);
+    if (bySchema) {
+      // A choice or a pattern: Helm refuses it in its JSON-schema words at the field, the CLI
+      // with the catalogue message of that field (which starts with the field's path).
+      expect(h.stderr).toMatch(/values don't meet the specifications of the schema/);
+      expect(h.stderr).toContain(`at '/${schemaField(expected).replace(/\./g, '/')}'`);
+      expect(cliFailure(c.stderr)).toBe(`${valuesFile}: ${expected}`);
+    } else {
+      expect(helmFailure(h.stderr)).toBe(expected);
+      expect(cliFailure(c.stderr)).toBe(expected);
+    }
   });
 });
+
+/** The field a catalogue message is about: its first word (every schema-enforced message starts with it). */
+function schemaField(text: string): string {
+  return text.split(' ')[0];
+}
 
 describe('schema failures', () => {
   // Both renderers validate against the same schema (values.schema.json is generated from zod);

@@ -153,12 +153,23 @@ function show(v: unknown): string {
   return v === undefined ? '(absent)' : JSON.stringify(v);
 }
 
+/** Labels only a Helm release has: parity is defined without them. */
+export const HELM_ONLY_LABELS = ['helm.sh/chart', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version'];
+
+/** A Helm-rendered object without the Helm-only labels. */
+export function withoutHelmLabels(m: Manifest): Manifest {
+  const labels = m.metadata?.labels;
+  if (!labels) return m;
+  const rest = Object.fromEntries(Object.entries(labels).filter(([k]) => !HELM_ONLY_LABELS.includes(k)));
+  return { ...m, metadata: { ...m.metadata, labels: rest } };
+}
+
 /**
  * A readable report of how two renders differ, object by object (`helm != cdk8s`); empty when
- * they render the same objects.
+ * they render the same objects. Helm's own labels (HELM_ONLY_LABELS) are not compared.
  */
 export function compareRenders(helm: readonly Manifest[], cdk8s: readonly Manifest[]): string {
-  const left = byKey(helm.map(normaliseSecrets));
+  const left = byKey(helm.map(withoutHelmLabels).map(normaliseSecrets));
   const right = byKey(cdk8s.map(normaliseSecrets));
   const report: string[] = [];
   for (const key of [...new Set([...left.keys(), ...right.keys()])].sort()) {

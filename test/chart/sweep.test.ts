@@ -23,7 +23,7 @@ const DIMENSIONS: Record<string, Array<(ns: string, rel: string) => object>> = {
     () => ({ oidc: { mode: 'CustomConfig', customConfig: { secretRef: { name: 'oauth-env' } } } }),
   ],
   fallback: [() => ({}), () => ({ oidc: { fallbackRole: 'Viewer' } })],
-  secret: [() => ({}), () => ({ oidc: { clientSecret: { existingSecret: 'my-client-secret' } } }), () => ({ oidc: { clientSecret: { existingSecret: 'x', generator: 'Bogus' } } })],
+  secret: [() => ({}), () => ({ oidc: { clientSecret: { existingSecret: 'my-client-secret' } } }), () => ({ oidc: { clientSecret: { existingSecret: 'x', generator: 'HelmLookup' } } })],
   realm: [
     () => ({ platform: { oidc: { realmRef: { kind: 'ClusterKeycloakRealm', name: 'cozy' } } } }),
     () => ({ platform: { oidc: { realmRef: { kind: 'KeycloakRealm', name: 'tenant-realm' }, issuerUrl: 'https://sso.example.org/realms/t//' } } }),

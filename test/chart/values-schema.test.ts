@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { defaultInstanceValues, instanceValuesSchema } from '../../src/config/schema';
+import { z } from 'zod';
+import { ClientSecretGenerator, FallbackRole, GrafanaRole, OidcMode, RealmKind, TokenSink } from '../../src/config/choices';
+import { defaultInstanceValues, instanceValuesSchema, SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { CI_FIXTURES, ciFixturePath, loadFailureFixtures } from './fixtures';
 import { CHART_DIR } from './renderers';
 
@@ -14,6 +16,8 @@ import { CHART_DIR } from './renderers';
 const generator = require('../../scripts/generate-values-schema.js') as {
   OUTPUT: string;
   renderValuesSchema: (schema: unknown) => string;
+  renderValuesYaml: (schema: unknown, defaults: unknown) => string;
+  generatedFiles: (lib?: string) => Array<[string, string]>;
 };
 
 const committed = readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8');
@@ -45,7 +49,7 @@ describe('values.schema.json', () => {
     }
   });
 
-  test('GIVEN the failure fixtures WHEN validating THEN both schemas accept them (render checks, not the schema, refuse them)', () => {
+  test('GIVEN the failure fixtures WHEN validating THEN both schemas refuse exactly the choices and patterns', () => {
     const validate = validator();
     for (const f of loadFailureFixtures()) {
       if (f.expect.key === 'nullValue') {
@@ -53,12 +57,36 @@ describe('values.schema.json', () => {
         expect({ file: f.file, json: validate(withoutNulls(f.values)) }).toEqual({ file: f.file, json: true });
         continue;
       }
+      const accepted = !SCHEMA_MESSAGE_KEYS.has(f.expect.key);
       expect({ file: f.file, json: validate(f.values), zod: instanceValuesSchema.safeParse(f.values).success }).toEqual({
         file: f.file,
-        json: true,
-        zod: true,
+        json: accepted,
+        zod: accepted,
       });
     }
+  });
+
+  test('GIVEN the schema WHEN reading the fields with a fixed set of values THEN each is an enum of its typed choice', () => {
+    const props = (path: string[]) => path.reduce((node, key) => node.properties[key], schema);
+    expect(props(['oidc', 'mode']).enum).toEqual(Object.values(OidcMode));
+    expect(props(['oidc', 'fallbackRole']).enum).toEqual(Object.values(FallbackRole));
+    expect(props(['oidc', 'clientSecret', 'generator']).enum).toEqual(Object.values(ClientSecretGenerator));
+    expect(props(['platform', 'oidc', 'realmRef', 'kind']).enum).toEqual(Object.values(RealmKind));
+    expect(props(['serviceAccountToken', 'role']).enum).toEqual(Object.values(GrafanaRole));
+    expect(props(['serviceAccountToken', 'sink', 'type']).enum).toEqual(Object.values(TokenSink));
+  });
+
+  test.each<[string, unknown, unknown]>([
+    ['a host', { host: 'acme.example.org' }, { host: 'Acme_Example' }],
+    ['an issuer', { platform: { oidc: { issuerUrl: 'https://kc.example.org/realms/x/' } } }, { platform: { oidc: { issuerUrl: 'https://kc.example.org/?a=b' } } }],
+    ['a platform Grafana', { platform: { oidc: { grafanaAdminInstance: `cozy/${'r'.repeat(53)}` } } }, { platform: { oidc: { grafanaAdminInstance: `cozy/${'r'.repeat(54)}` } } }],
+    ['a secret key', { serviceAccountToken: { sink: { kubernetesSecret: { key: '.token' } } } }, { serviceAccountToken: { sink: { kubernetesSecret: { key: '..token' } } } }],
+    ['a Grafana URL', { serviceAccountToken: { grafanaUrl: 'http://grafana:3000/x' } }, { serviceAccountToken: { grafanaUrl: 'grafana:3000' } }],
+    ['a groups scope', { platform: { oidc: { groupsClientScope: 'groups' } } }, { platform: { oidc: { groupsClientScope: 'my groups' } } }],
+  ])('GIVEN %s WHEN validating THEN Helm\'s RE2 pattern (JSON schema) and zod agree on good and bad', (_name, good, bad) => {
+    const validate = validator();
+    expect([validate(good), instanceValuesSchema.safeParse(good).success]).toEqual([true, true]);
+    expect([validate(bad), instanceValuesSchema.safeParse(bad).success]).toEqual([false, false]);
   });
 
   test.each<[string, unknown]>([
@@ -91,6 +119,32 @@ describe('docs/helm.md values reference', () => {
     const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([\w.]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], parse(m[2])] as [string, unknown]);
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(leaves(defaultInstanceValues() as Record<string, unknown>)));
+  });
+});
+
+describe('generated chart docs (one source: the .describe() texts of src/config/schema.ts)', () => {
+  test.each(generator.generatedFiles().map(([file, content]) => [file.slice(join(__dirname, '..', '..').length + 1), file, content]))(
+    'GIVEN the compiled schema WHEN generating THEN the committed %s is current (run `npm run generate`)',
+    (_name, file, content) => {
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    },
+  );
+
+  test('GIVEN a new section in the schema WHEN generating values.yaml THEN it is documented key by key with no hand work', () => {
+    const extended = instanceValuesSchema.extend({
+      backupLike: z.object({ enabled: z.boolean().default(false).describe('Turn it on.') }).strict().prefault({}).describe('A section added later.'),
+    });
+    const text = generator.renderValuesYaml(extended, extended.parse({}));
+    expect(text).toContain('# A section added later.\nbackupLike:\n  # -- Turn it on.\n  enabled: false\n');
+    expect(parse(text)).toEqual(extended.parse({}));
+  });
+
+  test('GIVEN a description with the schema WHEN reading values.schema.json, values.yaml and docs/helm.md THEN all three carry it', () => {
+    const description = (instanceValuesSchema.shape.oidc.unwrap().shape.mode as { description?: string }).description!;
+    expect(schema.properties.oidc.properties.mode.description).toBe(description);
+    const flat = (text: string) => text.replace(/\n\s*#\s*/g, ' ');
+    expect(flat(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'))).toContain(description);
+    expect(readFileSync(join(__dirname, '..', '..', 'docs', 'helm.md'), 'utf8')).toContain(`| \`oidc.mode\` | \`None\` | ${description} |`);
   });
 });
 

@@ -25,10 +25,10 @@ describe('fleet commands on the example fleet (real executable)', () => {
   test('validate accepts it; synth renders it; a second synth writes nothing', () => {
     const out = tempDir();
     expect(runBin(['validate', '-f', EXAMPLE]).status).toBe(0);
-    const first = runBin(['synth', '-f', EXAMPLE, '-o', out]);
+    const first = runBin(['synth', '-f', EXAMPLE, '-d', out]);
     expect(first.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['cozy-monitoring', 'tenant-acme', 'tenant-globex', 'tenant-initech', 'tenant-umbrella']);
-    const second = runBin(['synth', '-f', EXAMPLE, '-o', out]);
+    const second = runBin(['synth', '-f', EXAMPLE, '-d', out]);
     expect(second.stderr).toMatch(/ 0 written, 10 unchanged, 0 removed/);
   });
 
@@ -65,7 +65,7 @@ describe('fleet commands on the example fleet (real executable)', () => {
     const dir = tempDir();
     const fleet = writeFleet(dir, [{ namespace: 'a' }]);
     const out = join(dir, 'out');
-    expect(runBin(['synth', '-f', fleet, '-o', out, '-q']).status).toBe(0);
+    expect(runBin(['synth', '-f', fleet, '-d', out, '-q']).status).toBe(0);
     expect(runBin(['diff', out, fleet, '--exit-code']).status).toBe(0);
   });
 
@@ -102,15 +102,15 @@ describe('progress', () => {
     const dir = tempDir();
     const fleet = writeFleet(dir, [{ namespace: 'a' }, { namespace: 'b' }]);
     const tty = captureIo(true);
-    expect(await runCli(['synth', '-f', fleet, '-o', join(dir, 'o1'), '-j', '1'], tty)).toBe(0);
+    expect(await runCli(['synth', '-f', fleet, '-d', join(dir, 'o1'), '-j', '1'], tty)).toBe(0);
     expect(tty.err).toContain('\rrendered 2/2 (100%)');
 
     const quiet = captureIo(true);
-    await runCli(['synth', '-f', fleet, '-o', join(dir, 'o2'), '--quiet'], quiet);
+    await runCli(['synth', '-f', fleet, '-d', join(dir, 'o2'), '--quiet'], quiet);
     expect(quiet.err).toBe('');
 
     const pipe = captureIo(false);
-    await runCli(['synth', '-f', fleet, '-o', join(dir, 'o3')], pipe);
+    await runCli(['synth', '-f', fleet, '-d', join(dir, 'o3')], pipe);
     expect(pipe.err).not.toContain('\r');
   });
 });

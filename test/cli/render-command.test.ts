@@ -133,7 +133,7 @@ describe('exit codes and streams', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gt-out-')), 'not-a-dir');
     writeFileSync(file, '');
     // WHEN synthesizing into it  THEN exit 1 with the errno message
-    const result = runBin(['synth', '-f', 'examples/tenants.yaml', '-o', file, '--quiet']);
+    const result = runBin(['synth', '-f', 'examples/tenants.yaml', '-d', file, '--quiet']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: ENOTDIR: not a directory/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ISSUER_URL_PATTERN } from '../../src/config/checks';
-import { MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages';
-import { InstanceValuesInput } from '../../src/config/schema';
+import { message, MessageKey, MESSAGE_KEYS, RenderError } from '../../src/config/messages';
+import { InputError } from '../../src/config/parse';
+import { InstanceValuesInput, SCHEMA_MESSAGE_KEYS } from '../../src/config/schema';
 import { MonitoringInstance } from '../../src/monitoring-instance';
 import { PLATFORM, TENANT, testApp, WITH_KEYCLOAK_API } from '../support/fixtures';
 
@@ -31,7 +32,7 @@ const token = (serviceAccountToken: object): InstanceValuesInput => ({
   serviceAccountToken: { enabled: true, serviceAccountName: 'kagent', ...serviceAccountToken },
 });
 
-/** Every render failure (BRIEF section 6 and the checks that keep output valid). */
+/** Every render failure (the catalogue in charts/grafana-tenancy/files/messages.json and the checks that keep output valid). */
 const FAILURES: Record<string, Failure> = {
   'System without platform OIDC': {
     key: 'systemNeedsPlatformOidc', values: system({}, { enabled: false }), mentions: ['platform.oidc.enabled is false', 'CustomConfig'],
@@ -40,22 +41,22 @@ const FAILURES: Record<string, Failure> = {
     key: 'systemNeedsKeycloakApi', apiVersions: [], values: system(), mentions: ['v1.edp.epam.com/v1', '--api-versions'],
   },
   'System without an https issuer': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'http://kc/realms/x' }), mentions: ['"http://kc/realms/x"', 'https://'],
   },
   'System with an issuer that is only a scheme': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://' }), mentions: ['"https://"', 'with a host'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://' }), mentions: ['"https://"', 'with a host'],
   },
   'System with an issuer with a query': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x?a=b' }), mentions: ['"https://kc.example.org/realms/x?a=b"', 'query'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x?a=b' }), mentions: ['"https://kc.example.org/realms/x?a=b"', 'query'],
   },
   'System with an issuer with a fragment': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x#top' }), mentions: ['"https://kc.example.org/realms/x#top"', 'fragment'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/x#top' }), mentions: ['"https://kc.example.org/realms/x#top"', 'fragment'],
   },
   'System with an issuer with a space': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/my realm' }), mentions: ['"https://kc.example.org/realms/my realm"', 'spaces'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://kc.example.org/realms/my realm' }), mentions: ['"https://kc.example.org/realms/my realm"', 'spaces'],
   },
   'System with an issuer with user info': {
-    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: 'https://admin@kc.example.org/realms/x' }), mentions: ['"https://admin@kc.example.org/realms/x"'],
+    key: 'invalidIssuerUrl', values: system({}, { issuerUrl: 'https://admin@kc.example.org/realms/x' }), mentions: ['"https://admin@kc.example.org/realms/x"'],
   },
   'System with a grafanaAdminInstance without a namespace': {
     key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'monitoring-system' }),
@@ -67,12 +68,15 @@ const FAILURES: Record<string, Failure> = {
   'System with a grafanaAdminInstance with an extra part': {
     key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance: 'cozy/monitoring/x' }), mentions: ['"cozy/monitoring/x"'],
   },
+  'System without an issuer': {
+    key: 'systemNeedsIssuerUrl', values: system({}, { issuerUrl: '' }), mentions: ['issuerUrl is empty', 'https://keycloak.example.org/realms/cozy'],
+  },
   'System without a realm': { key: 'systemNeedsRealmRef', values: system({}, { realmRef: { name: '' } }), mentions: ['realmRef.name'] },
   'System with an unknown realm kind': {
     key: 'invalidRealmKind', values: system({}, { realmRef: { kind: 'Realm', name: 'cozy' } }), mentions: ['"Realm"', 'ClusterKeycloakRealm'],
   },
   'System with an unknown secret generator': {
-    key: 'invalidSecretGenerator', values: system({ clientSecret: { generator: 'Vault' } }), mentions: ['"Vault"', 'ExternalSecret'],
+    key: 'invalidSecretGenerator', values: system({ clientSecret: { generator: 'Vault' as never } }), mentions: ['"Vault"', 'ExternalSecret'],
   },
   'System with the Helm-only secret generator': {
     key: 'helmLookupNeedsHelm', values: system({ clientSecret: { generator: 'HelmLookup' } }), mentions: ['HelmLookup', 'existingSecret'],
@@ -84,9 +88,9 @@ const FAILURES: Record<string, Failure> = {
   'CustomConfig with an inline client_secret': {
     key: 'customConfigInlineSecret', values: custom({ config: { client_id: 'x', client_secret: 's3cr3t' } }), mentions: ['secretRef.name'],
   },
-  'an unknown mode': { key: 'unknownMode', values: { host: TENANT.host, oidc: { mode: 'Keycloak' } }, mentions: ['"Keycloak"', 'None, System, CustomConfig'] },
+  'an unknown mode': { key: 'unknownMode', values: { host: TENANT.host, oidc: { mode: 'Keycloak' as never } }, mentions: ['"Keycloak"', 'None, System, CustomConfig'] },
   'an unknown fallback role': {
-    key: 'invalidFallbackRole', values: system({ fallbackRole: 'Admin' }), mentions: ['"Admin"', 'Viewer'],
+    key: 'invalidFallbackRole', values: system({ fallbackRole: 'Admin' as never }), mentions: ['"Admin"', 'Viewer'],
   },
   'a namespace that is not a DNS label': {
     key: 'invalidNamespace', namespace: 'Tenant_Acme', values: { host: TENANT.host }, mentions: ['"Tenant_Acme"', 'DNS label'],
@@ -177,8 +181,14 @@ describe('render failures', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).key).toBe(failure.key);
+    if (SCHEMA_MESSAGE_KEYS.has(failure.key)) {
+      // A choice or a pattern: the schema refuses it with the field's catalogue message.
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(catalogueText(failure.key));
+    } else {
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).key).toBe(failure.key);
+    }
     for (const text of failure.mentions) expect((error as Error).message).toContain(text);
   });
 
@@ -205,9 +215,9 @@ describe('render failures', () => {
     expect(() => construct({ key: 'invalidGrafanaAdminInstance', values: system({}, { grafanaAdminInstance }), mentions: [] })()).not.toThrow();
   });
 
-  test('GIVEN the chart\'s checks WHEN looking for the issuer check THEN it uses the same pattern as ISSUER_URL_PATTERN', () => {
-    const helpers = readFileSync(join(__dirname, '..', '..', 'charts', 'grafana-tenancy', 'templates', '_helpers.tpl'), 'utf8');
-    expect(helpers).toContain(`regexMatch \`${ISSUER_URL_PATTERN}\` $platform.issuerUrl`);
+  test('GIVEN the chart\'s schema WHEN reading the issuer pattern THEN it is ISSUER_URL_PATTERN, or empty', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'charts', 'grafana-tenancy', 'values.schema.json'), 'utf8'));
+    expect(schema.properties.platform.properties.oidc.properties.issuerUrl.pattern).toBe(new RegExp(`^(${ISSUER_URL_PATTERN.slice(1, -1)})?$`).source);
   });
 
   test('GIVEN grafanaAdminInstance with a 54-character release WHEN rendered in System mode THEN it is refused', () => {
@@ -223,3 +233,9 @@ describe('render failures', () => {
     expect(() => new MonitoringInstance(testApp(), 'ok', { namespace, release, values: { host: TENANT.host } })).not.toThrow();
   });
 });
+
+/** The catalogue message `key` with any argument: its fixed text must be there word for word. */
+function catalogueText(key: MessageKey): RegExp {
+  const parts = message(key, 'ARG', 'ARG').split(/"?ARG"?/);
+  return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}

@@ -94,6 +94,39 @@ describe('fleet file', () => {
     ]);
   });
 
+  test('GIVEN a choice in defaults that is not one WHEN many tenants inherit it THEN it is one line at defaults.<path>', () => {
+    const tenants = ['a', 'b', 'c'].map((n) => ({ namespace: n, release: 'm', host: `${n}.example.org` }));
+    expect(problems({ defaults: { oidc: { mode: 'Keycloak' } }, tenants })).toEqual([
+      `fleet.yaml: defaults.${message('unknownMode', 'Keycloak')}`,
+    ]);
+  });
+
+  test('GIVEN defaults that break a render check WHEN five tenants inherit it THEN one line names defaults.<path> and counts them', () => {
+    // GIVEN platform OIDC switched off in defaults and five System tenants
+    const tenants = ['a', 'b', 'c', 'd', 'e'].map((n) => ({ namespace: n, release: 'm', host: `${n}.example.org`, oidc: { mode: 'System' } }));
+    const found = problems({ apiVersions: ['v1.edp.epam.com/v1'], defaults: { platform: { oidc: { ...PLATFORM!.oidc, enabled: false } } }, tenants });
+    // THEN the problem is reported once, at the defaults field, with the number of tenants affected
+    expect(found).toEqual([
+      `fleet.yaml: defaults.platform.oidc.enabled: ${message('systemNeedsPlatformOidc', false)} (inherited by 5 tenants: tenants[0] (a/m), tenants[1] (b/m), tenants[2] (c/m) and 2 more)`,
+    ]);
+  });
+
+  test('GIVEN the same render failure in the own entries of several tenants WHEN parsed THEN it is one line naming them', () => {
+    // GIVEN two System tenants and a cluster without the Keycloak API, and one tenant with its own different error
+    const found = problems({
+      defaults: { platform: PLATFORM },
+      tenants: [
+        { namespace: 'a', release: 'm', host: 'a.example.org', oidc: { mode: 'System' } },
+        { namespace: 'b', release: 'm', host: 'b.example.org', oidc: { mode: 'System' } },
+        { namespace: 'c', release: 'm' },
+      ],
+    });
+    expect(found).toEqual([
+      `fleet.yaml: 2 tenants (tenants[0] (a/m), tenants[1] (b/m)): ${message('systemNeedsKeycloakApi')}`,
+      `fleet.yaml: tenants[2] (c/m): ${message('hostMissing')}`,
+    ]);
+  });
+
   test('GIVEN a null in defaults WHEN parsed THEN the catalogue message names defaults.<path> once', () => {
     const found = problems({ defaults: { grafana: { version: null } }, tenants: [{ namespace: 'a', release: 'm', host: 'a.example.org' }, { namespace: 'b', release: 'm', host: 'b.example.org' }] });
     expect(found).toEqual([`fleet.yaml: ${message('nullValue', 'defaults.grafana.version')}`]);
@@ -121,6 +154,7 @@ describe('fleet file', () => {
     expect(found).toEqual([
       'fleet.yaml: apiVersions: expected a list, got the string "v1.edp.epam.com/v1": list the API versions the cluster serves, e.g. apiVersions: [v1.edp.epam.com/v1]',
       'fleet.yaml: tenants[0]: expected an object with namespace, release, host and the tenant\'s values, got the string "tenant-acme"',
+      'fleet.yaml: tenants[1] (b/m): host "B.example.org" is not a DNS name: use lowercase letters, digits, \'-\' and \'.\', e.g. tenant-acme.example.org',
       'fleet.yaml: tenants[2] (c/m): oidc.mode: expected a string, got the number 5',
     ]);
   });

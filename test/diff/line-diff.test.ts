@@ -45,4 +45,22 @@ describe('line diff', () => {
     expect(unifiedHunks(before, after).filter((l) => l.startsWith('@@'))).toHaveLength(2);
     expect(unifiedHunks(before, [...before])).toEqual([]);
   });
+
+  test('an added or removed file is numbered like GNU diff (the empty side at line 0)', () => {
+    expect(unifiedHunks([], ['x', 'y'])).toEqual(['@@ -0,0 +1,2 @@', '+x', '+y']);
+    expect(unifiedHunks(['x', 'y'], [])).toEqual(['@@ -1,2 +0,0 @@', '-x', '-y']);
+  });
+
+  test('beyond the edit-distance cap the lines are shown replaced, still reproducing both sides', () => {
+    // GIVEN two unrelated 600-line texts (edit distance 1,200 > cap 1,000)
+    const a = Array.from({ length: 600 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 600 }, (_, i) => `b${i}`);
+    // WHEN diffed  THEN all of a is removed, then all of b added, in one hunk
+    const ops = diffLines(a, b);
+    expect(apply(ops)).toEqual({ before: a, after: b });
+    expect(ops.findIndex((o) => o.op === '+')).toBe(600);
+    const hunks = unifiedHunks(a, b);
+    expect(hunks[0]).toBe('@@ -1,600 +1,600 @@');
+    expect(hunks).toHaveLength(1201);
+  });
 });

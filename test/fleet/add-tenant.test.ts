@@ -43,9 +43,12 @@ describe('add-tenant', () => {
     expect(updated).toContain('\n- namespace: tenant-new\n');
   });
 
-  /** The appended entry as it should read: `dash` before its first line, `indent` before the others. */
+  /**
+   * The appended entry as it should read: `dash` before its first line, `indent` before the
+   * others. Mode None is what the tenant inherits anyway, so it is not spelled out.
+   */
   const entry = (dash: string, indent: string, eol = '\n') =>
-    [`${dash}namespace: tenant-new`, `${indent}release: monitoring`, `${indent}host: new.example.org`, `${indent}oidc:`, `${indent}  mode: None`, ''].join(eol);
+    [`${dash}namespace: tenant-new`, `${indent}release: monitoring`, `${indent}host: new.example.org`, ''].join(eol);
 
   test.each([
     ['CRLF line endings', 'tenants:\r\n  - namespace: a\r\n    release: m\r\n    host: a.example.org\r\n', '', entry('  - ', '    ', '\r\n')],
@@ -64,13 +67,24 @@ describe('add-tenant', () => {
   test('GIVEN entries separated by blank lines WHEN a tenant is appended THEN it gets a blank line too', () => {
     const original = 'tenants:\n  - namespace: a\n    release: m\n    host: a.example.org\n\n  - namespace: b\n    release: m\n    host: b.example.org\n';
     expect(appendTenant(original, 'tenants.yaml', { ...NEW, mode: 'None' })).toBe(
-      `${original}\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n    oidc:\n      mode: None\n`,
+      `${original}\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n`,
     );
   });
 
   test('GIVEN an empty flow list (tenants: []) WHEN a tenant is appended THEN the list becomes a block list', () => {
     const updated = appendTenant('# fleet\ntenants: []\n', 'tenants.yaml', { ...NEW, mode: 'None' });
-    expect(updated).toBe('# fleet\ntenants:\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n    oidc:\n      mode: None\n');
+    expect(updated).toBe('# fleet\ntenants:\n  - namespace: tenant-new\n    release: monitoring\n    host: new.example.org\n');
+  });
+
+  test('GIVEN fleet defaults with mode System WHEN a tenant is added with the same or another mode THEN only a different mode is written', () => {
+    // GIVEN a fleet whose defaults make every tenant System
+    const fleet = parseFleet(parse(EXAMPLE), 'tenants.yaml');
+    expect(fleet.tenants.length).toBeGreaterThan(0);
+    const withSystem = `${EXAMPLE.replace(/^defaults:\n/m, 'defaults:\n  oidc:\n    mode: System\n')}`;
+    // WHEN added with --mode System  THEN the entry inherits it silently
+    expect(parse(appendTenant(withSystem, 'tenants.yaml', NEW)).tenants.at(-1)).toEqual({ namespace: 'tenant-new', release: 'monitoring', host: 'new.example.org' });
+    // WHEN added with --mode None  THEN the entry says so, since it differs from the defaults
+    expect(parse(appendTenant(withSystem, 'tenants.yaml', { ...NEW, mode: 'None' })).tenants.at(-1).oidc).toEqual({ mode: 'None' });
   });
 
   test('refuses a duplicate (namespace, release), naming the existing entry', () => {
@@ -95,7 +109,7 @@ describe('add-tenant', () => {
   test('starts a tenants list in a file that has none', () => {
     const updated = appendTenant('# empty fleet\n', 'tenants.yaml', { ...NEW, mode: 'None' });
     expect(updated).toContain('# empty fleet');
-    expect(parse(updated).tenants).toEqual([{ namespace: 'tenant-new', release: 'monitoring', host: 'new.example.org', oidc: { mode: 'None' } }]);
+    expect(parse(updated).tenants).toEqual([{ namespace: 'tenant-new', release: 'monitoring', host: 'new.example.org' }]);
   });
 
   test('the atomic write replaces the file and leaves no temp file behind', () => {

@@ -128,15 +128,4 @@ describe('synth', () => {
     const tree = await renderFleet(mixedFleet(3));
     for (const text of tree.values()) expect(text.startsWith(GENERATED_HEADER)).toBe(true);
   });
-
-  test('worker threads and in-process rendering give the same bytes', async () => {
-    // GIVEN a fleet large enough to be spread over two workers
-    const fleet = mixedFleet(700);
-    // WHEN rendered both ways
-    const inProcess = await renderFleet(fleet, { parallelism: 1 });
-    const workers = await renderFleet(fleet, { parallelism: 2 });
-    // THEN the trees are identical, path for path
-    expect([...workers.keys()]).toEqual([...inProcess.keys()]);
-    for (const [path, text] of inProcess) expect(workers.get(path)).toBe(text);
-  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 
 /*
@@ -28,30 +29,46 @@ export function crdsAvailable(): boolean {
 /** `describe` that runs only when the CRDs are available. */
 export const describeWithCrds: jest.Describe = (crdsAvailable() ? describe : describe.skip) as jest.Describe;
 
-let crdValidators: Map<string, ValidateFunction> | undefined;
+/** The served versions' schemas of every CRD under CRDS_DIR, keyed `apiVersion/Kind`; read once per test file. */
+let crdSchemas: Map<string, object> | undefined;
+/** Validators compiled so far: each on first use, as the big CRDs (ExternalSecret) take seconds to compile. */
+const crdValidators = new Map<string, ValidateFunction>();
+let ajv: Ajv | undefined;
 
-/** Validators for every served version of every CRD under CRDS_DIR, keyed `apiVersion/Kind`. */
-function loadCrdValidators(): Map<string, ValidateFunction> {
-  if (crdValidators) return crdValidators;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  // Kubernetes structural-schema extensions carry no validation ajv needs to know about.
-  for (const keyword of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type',
-    'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations', 'x-kubernetes-embedded-resource']) {
-    ajv.addKeyword(keyword);
-  }
-  crdValidators = new Map();
-  for (const file of listYamlFiles(CRDS_DIR)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const version of crd.spec.versions) {
-        if (!version.served) continue;
-        const schema = intOrStringAware(version.schema.openAPIV3Schema);
-        crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+function crdSchema(key: string): object | undefined {
+  if (!crdSchemas) {
+    crdSchemas = new Map();
+    for (const file of listYamlFiles(CRDS_DIR)) {
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+        const crd = doc.toJS();
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        for (const version of crd.spec.versions) {
+          if (version.served) crdSchemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
+        }
       }
     }
   }
-  return crdValidators;
+  return crdSchemas.get(key);
+}
+
+function crdValidator(key: string): ValidateFunction | undefined {
+  const cached = crdValidators.get(key);
+  if (cached) return cached;
+  const schema = crdSchema(key);
+  if (!schema) return undefined;
+  if (!ajv) {
+    ajv = new Ajv({ strict: false, allErrors: true });
+    // The OpenAPI formats the CRDs use (int32, int64, byte, date-time): checked, not warned about as unknown.
+    addFormats(ajv);
+    // Kubernetes structural-schema extensions carry no validation ajv needs to know about.
+    for (const keyword of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type',
+      'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations', 'x-kubernetes-embedded-resource']) {
+      ajv.addKeyword(keyword);
+    }
+  }
+  const validate = ajv.compile(intOrStringAware(schema));
+  crdValidators.set(key, validate);
+  return validate;
 }
 
 /** `x-kubernetes-int-or-string` fields have no `type`; openAPI `nullable` needs `null` allowed. */
@@ -75,7 +92,7 @@ function listYamlFiles(dir: string): string[] {
 /** Schema errors of a custom resource (empty when valid); throws when no CRD defines its kind. */
 export function crdErrors(manifest: Manifest): string[] {
   const key = `${manifest.apiVersion}/${manifest.kind}`;
-  const validate = loadCrdValidators().get(key);
+  const validate = crdValidator(key);
   if (!validate) throw new Error(`no CRD under ${CRDS_DIR} defines ${key}`);
   const where = `${manifest.kind}/${manifest.metadata?.name}`;
   if (validate(manifest)) return [];

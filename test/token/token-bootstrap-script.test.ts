@@ -6,7 +6,7 @@ import { FakeKubernetes, KUBE } from './fakes/fake-kubernetes';
 import { DroppingServer, kubernetesTokenFile, runScript, ScriptResult, scriptEnv } from './fakes/run-script';
 
 /*
- * Scenarios of issue 4, each running the shipped token-bootstrap.js against a fake Grafana and a
+ * Scenarios of the token bootstrap (docs/token-bootstrap.md), each running the shipped token-bootstrap.js against a fake Grafana and a
  * fake Kubernetes API, with the calls counted. Sink: a Kubernetes Secret (the AWS path, whose
  * steps run in several containers, is run from the rendered pod in rendered-pod.test.ts).
  */

@@ -41,7 +41,7 @@ async function restrictedNamespace(kube: KubeClient, name: string): Promise<void
 
 /** The realm as the rendered objects name it (issuer URL and realmRef). */
 export const REALM = 'cozy';
-export const REALM_REF = { kind: 'ClusterKeycloakRealm', name: REALM };
+export const REALM_REF = { kind: 'ClusterKeycloakRealm' as const, name: REALM };
 /**
  * The issuer our values carry. Grafana would reach Keycloak at this https URL through the
  * platform's ingress; here the same paths are served by the loopback Keycloak over plain HTTP
