@@ -76,22 +76,22 @@ export class OidcClientSecret extends Construct {
     // The identity External Secrets reads the existing value with: a token is requested for it
     // (TokenRequest API); it is never mounted into a pod.
     new k8s.KubeServiceAccount(this, 'reader', {
-      metadata: { name: reader },
+      metadata: { name: reader, namespace: props.names.namespace },
       automountServiceAccountToken: false,
     });
     new k8s.KubeRole(this, 'reader-role', {
-      metadata: { name: reader },
+      metadata: { name: reader, namespace: props.names.namespace },
       rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [name], verbs: ['get'] }],
     });
     new k8s.KubeRoleBinding(this, 'reader-binding', {
-      metadata: { name: reader },
+      metadata: { name: reader, namespace: props.names.namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
       subjects: [{ kind: 'ServiceAccount', name: reader, namespace: props.names.namespace }],
     });
     new ApiObject(this, 'store', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'SecretStore',
-      metadata: { name },
+      metadata: { name, namespace: props.names.namespace },
       spec: {
         provider: {
           kubernetes: {
