@@ -21064,6 +21064,2043 @@ export class GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwar
 
 
 /**
+ * GrafanaDashboard is the Schema for the grafanadashboards API
+ *
+ * @schema GrafanaDashboard
+ */
+export class GrafanaDashboard extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GrafanaDashboard"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'grafana.integreatly.org/v1beta1',
+    kind: 'GrafanaDashboard',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GrafanaDashboard".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GrafanaDashboardProps): any {
+    return {
+      ...GrafanaDashboard.GVK,
+      ...toJson_GrafanaDashboardProps(props),
+    };
+  }
+
+  /**
+   * Defines a "GrafanaDashboard" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    super(scope, id, {
+      ...GrafanaDashboard.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GrafanaDashboard.GVK,
+      ...toJson_GrafanaDashboardProps(resolved),
+    };
+  }
+}
+
+/**
+ * GrafanaDashboard is the Schema for the grafanadashboards API
+ *
+ * @schema GrafanaDashboard
+ */
+export interface GrafanaDashboardProps {
+  /**
+   * @schema GrafanaDashboard#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * GrafanaDashboardSpec defines the desired state of GrafanaDashboard
+   *
+   * @schema GrafanaDashboard#spec
+   */
+  readonly spec: GrafanaDashboardSpec;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardProps(obj: GrafanaDashboardProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GrafanaDashboardSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GrafanaDashboardSpec defines the desired state of GrafanaDashboard
+ *
+ * @schema GrafanaDashboardSpec
+ */
+export interface GrafanaDashboardSpec {
+  /**
+   * Allow the Operator to match this resource with Grafanas outside the current namespace
+   *
+   * @schema GrafanaDashboardSpec#allowCrossNamespaceImport
+   */
+  readonly allowCrossNamespaceImport?: boolean;
+
+  /**
+   * model from configmap
+   *
+   * @schema GrafanaDashboardSpec#configMapRef
+   */
+  readonly configMapRef?: GrafanaDashboardSpecConfigMapRef;
+
+  /**
+   * Cache duration for models fetched from URLs
+   *
+   * @schema GrafanaDashboardSpec#contentCacheDuration
+   */
+  readonly contentCacheDuration?: string;
+
+  /**
+   * maps required data sources to existing ones
+   *
+   * @schema GrafanaDashboardSpec#datasources
+   */
+  readonly datasources?: GrafanaDashboardSpecDatasources[];
+
+  /**
+   * environments variables from secrets or config maps
+   *
+   * @schema GrafanaDashboardSpec#envFrom
+   */
+  readonly envFrom?: GrafanaDashboardSpecEnvFrom[];
+
+  /**
+   * environments variables as a map
+   *
+   * @schema GrafanaDashboardSpec#envs
+   */
+  readonly envs?: GrafanaDashboardSpecEnvs[];
+
+  /**
+   * folder assignment for dashboard
+   *
+   * @schema GrafanaDashboardSpec#folder
+   */
+  readonly folder?: string;
+
+  /**
+   * Name of a `GrafanaFolder` resource in the same namespace
+   *
+   * @schema GrafanaDashboardSpec#folderRef
+   */
+  readonly folderRef?: string;
+
+  /**
+   * UID of the target folder for this dashboard
+   *
+   * @schema GrafanaDashboardSpec#folderUID
+   */
+  readonly folderUid?: string;
+
+  /**
+   * grafana.com/dashboards
+   *
+   * @schema GrafanaDashboardSpec#grafanaCom
+   */
+  readonly grafanaCom?: GrafanaDashboardSpecGrafanaCom;
+
+  /**
+   * GzipJson the model's JSON compressed with Gzip. Base64-encoded when in YAML.
+   *
+   * @schema GrafanaDashboardSpec#gzipJson
+   */
+  readonly gzipJson?: string;
+
+  /**
+   * Selects Grafana instances for import
+   *
+   * @schema GrafanaDashboardSpec#instanceSelector
+   */
+  readonly instanceSelector: GrafanaDashboardSpecInstanceSelector;
+
+  /**
+   * model json
+   *
+   * @schema GrafanaDashboardSpec#json
+   */
+  readonly json?: string;
+
+  /**
+   * Jsonnet
+   *
+   * @schema GrafanaDashboardSpec#jsonnet
+   */
+  readonly jsonnet?: string;
+
+  /**
+   * Jsonnet project build
+   *
+   * @schema GrafanaDashboardSpec#jsonnetLib
+   */
+  readonly jsonnetLib?: GrafanaDashboardSpecJsonnetLib;
+
+  /**
+   * model from an OCI artifact (e.g. ghcr.io/team/dashboards:v1)
+   *
+   * @schema GrafanaDashboardSpec#oci
+   */
+  readonly oci?: GrafanaDashboardSpecOci;
+
+  /**
+   * plugins
+   *
+   * @schema GrafanaDashboardSpec#plugins
+   */
+  readonly plugins?: GrafanaDashboardSpecPlugins[];
+
+  /**
+   * Allows configuration of sharing the dashboard publicly
+   *
+   * @schema GrafanaDashboardSpec#publicSharing
+   */
+  readonly publicSharing?: GrafanaDashboardSpecPublicSharing;
+
+  /**
+   * How often the resource is synced, defaults to 10m0s if not set
+   *
+   * @schema GrafanaDashboardSpec#resyncPeriod
+   */
+  readonly resyncPeriod?: string;
+
+  /**
+   * Suspend pauses synchronizing attempts and tells the operator to ignore changes
+   *
+   * @schema GrafanaDashboardSpec#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * Manually specify the uid, overwrites uids already present in the json model.
+   * Can be any string consisting of alphanumeric characters, - and _ with a maximum length of 40.
+   *
+   * @schema GrafanaDashboardSpec#uid
+   */
+  readonly uid?: string;
+
+  /**
+   * model url
+   *
+   * @schema GrafanaDashboardSpec#url
+   */
+  readonly url?: string;
+
+  /**
+   * authorization options for model from url
+   *
+   * @schema GrafanaDashboardSpec#urlAuthorization
+   */
+  readonly urlAuthorization?: GrafanaDashboardSpecUrlAuthorization;
+
+  /**
+   * overrides the default (current) value of named template variables in the dashboard model.
+   * Variables that are not present in the model are ignored.
+   *
+   * @schema GrafanaDashboardSpec#variables
+   */
+  readonly variables?: GrafanaDashboardSpecVariables[];
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpec(obj: GrafanaDashboardSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
+    'configMapRef': toJson_GrafanaDashboardSpecConfigMapRef(obj.configMapRef),
+    'contentCacheDuration': obj.contentCacheDuration,
+    'datasources': obj.datasources?.map(y => toJson_GrafanaDashboardSpecDatasources(y)),
+    'envFrom': obj.envFrom?.map(y => toJson_GrafanaDashboardSpecEnvFrom(y)),
+    'envs': obj.envs?.map(y => toJson_GrafanaDashboardSpecEnvs(y)),
+    'folder': obj.folder,
+    'folderRef': obj.folderRef,
+    'folderUID': obj.folderUid,
+    'grafanaCom': toJson_GrafanaDashboardSpecGrafanaCom(obj.grafanaCom),
+    'gzipJson': obj.gzipJson,
+    'instanceSelector': toJson_GrafanaDashboardSpecInstanceSelector(obj.instanceSelector),
+    'json': obj.json,
+    'jsonnet': obj.jsonnet,
+    'jsonnetLib': toJson_GrafanaDashboardSpecJsonnetLib(obj.jsonnetLib),
+    'oci': toJson_GrafanaDashboardSpecOci(obj.oci),
+    'plugins': obj.plugins?.map(y => toJson_GrafanaDashboardSpecPlugins(y)),
+    'publicSharing': toJson_GrafanaDashboardSpecPublicSharing(obj.publicSharing),
+    'resyncPeriod': obj.resyncPeriod,
+    'suspend': obj.suspend,
+    'uid': obj.uid,
+    'url': obj.url,
+    'urlAuthorization': toJson_GrafanaDashboardSpecUrlAuthorization(obj.urlAuthorization),
+    'variables': obj.variables?.map(y => toJson_GrafanaDashboardSpecVariables(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * model from configmap
+ *
+ * @schema GrafanaDashboardSpecConfigMapRef
+ */
+export interface GrafanaDashboardSpecConfigMapRef {
+  /**
+   * The key to select.
+   *
+   * @schema GrafanaDashboardSpecConfigMapRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecConfigMapRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecConfigMapRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecConfigMapRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecConfigMapRef(obj: GrafanaDashboardSpecConfigMapRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GrafanaResourceDatasource is used to set the datasource name of any templated datasources in
+ * content definitions (e.g., dashboard JSON).
+ *
+ * @schema GrafanaDashboardSpecDatasources
+ */
+export interface GrafanaDashboardSpecDatasources {
+  /**
+   * @schema GrafanaDashboardSpecDatasources#datasourceName
+   */
+  readonly datasourceName: string;
+
+  /**
+   * @schema GrafanaDashboardSpecDatasources#inputName
+   */
+  readonly inputName: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecDatasources' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecDatasources(obj: GrafanaDashboardSpecDatasources | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'datasourceName': obj.datasourceName,
+    'inputName': obj.inputName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDashboardSpecEnvFrom
+ */
+export interface GrafanaDashboardSpecEnvFrom {
+  /**
+   * Selects a key of a ConfigMap.
+   *
+   * @schema GrafanaDashboardSpecEnvFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: GrafanaDashboardSpecEnvFromConfigMapKeyRef;
+
+  /**
+   * Selects a key of a Secret.
+   *
+   * @schema GrafanaDashboardSpecEnvFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: GrafanaDashboardSpecEnvFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvFrom(obj: GrafanaDashboardSpecEnvFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj.configMapKeyRef),
+    'secretKeyRef': toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDashboardSpecEnvs
+ */
+export interface GrafanaDashboardSpecEnvs {
+  /**
+   * @schema GrafanaDashboardSpecEnvs#name
+   */
+  readonly name: string;
+
+  /**
+   * Inline env value
+   *
+   * @schema GrafanaDashboardSpecEnvs#value
+   */
+  readonly value?: string;
+
+  /**
+   * Reference on value source, might be the reference on a secret or config map
+   *
+   * @schema GrafanaDashboardSpecEnvs#valueFrom
+   */
+  readonly valueFrom?: GrafanaDashboardSpecEnvsValueFrom;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvs(obj: GrafanaDashboardSpecEnvs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+    'valueFrom': toJson_GrafanaDashboardSpecEnvsValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * grafana.com/dashboards
+ *
+ * @schema GrafanaDashboardSpecGrafanaCom
+ */
+export interface GrafanaDashboardSpecGrafanaCom {
+  /**
+   * @schema GrafanaDashboardSpecGrafanaCom#id
+   */
+  readonly id: number;
+
+  /**
+   * @schema GrafanaDashboardSpecGrafanaCom#revision
+   */
+  readonly revision?: number;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecGrafanaCom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecGrafanaCom(obj: GrafanaDashboardSpecGrafanaCom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'id': obj.id,
+    'revision': obj.revision,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects Grafana instances for import
+ *
+ * @schema GrafanaDashboardSpecInstanceSelector
+ */
+export interface GrafanaDashboardSpecInstanceSelector {
+  /**
+   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+   *
+   * @schema GrafanaDashboardSpecInstanceSelector#matchExpressions
+   */
+  readonly matchExpressions?: GrafanaDashboardSpecInstanceSelectorMatchExpressions[];
+
+  /**
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
+   * map is equivalent to an element of matchExpressions, whose key field is "key", the
+   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   *
+   * @schema GrafanaDashboardSpecInstanceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecInstanceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecInstanceSelector(obj: GrafanaDashboardSpecInstanceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Jsonnet project build
+ *
+ * @schema GrafanaDashboardSpecJsonnetLib
+ */
+export interface GrafanaDashboardSpecJsonnetLib {
+  /**
+   * @schema GrafanaDashboardSpecJsonnetLib#fileName
+   */
+  readonly fileName: string;
+
+  /**
+   * @schema GrafanaDashboardSpecJsonnetLib#gzipJsonnetProject
+   */
+  readonly gzipJsonnetProject: string;
+
+  /**
+   * @schema GrafanaDashboardSpecJsonnetLib#jPath
+   */
+  readonly jPath?: string[];
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecJsonnetLib' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecJsonnetLib(obj: GrafanaDashboardSpecJsonnetLib | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fileName': obj.fileName,
+    'gzipJsonnetProject': obj.gzipJsonnetProject,
+    'jPath': obj.jPath?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * model from an OCI artifact (e.g. ghcr.io/team/dashboards:v1)
+ *
+ * @schema GrafanaDashboardSpecOci
+ */
+export interface GrafanaDashboardSpecOci {
+  /**
+   * InsecurePlainHTTP switches the registry connection to plain HTTP (non-TLS) instead of HTTPS.
+   * Intended for in-cluster or test registries; HTTPS registries with self-signed
+   * certificates are not supported. Default false.
+   *
+   * @schema GrafanaDashboardSpecOci#insecurePlainHTTP
+   */
+  readonly insecurePlainHttp?: boolean;
+
+  /**
+   * Path is the path of the file to extract from the artifact.
+   *
+   * @schema GrafanaDashboardSpecOci#path
+   */
+  readonly path: string;
+
+  /**
+   * PullSecretRef references a kubernetes.io/dockerconfigjson Secret in the same namespace as the CR.
+   * If omitted, anonymous pull is attempted.
+   *
+   * @schema GrafanaDashboardSpecOci#pullSecretRef
+   */
+  readonly pullSecretRef?: GrafanaDashboardSpecOciPullSecretRef;
+
+  /**
+   * Reference is the full OCI artifact reference including a tag or digest,
+   * e.g. "ghcr.io/team/dashboards:v1.4.7" or
+   * "ghcr.io/team/dashboards@sha256:abc123...". Prefer a digest for
+   * reproducible deployments.
+   *
+   * @schema GrafanaDashboardSpecOci#reference
+   */
+  readonly reference: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecOci' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecOci(obj: GrafanaDashboardSpecOci | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'insecurePlainHTTP': obj.insecurePlainHttp,
+    'path': obj.path,
+    'pullSecretRef': toJson_GrafanaDashboardSpecOciPullSecretRef(obj.pullSecretRef),
+    'reference': obj.reference,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDashboardSpecPlugins
+ */
+export interface GrafanaDashboardSpecPlugins {
+  /**
+   * @schema GrafanaDashboardSpecPlugins#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrafanaDashboardSpecPlugins#version
+   */
+  readonly version: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecPlugins' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecPlugins(obj: GrafanaDashboardSpecPlugins | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Allows configuration of sharing the dashboard publicly
+ *
+ * @schema GrafanaDashboardSpecPublicSharing
+ */
+export interface GrafanaDashboardSpecPublicSharing {
+  /**
+   * Optional. Unique access token. If empty it will generate a new access token per instance.
+   *
+   * @schema GrafanaDashboardSpecPublicSharing#accessToken
+   */
+  readonly accessToken?: string;
+
+  /**
+   * Optional. When set to true, shows annotations. The default value is false.
+   *
+   * @schema GrafanaDashboardSpecPublicSharing#annotationsEnabled
+   */
+  readonly annotationsEnabled?: boolean;
+
+  /**
+   * Optional. Set to false to disable sharing, the public dashboard is still created. The default value is true.
+   *
+   * @schema GrafanaDashboardSpecPublicSharing#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Optional. when set to true, the time picker is enabled in the shared dashboard. The default value is false.
+   *
+   * @schema GrafanaDashboardSpecPublicSharing#timeSelectionEnabled
+   */
+  readonly timeSelectionEnabled?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecPublicSharing' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecPublicSharing(obj: GrafanaDashboardSpecPublicSharing | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accessToken': obj.accessToken,
+    'annotationsEnabled': obj.annotationsEnabled,
+    'enabled': obj.enabled,
+    'timeSelectionEnabled': obj.timeSelectionEnabled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * authorization options for model from url
+ *
+ * @schema GrafanaDashboardSpecUrlAuthorization
+ */
+export interface GrafanaDashboardSpecUrlAuthorization {
+  /**
+   * @schema GrafanaDashboardSpecUrlAuthorization#basicAuth
+   */
+  readonly basicAuth?: GrafanaDashboardSpecUrlAuthorizationBasicAuth;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecUrlAuthorization' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecUrlAuthorization(obj: GrafanaDashboardSpecUrlAuthorization | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'basicAuth': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj.basicAuth),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GrafanaContentVariable overrides the default (current) value of a named template
+ * variable (templating.list[]) in the resolved dashboard model.
+ *
+ * @schema GrafanaDashboardSpecVariables
+ */
+export interface GrafanaDashboardSpecVariables {
+  /**
+   * Name of the template variable to override, matching templating.list[].name in the model.
+   *
+   * @schema GrafanaDashboardSpecVariables#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the new default value. For datasource variables this is the datasource UID or
+   * name; for query, custom, constant and textbox variables it is the selected value.
+   * Multi-value (multi-select) variables are collapsed to this single value.
+   *
+   * @schema GrafanaDashboardSpecVariables#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecVariables' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecVariables(obj: GrafanaDashboardSpecVariables | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a ConfigMap.
+ *
+ * @schema GrafanaDashboardSpecEnvFromConfigMapKeyRef
+ */
+export interface GrafanaDashboardSpecEnvFromConfigMapKeyRef {
+  /**
+   * The key to select.
+   *
+   * @schema GrafanaDashboardSpecEnvFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecEnvFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecEnvFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj: GrafanaDashboardSpecEnvFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a Secret.
+ *
+ * @schema GrafanaDashboardSpecEnvFromSecretKeyRef
+ */
+export interface GrafanaDashboardSpecEnvFromSecretKeyRef {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema GrafanaDashboardSpecEnvFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecEnvFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecEnvFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj: GrafanaDashboardSpecEnvFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference on value source, might be the reference on a secret or config map
+ *
+ * @schema GrafanaDashboardSpecEnvsValueFrom
+ */
+export interface GrafanaDashboardSpecEnvsValueFrom {
+  /**
+   * Selects a key of a ConfigMap.
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef;
+
+  /**
+   * Selects a key of a Secret.
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: GrafanaDashboardSpecEnvsValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvsValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvsValueFrom(obj: GrafanaDashboardSpecEnvsValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj.configMapKeyRef),
+    'secretKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema GrafanaDashboardSpecInstanceSelectorMatchExpressions
+ */
+export interface GrafanaDashboardSpecInstanceSelectorMatchExpressions {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema GrafanaDashboardSpecInstanceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema GrafanaDashboardSpecInstanceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema GrafanaDashboardSpecInstanceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecInstanceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(obj: GrafanaDashboardSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * PullSecretRef references a kubernetes.io/dockerconfigjson Secret in the same namespace as the CR.
+ * If omitted, anonymous pull is attempted.
+ *
+ * @schema GrafanaDashboardSpecOciPullSecretRef
+ */
+export interface GrafanaDashboardSpecOciPullSecretRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecOciPullSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecOciPullSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecOciPullSecretRef(obj: GrafanaDashboardSpecOciPullSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuth
+ */
+export interface GrafanaDashboardSpecUrlAuthorizationBasicAuth {
+  /**
+   * SecretKeySelector selects a key of a Secret.
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuth#password
+   */
+  readonly password?: GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword;
+
+  /**
+   * SecretKeySelector selects a key of a Secret.
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuth#username
+   */
+  readonly username?: GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecUrlAuthorizationBasicAuth' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuth | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'password': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj.password),
+    'username': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj.username),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a ConfigMap.
+ *
+ * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef
+ */
+export interface GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef {
+  /**
+   * The key to select.
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj: GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a Secret.
+ *
+ * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef
+ */
+export interface GrafanaDashboardSpecEnvsValueFromSecretKeyRef {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecEnvsValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj: GrafanaDashboardSpecEnvsValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretKeySelector selects a key of a Secret.
+ *
+ * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword
+ */
+export interface GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretKeySelector selects a key of a Secret.
+ *
+ * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername
+ */
+export interface GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * GrafanaDatasource is the Schema for the grafanadatasources API
+ *
+ * @schema GrafanaDatasource
+ */
+export class GrafanaDatasource extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GrafanaDatasource"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'grafana.integreatly.org/v1beta1',
+    kind: 'GrafanaDatasource',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GrafanaDatasource".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GrafanaDatasourceProps): any {
+    return {
+      ...GrafanaDatasource.GVK,
+      ...toJson_GrafanaDatasourceProps(props),
+    };
+  }
+
+  /**
+   * Defines a "GrafanaDatasource" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GrafanaDatasourceProps) {
+    super(scope, id, {
+      ...GrafanaDatasource.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GrafanaDatasource.GVK,
+      ...toJson_GrafanaDatasourceProps(resolved),
+    };
+  }
+}
+
+/**
+ * GrafanaDatasource is the Schema for the grafanadatasources API
+ *
+ * @schema GrafanaDatasource
+ */
+export interface GrafanaDatasourceProps {
+  /**
+   * @schema GrafanaDatasource#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * GrafanaDatasourceSpec defines the desired state of GrafanaDatasource
+   *
+   * @schema GrafanaDatasource#spec
+   */
+  readonly spec: GrafanaDatasourceSpec;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceProps(obj: GrafanaDatasourceProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GrafanaDatasourceSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GrafanaDatasourceSpec defines the desired state of GrafanaDatasource
+ *
+ * @schema GrafanaDatasourceSpec
+ */
+export interface GrafanaDatasourceSpec {
+  /**
+   * Allow the Operator to match this resource with Grafanas outside the current namespace
+   *
+   * @schema GrafanaDatasourceSpec#allowCrossNamespaceImport
+   */
+  readonly allowCrossNamespaceImport?: boolean;
+
+  /**
+   * @schema GrafanaDatasourceSpec#datasource
+   */
+  readonly datasource: GrafanaDatasourceSpecDatasource;
+
+  /**
+   * Selects Grafana instances for import
+   *
+   * @schema GrafanaDatasourceSpec#instanceSelector
+   */
+  readonly instanceSelector: GrafanaDatasourceSpecInstanceSelector;
+
+  /**
+   * plugins
+   *
+   * @schema GrafanaDatasourceSpec#plugins
+   */
+  readonly plugins?: GrafanaDatasourceSpecPlugins[];
+
+  /**
+   * How often the resource is synced, defaults to 10m0s if not set
+   *
+   * @schema GrafanaDatasourceSpec#resyncPeriod
+   */
+  readonly resyncPeriod?: string;
+
+  /**
+   * Suspend pauses synchronizing attempts and tells the operator to ignore changes
+   *
+   * @schema GrafanaDatasourceSpec#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * The UID, for the datasource, fallback to the deprecated spec.datasource.uid
+   * and metadata.uid. Can be any string consisting of alphanumeric characters,
+   * - and _ with a maximum length of 40 +optional
+   *
+   * @schema GrafanaDatasourceSpec#uid
+   */
+  readonly uid?: string;
+
+  /**
+   * environments variables from secrets or config maps
+   *
+   * @schema GrafanaDatasourceSpec#valuesFrom
+   */
+  readonly valuesFrom?: GrafanaDatasourceSpecValuesFrom[];
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpec(obj: GrafanaDatasourceSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
+    'datasource': toJson_GrafanaDatasourceSpecDatasource(obj.datasource),
+    'instanceSelector': toJson_GrafanaDatasourceSpecInstanceSelector(obj.instanceSelector),
+    'plugins': obj.plugins?.map(y => toJson_GrafanaDatasourceSpecPlugins(y)),
+    'resyncPeriod': obj.resyncPeriod,
+    'suspend': obj.suspend,
+    'uid': obj.uid,
+    'valuesFrom': obj.valuesFrom?.map(y => toJson_GrafanaDatasourceSpecValuesFrom(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDatasourceSpecDatasource
+ */
+export interface GrafanaDatasourceSpecDatasource {
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#access
+   */
+  readonly access?: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#basicAuth
+   */
+  readonly basicAuth?: boolean;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#basicAuthUser
+   */
+  readonly basicAuthUser?: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#database
+   */
+  readonly database?: string;
+
+  /**
+   * Whether to enable/disable editing of the datasource in Grafana UI
+   *
+   * @schema GrafanaDatasourceSpecDatasource#editable
+   */
+  readonly editable?: boolean;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#isDefault
+   */
+  readonly isDefault?: boolean;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#jsonData
+   */
+  readonly jsonData?: any;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#name
+   */
+  readonly name?: string;
+
+  /**
+   * Deprecated field, it has no effect
+   *
+   * @schema GrafanaDatasourceSpecDatasource#orgId
+   */
+  readonly orgId?: number;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#secureJsonData
+   */
+  readonly secureJsonData?: any;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#type
+   */
+  readonly type?: string;
+
+  /**
+   * Deprecated field, use spec.uid instead
+   *
+   * @schema GrafanaDatasourceSpecDatasource#uid
+   */
+  readonly uid?: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#url
+   */
+  readonly url?: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecDatasource#user
+   */
+  readonly user?: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecDatasource' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecDatasource(obj: GrafanaDatasourceSpecDatasource | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'access': obj.access,
+    'basicAuth': obj.basicAuth,
+    'basicAuthUser': obj.basicAuthUser,
+    'database': obj.database,
+    'editable': obj.editable,
+    'isDefault': obj.isDefault,
+    'jsonData': obj.jsonData,
+    'name': obj.name,
+    'orgId': obj.orgId,
+    'secureJsonData': obj.secureJsonData,
+    'type': obj.type,
+    'uid': obj.uid,
+    'url': obj.url,
+    'user': obj.user,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects Grafana instances for import
+ *
+ * @schema GrafanaDatasourceSpecInstanceSelector
+ */
+export interface GrafanaDatasourceSpecInstanceSelector {
+  /**
+   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+   *
+   * @schema GrafanaDatasourceSpecInstanceSelector#matchExpressions
+   */
+  readonly matchExpressions?: GrafanaDatasourceSpecInstanceSelectorMatchExpressions[];
+
+  /**
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
+   * map is equivalent to an element of matchExpressions, whose key field is "key", the
+   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   *
+   * @schema GrafanaDatasourceSpecInstanceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecInstanceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecInstanceSelector(obj: GrafanaDatasourceSpecInstanceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaDatasourceSpecInstanceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDatasourceSpecPlugins
+ */
+export interface GrafanaDatasourceSpecPlugins {
+  /**
+   * @schema GrafanaDatasourceSpecPlugins#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecPlugins#version
+   */
+  readonly version: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecPlugins' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecPlugins(obj: GrafanaDatasourceSpecPlugins | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDatasourceSpecValuesFrom
+ */
+export interface GrafanaDatasourceSpecValuesFrom {
+  /**
+   * @schema GrafanaDatasourceSpecValuesFrom#targetPath
+   */
+  readonly targetPath: string;
+
+  /**
+   * @schema GrafanaDatasourceSpecValuesFrom#valueFrom
+   */
+  readonly valueFrom: GrafanaDatasourceSpecValuesFromValueFrom;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecValuesFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecValuesFrom(obj: GrafanaDatasourceSpecValuesFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'targetPath': obj.targetPath,
+    'valueFrom': toJson_GrafanaDatasourceSpecValuesFromValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema GrafanaDatasourceSpecInstanceSelectorMatchExpressions
+ */
+export interface GrafanaDatasourceSpecInstanceSelectorMatchExpressions {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema GrafanaDatasourceSpecInstanceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema GrafanaDatasourceSpecInstanceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema GrafanaDatasourceSpecInstanceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecInstanceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecInstanceSelectorMatchExpressions(obj: GrafanaDatasourceSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema GrafanaDatasourceSpecValuesFromValueFrom
+ */
+export interface GrafanaDatasourceSpecValuesFromValueFrom {
+  /**
+   * Selects a key of a ConfigMap.
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFrom#configMapKeyRef
+   */
+  readonly configMapKeyRef?: GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef;
+
+  /**
+   * Selects a key of a Secret.
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecValuesFromValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecValuesFromValueFrom(obj: GrafanaDatasourceSpecValuesFromValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapKeyRef': toJson_GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef(obj.configMapKeyRef),
+    'secretKeyRef': toJson_GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a ConfigMap.
+ *
+ * @schema GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef
+ */
+export interface GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef {
+  /**
+   * The key to select.
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef(obj: GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects a key of a Secret.
+ *
+ * @schema GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef
+ */
+export interface GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef(obj: GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * GrafanaFolder is the Schema for the grafanafolders API
+ *
+ * @schema GrafanaFolder
+ */
+export class GrafanaFolder extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GrafanaFolder"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'grafana.integreatly.org/v1beta1',
+    kind: 'GrafanaFolder',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GrafanaFolder".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GrafanaFolderProps): any {
+    return {
+      ...GrafanaFolder.GVK,
+      ...toJson_GrafanaFolderProps(props),
+    };
+  }
+
+  /**
+   * Defines a "GrafanaFolder" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GrafanaFolderProps) {
+    super(scope, id, {
+      ...GrafanaFolder.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GrafanaFolder.GVK,
+      ...toJson_GrafanaFolderProps(resolved),
+    };
+  }
+}
+
+/**
+ * GrafanaFolder is the Schema for the grafanafolders API
+ *
+ * @schema GrafanaFolder
+ */
+export interface GrafanaFolderProps {
+  /**
+   * @schema GrafanaFolder#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * GrafanaFolderSpec defines the desired state of GrafanaFolder
+   *
+   * @schema GrafanaFolder#spec
+   */
+  readonly spec: GrafanaFolderSpec;
+}
+
+/**
+ * Converts an object of type 'GrafanaFolderProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaFolderProps(obj: GrafanaFolderProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GrafanaFolderSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GrafanaFolderSpec defines the desired state of GrafanaFolder
+ *
+ * @schema GrafanaFolderSpec
+ */
+export interface GrafanaFolderSpec {
+  /**
+   * Allow the Operator to match this resource with Grafanas outside the current namespace
+   *
+   * @schema GrafanaFolderSpec#allowCrossNamespaceImport
+   */
+  readonly allowCrossNamespaceImport?: boolean;
+
+  /**
+   * Selects Grafana instances for import
+   *
+   * @schema GrafanaFolderSpec#instanceSelector
+   */
+  readonly instanceSelector: GrafanaFolderSpecInstanceSelector;
+
+  /**
+   * Reference to an existing GrafanaFolder CR in the same namespace
+   *
+   * @schema GrafanaFolderSpec#parentFolderRef
+   */
+  readonly parentFolderRef?: string;
+
+  /**
+   * UID of the folder in which the current folder should be created
+   *
+   * @schema GrafanaFolderSpec#parentFolderUID
+   */
+  readonly parentFolderUid?: string;
+
+  /**
+   * Raw json with folder permissions, potentially exported from Grafana
+   *
+   * @schema GrafanaFolderSpec#permissions
+   */
+  readonly permissions?: string;
+
+  /**
+   * How often the resource is synced, defaults to 10m0s if not set
+   *
+   * @schema GrafanaFolderSpec#resyncPeriod
+   */
+  readonly resyncPeriod?: string;
+
+  /**
+   * Suspend pauses synchronizing attempts and tells the operator to ignore changes
+   *
+   * @schema GrafanaFolderSpec#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * Display name of the folder in Grafana
+   *
+   * @schema GrafanaFolderSpec#title
+   */
+  readonly title?: string;
+
+  /**
+   * Manually specify the UID the Folder is created with. Can be any string consisting of alphanumeric characters, - and _ with a maximum length of 40
+   *
+   * @schema GrafanaFolderSpec#uid
+   */
+  readonly uid?: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaFolderSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaFolderSpec(obj: GrafanaFolderSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
+    'instanceSelector': toJson_GrafanaFolderSpecInstanceSelector(obj.instanceSelector),
+    'parentFolderRef': obj.parentFolderRef,
+    'parentFolderUID': obj.parentFolderUid,
+    'permissions': obj.permissions,
+    'resyncPeriod': obj.resyncPeriod,
+    'suspend': obj.suspend,
+    'title': obj.title,
+    'uid': obj.uid,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selects Grafana instances for import
+ *
+ * @schema GrafanaFolderSpecInstanceSelector
+ */
+export interface GrafanaFolderSpecInstanceSelector {
+  /**
+   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+   *
+   * @schema GrafanaFolderSpecInstanceSelector#matchExpressions
+   */
+  readonly matchExpressions?: GrafanaFolderSpecInstanceSelectorMatchExpressions[];
+
+  /**
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
+   * map is equivalent to an element of matchExpressions, whose key field is "key", the
+   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   *
+   * @schema GrafanaFolderSpecInstanceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'GrafanaFolderSpecInstanceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaFolderSpecInstanceSelector(obj: GrafanaFolderSpecInstanceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaFolderSpecInstanceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema GrafanaFolderSpecInstanceSelectorMatchExpressions
+ */
+export interface GrafanaFolderSpecInstanceSelectorMatchExpressions {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema GrafanaFolderSpecInstanceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema GrafanaFolderSpecInstanceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema GrafanaFolderSpecInstanceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'GrafanaFolderSpecInstanceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaFolderSpecInstanceSelectorMatchExpressions(obj: GrafanaFolderSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * GrafanaServiceAccount is the Schema for the grafanaserviceaccounts API
  *
  * @schema GrafanaServiceAccount

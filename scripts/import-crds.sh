@@ -27,7 +27,7 @@ trap 'rm -rf "$work"' EXIT
 # module-name  crd files (relative to $crds)
 modules=(
   "keycloak keycloak-operator/v1.edp.epam.com_keycloakclients.yaml keycloak-operator/v1.edp.epam.com_keycloakclientscopes.yaml keycloak-operator/v1.edp.epam.com_keycloakrealmgroups.yaml"
-  "grafana grafana-operator/grafana.integreatly.org_grafanas.yaml grafana-operator/grafana.integreatly.org_grafanaserviceaccounts.yaml"
+  "grafana grafana-operator/grafana.integreatly.org_grafanas.yaml grafana-operator/grafana.integreatly.org_grafanaserviceaccounts.yaml grafana-operator/grafana.integreatly.org_grafanadatasources.yaml grafana-operator/grafana.integreatly.org_grafanadashboards.yaml grafana-operator/grafana.integreatly.org_grafanafolders.yaml"
   "external-secrets external-secrets/external-secrets.io_externalsecrets.yaml"
   "external-secrets-generators external-secrets/generators.external-secrets.io_passwords.yaml"
 )

@@ -30,3 +30,13 @@ export type { DiffReport } from './diff/compare';
 export { formatReport, OUTPUT_FORMATS } from './diff/format';
 export type { OutputFormat } from './diff/format';
 export type { RenderOptions } from './fleet/parallel-render';
+
+// Tenant data sources and dashboards (docs/datasources-and-dashboards.md)
+export { TenantDatasources, instanceSelector } from './datasources/tenant-datasources';
+export type { TenantDatasourcesProps } from './datasources/tenant-datasources';
+export { TenantDashboards, defaultFolder } from './dashboards/tenant-dashboards';
+export type { TenantDashboardsProps } from './dashboards/tenant-dashboards';
+export { DATASOURCE_ROLES, datasourceUid } from './datasources/datasource-settings';
+export type { DatasourceRole, DatasourceSettings } from './datasources/datasource-settings';
+export { shippedDashboardSet } from './dashboards/dashboard-set';
+export type { DashboardSet, SetDashboard } from './dashboards/dashboard-set';

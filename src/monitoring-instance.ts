@@ -8,6 +8,8 @@ import { checkInstance } from './config/checks';
 import { OidcMode, TokenSink } from './config/choices';
 import { parseInstanceValues } from './config/parse';
 import { InstanceValues, InstanceValuesInput } from './config/schema';
+import { TenantDashboards } from './dashboards/tenant-dashboards';
+import { TenantDatasources } from './datasources/tenant-datasources';
 import { GrafanaInstance } from './grafana/grafana-instance';
 import { KeycloakAccess } from './keycloak/keycloak-access';
 import { InstanceNames } from './naming';
@@ -123,6 +125,9 @@ export class TenantMonitoring extends Construct {
         grafana = new GrafanaInstance(this, 'grafana', { names, values: this.values, ini });
     }
     this.grafana = grafana.resource;
+
+    new TenantDatasources(this, 'datasources', { names, values: this.values });
+    new TenantDashboards(this, 'dashboards', { names, values: this.values });
 
     const namespaces = new Set([names.namespace]);
     if (this.values.serviceAccountToken.enabled) {

@@ -1,5 +1,6 @@
 import { ClientSecretGenerator, OidcMode, TokenSink } from './choices';
 import { goQuote } from './go-quote';
+import { checkDatasources } from '../datasources/datasource-settings';
 import { fail } from './messages';
 import { InstanceValues } from './schema';
 import { InstanceNames, isDnsLabel, isDnsName, isReleaseName, MAX_CLIENT_ID_LENGTH, MAX_JOB_NAME_LENGTH } from '../naming';
@@ -37,6 +38,7 @@ export function checkInstance(target: RenderTarget, values: InstanceValues): voi
   if (oidc.mode === OidcMode.SYSTEM) checkSystemMode(target, values);
   if (oidc.mode === OidcMode.CUSTOM_CONFIG) checkCustomConfigMode(values);
   if (values.serviceAccountToken.enabled) checkServiceAccountToken(target, values);
+  checkDatasources(values);
 }
 
 function checkSystemMode(target: RenderTarget, values: InstanceValues): void {

@@ -261,6 +261,87 @@ const serviceAccountTokenSchema = z
   .strict()
   .describe('The service-account token bootstrap (docs/token-bootstrap.md).');
 
+/** A data source queried with the tenant's id in X-Scope-OrgID (Mimir, Cortex, Loki, Tempo). */
+function tenantDatasourceSchema(what: string, role: string, example: string) {
+  return z
+    .object({
+      url: z.string().default('').describe(`Query URL, e.g. ${example}; empty renders no ${role} data source (and no dashboard that reads it).`),
+      tenantId: z
+        .string()
+        .default('')
+        .describe('Tenant id sent as the X-Scope-OrgID header (not a secret); empty means the namespace. 1-150 letters, digits or !-_.*\'() ("|" federation is refused).'),
+      sharedTenantId: z
+        .boolean()
+        .default(false)
+        .describe('true on every tenant that is meant to read the same tenant id; otherwise the fleet check refuses two namespaces with one tenant id (a fleet default must not hand out one tenant\'s data).'),
+    })
+    .strict()
+    .describe(`${what}, read as the tenant.`);
+}
+
+/** Data sources of the tenant's Grafana (src/datasources/). */
+const datasourcesSchema = z
+  .object({
+    default: z.string().default('').describe('Data source marked default: metrics or logs; empty means metrics when its url is set, else logs.'),
+    metrics: tenantDatasourceSchema('Prometheus-compatible metrics (Mimir, Cortex, Prometheus), or Amazon Managed Prometheus (sigV4)', 'metrics', 'http://mimir-query-frontend.mimir.svc:8080/prometheus').extend({
+      sigV4: z
+        .object({
+          enabled: z
+            .boolean()
+            .default(false)
+            .describe('Amazon Managed Service for Prometheus: url is the workspace endpoint, requests are SigV4-signed with the Grafana pod\'s AWS identity (no keys), no X-Scope-OrgID header.'),
+          region: z.string().default('').describe('AWS region of the workspace, e.g. eu-west-1 (required with sigV4).'),
+          pluginVersion: z.string().default('2.3.0').describe('Version of the grafana-amazonprometheus-datasource plugin the operator installs.'),
+          serviceAccountAnnotations: stringMap
+            .default({})
+            .describe('Annotations of the Grafana ServiceAccount (<release>-sa), e.g. eks.amazonaws.com/role-arn for IRSA; EKS Pod Identity needs none.'),
+        })
+        .strict()
+        .describe('Amazon Managed Service for Prometheus: the grafana-amazonprometheus-datasource plugin, SigV4 with "AWS SDK Default" credentials; url is the workspace endpoint https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/.')
+        .prefault({}),
+    }).describe('Prometheus-compatible metrics (Mimir, Cortex, Prometheus), or Amazon Managed Prometheus (sigV4), read as the tenant.').prefault({}),
+    logs: tenantDatasourceSchema('Loki logs', 'logs', 'http://loki-gateway.loki.svc').prefault({}),
+  })
+  .strict()
+  .describe('Data sources of this Grafana, scoped to the tenant (docs/datasources-and-dashboards.md): GrafanaDatasources that select only this instance\'s Grafana, with the uid <role>-<first 12 hex digits of sha256(<namespace>-<release>)>. Nothing is rendered for a data source whose url is empty.');
+
+/** A dashboard the tenant brings: inline JSON or a ConfigMap key. */
+const extraDashboardSchema = z
+  .object({
+    name: z.string().describe('DNS label; the GrafanaDashboard is <release>-custom-<name>.'),
+    folder: z.string().default('').describe('Title of the Grafana folder; empty means General.'),
+    json: z.string().default('').describe('The dashboard JSON model (exactly one of json and configMapRef).'),
+    configMapRef: z
+      .object({
+        name: z.string().default('').describe('ConfigMap in the release namespace.'),
+        key: z.string().default('').describe('Key of the dashboard JSON in it.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** Default dashboards and the tenant's own (src/dashboards/). */
+const dashboardsSchema = z
+  .object({
+    defaultSet: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Render the platform\'s versioned default dashboards (Workloads from metrics, Logs from logs) in folder "General v<N>"; each only when the data source it reads is configured. A new version renders a new folder and drops the old one, which Flux or Argo CD then prune.'),
+      })
+      .strict()
+      .describe('The platform\'s default dashboards, built with @grafana/grafana-foundation-sdk.')
+      .prefault({}),
+    extra: z
+      .array(extraDashboardSchema)
+      .default([])
+      .describe('The tenant\'s own dashboards, each {name, folder, json} or {name, folder, configMapRef: {name, key}}: name is a DNS label (GrafanaDashboard <release>-custom-<name>), folder a folder title (empty: General). ${DS_METRICS} and ${DS_LOGS} in the JSON become the data-source uids.'),
+  })
+  .strict()
+  .describe('Dashboards of the tenant\'s Grafana.');
+
 /** One Monitoring instance's values: the tenant entry of a fleet file and the Helm chart's values. */
 export const instanceValuesSchema = z
   .object({
@@ -280,6 +361,8 @@ export const instanceValuesSchema = z
       .array(z.string())
       .default([])
       .describe('API versions the cluster serves, added to what the renderer is told (helm --api-versions, .Capabilities): for renders that cannot pass the flag, such as helm lint. System mode needs v1.edp.epam.com/v1.'),
+    datasources: datasourcesSchema.prefault({}),
+    dashboards: dashboardsSchema.prefault({}),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { InstanceValues } from '../config/schema';
+import { findSharedTenantIds } from '../datasources/fleet-tenant-ids';
 import { InstanceNames } from '../naming';
 import { tokenSettings } from '../token/token-settings';
 
@@ -82,6 +83,7 @@ export function findSharedTargets(tenants: readonly ValidTenant[], file: string)
       );
     }
   }
+  problems.push(...findSharedTenantIds(tenants, file));
   const claims = tenants.flatMap((tenant) => tokenTargets(tenant).map((target) => ({ tenant, target })));
   for (const group of groupBy(claims, (c) => c.target)) {
     const owners = uniqueBy(group, (c) => `${c.tenant.index}`);

@@ -58,6 +58,7 @@ export class GrafanaInstance extends Construct {
           },
         },
         ...(values.grafana.ingress.enabled ? { ingress: ingress(names, values) } : {}),
+        ...serviceAccount(values),
       },
     });
     this.node.defaultChild = this.resource;
@@ -91,6 +92,14 @@ function grafanaContainer(props: GrafanaInstanceProps): GrafanaSpecDeploymentSpe
       seccompProfile: { type: 'RuntimeDefault' },
     },
   };
+}
+
+/** IRSA-style annotations on the operator's `<cr>-sa` for the SigV4 metrics data source (AWS SDK default credentials). */
+function serviceAccount(values: InstanceValues): { serviceAccount?: { metadata: { annotations: Record<string, string> } } } {
+  const { sigV4 } = values.datasources.metrics;
+  const annotations = sigV4.serviceAccountAnnotations;
+  if (!sigV4.enabled || Object.keys(annotations).length === 0) return {};
+  return { serviceAccount: { metadata: { annotations } } };
 }
 
 function ingress(names: InstanceNames, values: InstanceValues): GrafanaSpecIngress {

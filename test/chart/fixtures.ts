@@ -39,6 +39,8 @@ export const CI_FIXTURES: readonly CiFixture[] = [
   { file: 'token-other-namespace-values.yaml', namespace: 'tenant-acme', release: 'grafana', apiVersions: [], tokenBootstrap: true },
   { file: 'token-aws-values.yaml', namespace: 'tenant-hooli', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
   { file: 'token-operator-values.yaml', namespace: 'tenant-globex', release: 'monitoring', apiVersions: [], tokenBootstrap: true },
+  { file: 'datasources-mimir-loki-values.yaml', namespace: 'tenant-acme', release: 'monitoring', apiVersions: [] },
+  { file: 'datasources-amp-sigv4-values.yaml', namespace: 'tenant-hooli', release: 'grafana', apiVersions: [] },
 ];
 
 export function ciFixturePath(f: CiFixture): string {

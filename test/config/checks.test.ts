@@ -157,6 +157,46 @@ const FAILURES: Record<string, Failure> = {
     key: 'tokenJobNameTooLong', namespace: 'a', release: 'r'.repeat(50), values: token({}),
     mentions: ['is 66 characters', 'shorten the release name'],
   },
+  'a data-source URL without a scheme': {
+    key: 'datasourceInvalidUrl', values: { host: TENANT.host, datasources: { logs: { url: 'loki.loki.svc' } } },
+    mentions: ['datasources.logs.url "loki.loki.svc"', 'leave it empty'],
+  },
+  'a federated tenant id': {
+    key: 'datasourceInvalidTenantId', values: { host: TENANT.host, datasources: { metrics: { url: 'http://mimir', tenantId: 'a|b' } } },
+    mentions: ['datasources.metrics.tenantId "a|b"', 'several tenants'],
+  },
+  'SigV4 without a workspace URL': {
+    key: 'sigV4NeedsUrl', values: { host: TENANT.host, datasources: { metrics: { sigV4: { enabled: true, region: 'eu-west-1' } } } },
+    mentions: ['datasources.metrics.url is empty', 'aps-workspaces'],
+  },
+  'SigV4 without a region': {
+    key: 'sigV4InvalidRegion', values: { host: TENANT.host, datasources: { metrics: { url: 'https://aps', sigV4: { enabled: true } } } },
+    mentions: ['region ""', 'eu-west-1'],
+  },
+  'an unknown default data source': {
+    key: 'datasourceUnknownDefault', values: { host: TENANT.host, datasources: { default: 'traces' } },
+    mentions: ['"traces"', 'metrics or logs'],
+  },
+  'a default data source without a URL': {
+    key: 'datasourceDefaultNotConfigured', values: { host: TENANT.host, datasources: { default: 'metrics' } },
+    mentions: ['datasources.metrics.url is empty', 'choose another default'],
+  },
+  'a dashboard name that is not a DNS label': {
+    key: 'dashboardInvalidName', values: { host: TENANT.host, dashboards: { extra: [{ name: 'My SLO', json: '{}' }] } },
+    mentions: ['dashboards.extra[0].name "My SLO"', 'lowercase'],
+  },
+  'a dashboard name twice': {
+    key: 'dashboardDuplicateName', values: { host: TENANT.host, dashboards: { extra: [{ name: 'slo', json: '{}' }, { name: 'slo', json: '{}' }] } },
+    mentions: ['dashboards.extra[1].name "slo"', 'its own name'],
+  },
+  'a dashboard with json and a ConfigMap': {
+    key: 'dashboardNeedsOneSource', values: { host: TENANT.host, dashboards: { extra: [{ name: 'slo', json: '{}', configMapRef: { name: 'c', key: 'k' } }] } },
+    mentions: ['dashboards.extra[0] needs exactly one source', 'not both'],
+  },
+  'a dashboard ConfigMap without a key': {
+    key: 'dashboardConfigMapRefIncomplete', values: { host: TENANT.host, dashboards: { extra: [{ name: 'slo', configMapRef: { name: 'c' } }] } },
+    mentions: ['dashboards.extra[0].configMapRef needs both name and key'],
+  },
 };
 
 function construct(failure: Failure): () => void {
