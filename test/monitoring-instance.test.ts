@@ -118,6 +118,7 @@ describe('MonitoringInstance', () => {
       expect(kinds(manifests)).toEqual([
         'ExternalSecret', 'Grafana', 'KeycloakClient', 'KeycloakClientScope',
         'KeycloakRealmGroup', 'KeycloakRealmGroup', 'KeycloakRealmGroup', 'Password',
+        'Role', 'RoleBinding', 'SecretStore', 'ServiceAccount',
       ]);
     });
 
@@ -180,8 +181,11 @@ describe('MonitoringInstance', () => {
 
     test('only the three groups may log in, strictly, and there is no GrafanaAdmin', () => {
       expect(oauth.role_attribute_strict).toBe('true');
+      // each group as a bare name (mapper full.path "false") and as a full path (full.path "true")
       expect(oauth.allowed_groups.split(' ')).toEqual([
-        'tenant-acme-monitoring-admin', 'tenant-acme-monitoring-editor', 'tenant-acme-monitoring-viewer',
+        'tenant-acme-monitoring-admin', '/tenant-acme-monitoring-admin',
+        'tenant-acme-monitoring-editor', '/tenant-acme-monitoring-editor',
+        'tenant-acme-monitoring-viewer', '/tenant-acme-monitoring-viewer',
       ]);
       expect(oauth.role_attribute_path).not.toMatch(/GrafanaAdmin/);
       expect(oauth.allow_assign_grafana_admin).toBeUndefined();
@@ -223,10 +227,10 @@ describe('MonitoringInstance', () => {
       const externalSecret = only(manifests, 'ExternalSecret');
       expect(externalSecret.spec.refreshPolicy).toBe('CreatedOnce');
       expect(externalSecret.spec.target.name).toBe('monitoring-oidc-client');
-      expect(externalSecret.spec.dataFrom).toEqual([
-        { sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'monitoring-oidc-client' } } },
-      ]);
-      expect(only(manifests, 'Password').spec.secretKeys).toEqual(['client-secret']);
+      // generated value first, the existing Secret's value (if any) last so it wins (test/secrets/)
+      expect(externalSecret.spec.dataFrom[0].sourceRef.generatorRef).toEqual({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'monitoring-oidc-client' });
+      expect(externalSecret.spec.dataFrom[1].extract).toEqual({ key: 'monitoring-oidc-client' });
+      expect(only(manifests, 'Password').spec.secretKeys).toBeUndefined();
     });
 
     test('existingSecret replaces the generator and feeds both the client and Grafana', () => {
@@ -241,7 +245,7 @@ describe('MonitoringInstance', () => {
     test('the platform release may assign GrafanaAdmin', () => {
       const platform = only(synth(MODES['System, platform release']), 'Grafana').spec.config['auth.generic_oauth'];
       expect(platform.allow_assign_grafana_admin).toBe('true');
-      expect(platform.role_attribute_path).toMatch(/'cozy-monitoring-monitoring-system-admin'\) && 'GrafanaAdmin'/);
+      expect(platform.role_attribute_path).toMatch(/'\/cozy-monitoring-monitoring-system-admin'\)\) && 'GrafanaAdmin'/);
     });
 
     test('fallbackRole Viewer drops allowed_groups and ends the mapping with Viewer', () => {

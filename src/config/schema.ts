@@ -84,7 +84,7 @@ const clientSecretSchema = z
     generator: choice(ClientSecretGenerator, 'invalidSecretGenerator')
       .default('ExternalSecret')
       .describe(
-        'How the secret is produced when existingSecret is empty. ExternalSecret: an External Secrets Password generator creates the Secret <release>-oidc-client once; nothing secret is rendered (GitOps-safe). HelmLookup (Helm only): reuse the Secret via `lookup`, else randAlphaNum 32, kept on uninstall; `lookup` is empty under `helm template` and Argo CD, so the secret would change on every render there. The cdk8s renderer refuses HelmLookup (its output goes to git).',
+        'How the secret is produced when existingSecret is empty. ExternalSecret: an External Secrets (v0.16.2+) Password generator creates the Secret <release>-oidc-client once and an existing value is kept, also when the ExternalSecret is re-created (docs/client-secret.md); nothing secret is rendered (GitOps-safe). HelmLookup (Helm only): reuse the Secret via `lookup`, else randAlphaNum 32, kept on uninstall; `lookup` is empty under `helm template` and Argo CD, so the secret would change on every render there. The cdk8s renderer refuses HelmLookup (its output goes to git).',
       ),
   })
   .strict()

@@ -1,6 +1,6 @@
 import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
-import { roleAttributePath } from './role-mapping';
+import { allowedGroups, roleAttributePath } from './role-mapping';
 
 /** grafana.ini as the Grafana CR wants it: section -> key -> STRING value. */
 export type GrafanaIni = Record<string, Record<string, string>>;
@@ -54,8 +54,8 @@ function systemGenericOAuth(names: InstanceNames, values: InstanceValues): Recor
     role_attribute_strict: 'true',
   };
   if (!fallbackRole) {
-    // Tenant isolation: only members of this instance's groups may log in at all.
-    section.allowed_groups = [names.group('admin'), names.group('editor'), names.group('viewer')].join(' ');
+    // Tenant isolation: only members of this instance's groups may log in at all (bare or full path).
+    section.allowed_groups = allowedGroups(names);
   }
   if (grafanaAdmin) section.allow_assign_grafana_admin = 'true';
   return section;

@@ -1,7 +1,10 @@
+import { ApiObject } from 'cdk8s';
+import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
   ExternalSecretSpecDataFromSourceRefGeneratorRefKind,
+  ExternalSecretSpecDataFromSourceRefStoreRefKind,
   ExternalSecretSpecRefreshPolicy,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
@@ -21,9 +24,26 @@ export interface OidcClientSecretProps {
 /** Length of a generated client secret. */
 export const CLIENT_SECRET_LENGTH = 32;
 
+/** The key the Password generator writes on every ESO version (`spec.secretKeys` is v1.1.1+ only). */
+export const PASSWORD_GENERATOR_KEY = 'password';
+
+/** Where External Secrets reaches this cluster's API from inside it (the `kubernetes` Service). */
+export const IN_CLUSTER_API_URL = 'https://kubernetes.default.svc';
+
 /**
- * The Keycloak client secret, without its value ever being rendered: an ExternalSecret with a
- * Password generator creates it once (`refreshPolicy: CreatedOnce`) and keeps it stable.
+ * The Keycloak client secret, without its value ever being rendered, and never rotated once it
+ * exists (docs/client-secret.md). One ExternalSecret (`refreshPolicy: CreatedOnce`) with two
+ * `dataFrom` sources, merged in order:
+ *
+ * 1. the Password generator (key `password` renamed to `client-secret`): a fresh value;
+ * 2. an `extract` of the target Secret itself through a `kubernetes`-provider SecretStore whose
+ *    ServiceAccount may `get` only that Secret: when the Secret already exists, its value wins.
+ *
+ * A missing Secret (first creation) is a "no secret" result that External Secrets skips because
+ * `deletionPolicy` is `Merge` (with `Retain` it would fail the sync instead), so the generated value
+ * is stored. When the ExternalSecret is deleted and re-created (Helm reinstall, Argo CD replace, a
+ * moved release) its status is new and it syncs again, but the existing value overrides the newly
+ * generated one: the Keycloak client and the Grafana pods keep working.
  */
 export class OidcClientSecret extends Construct {
   /** Name of the Secret that holds the client secret under key `client-secret`. */
@@ -40,6 +60,8 @@ export class OidcClientSecret extends Construct {
     const name = props.names.generatedClientSecret;
     this.secretName = name;
 
+    const reader = `${name}-reader`;
+
     new Password(this, 'generator', {
       metadata: { name, namespace: props.names.namespace },
       spec: {
@@ -48,7 +70,40 @@ export class OidcClientSecret extends Construct {
         symbols: 0,
         noUpper: false,
         allowRepeat: true,
-        secretKeys: [CLIENT_SECRET_KEY],
+      },
+    });
+
+    // The identity External Secrets reads the existing value with: a token is requested for it
+    // (TokenRequest API); it is never mounted into a pod.
+    new k8s.KubeServiceAccount(this, 'reader', {
+      metadata: { name: reader, namespace: props.names.namespace },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'reader-role', {
+      metadata: { name: reader, namespace: props.names.namespace },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [name], verbs: ['get'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'reader-binding', {
+      metadata: { name: reader, namespace: props.names.namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
+      subjects: [{ kind: 'ServiceAccount', name: reader, namespace: props.names.namespace }],
+    });
+    new ApiObject(this, 'store', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name, namespace: props.names.namespace },
+      spec: {
+        provider: {
+          kubernetes: {
+            remoteNamespace: props.names.namespace,
+            server: {
+              url: IN_CLUSTER_API_URL,
+              // Published into every namespace by kube-controller-manager.
+              caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt' },
+            },
+            auth: { serviceAccount: { name: reader } },
+          },
+        },
       },
     });
 
@@ -58,10 +113,12 @@ export class OidcClientSecret extends Construct {
         refreshPolicy: ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
         target: {
           name,
-          // No owner reference: deleting or re-creating the ExternalSecret (a mode change, a
-          // re-sync) must not delete the Secret and rotate it under a live Keycloak client.
+          // No owner reference: deleting the ExternalSecret (a mode change, an uninstall) must not
+          // delete the Secret under a live Keycloak client.
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.ORPHAN,
-          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+          // Merge, not Retain: a missing source (the target Secret before its first sync) is then
+          // skipped instead of failing the sync.
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.MERGE,
         },
         dataFrom: [
           {
@@ -72,7 +129,10 @@ export class OidcClientSecret extends Construct {
                 name,
               },
             },
+            rewrite: [{ regexp: { source: `^${PASSWORD_GENERATOR_KEY}$`, target: CLIENT_SECRET_KEY } }],
           },
+          // Later sources override earlier keys: an existing value is kept.
+          { extract: { key: name }, sourceRef: { storeRef: { kind: ExternalSecretSpecDataFromSourceRefStoreRefKind.SECRET_STORE, name } } },
         ],
       },
     });

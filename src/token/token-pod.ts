@@ -141,7 +141,9 @@ function awsContainer(settings: TokenSettings, name: string, script: string, env
       { name: 'WORK_DIR', value: SHARED_DIR },
       // The AWS CLI may cache credentials (IRSA web identity) under $HOME; the root fs is read-only.
       { name: 'HOME', value: TMP_DIR },
-      { name: 'AWS_PAGER', value: '' },
+      // No pager. An unset `value` is the empty string; an explicit `value: ''` is dropped by the
+      // API server (omitempty), which GitOps tools would show as a permanent diff.
+      { name: 'AWS_PAGER' },
       ...optional('AWS_REGION', aws.region),
       ...optional('AWS_ENDPOINT_URL', aws.endpointUrl),
       ...env,

@@ -17,7 +17,8 @@ function oauthOf(oidc: InstanceValuesInput['oidc'] = {}, where: { namespace?: st
 /** The role Grafana would assign, or null when the login is refused. */
 function grafanaRole(oauth: Record<string, string>, claims: object): string | null {
   if (oauth.allowed_groups) {
-    const allowed = oauth.allowed_groups.split(' ');
+    // Grafana splits allowed_groups on commas and whitespace and compares names exactly.
+    const allowed = oauth.allowed_groups.split(/[\s,]+/).filter((g) => g !== '');
     const groups: unknown = (claims as { groups?: unknown }).groups;
     if (!Array.isArray(groups) || !groups.some((g) => allowed.includes(g))) return null;
   }
@@ -29,12 +30,24 @@ describe('role_attribute_path', () => {
   const oauth = oauthOf();
 
   test.each([
-    ['admin', 'Admin'],
-    ['editor', 'Editor'],
-    ['viewer', 'Viewer'],
-  ])('a member of the %s group gets %s', (group, role) => {
-    // GIVEN a user in one of this instance's groups  WHEN Grafana maps the claims  THEN the role follows the group
-    expect(grafanaRole(oauth, { groups: [`tenant-acme-monitoring-${group}`, 'unrelated'] })).toBe(role);
+    ['admin', 'Admin', ''],
+    ['editor', 'Editor', ''],
+    ['viewer', 'Viewer', ''],
+    ['admin', 'Admin', '/'],
+    ['editor', 'Editor', '/'],
+    ['viewer', 'Viewer', '/'],
+  ])('a member of the %s group gets %s (claim prefix %p)', (group, role, prefix) => {
+    // GIVEN a user in one of this instance's groups, as a bare name (mapper full.path "false") or a
+    // full path (full.path "true")  WHEN Grafana maps the claims  THEN the role follows the group
+    expect(grafanaRole(oauth, { groups: [`${prefix}tenant-acme-monitoring-${group}`, 'unrelated'] })).toBe(role);
+  });
+
+  test('allowed_groups lists the three groups in both claim forms, nothing else', () => {
+    expect(oauth.allowed_groups.split(' ')).toEqual([
+      'tenant-acme-monitoring-admin', '/tenant-acme-monitoring-admin',
+      'tenant-acme-monitoring-editor', '/tenant-acme-monitoring-editor',
+      'tenant-acme-monitoring-viewer', '/tenant-acme-monitoring-viewer',
+    ]);
   });
 
   test('the strongest group wins when a user is in several', () => {
@@ -47,6 +60,13 @@ describe('role_attribute_path', () => {
     ['a user without a groups claim', { email: 'x@example.org' }],
     ['a user whose groups claim is a string containing the group name', { groups: 'xtenant-acme-monitoring-adminx' }],
     ['a group name that only shares a prefix', { groups: ['tenant-acme-monitoring-admin-old'] }],
+    ['another tenant\'s admin as a full path', { groups: ['/tenant-globex-monitoring-admin'] }],
+    ['a sub-group of the same name under another parent', { groups: ['/tenant-globex/tenant-acme-monitoring-admin'] }],
+    ['a full path that only shares a prefix', { groups: ['/tenant-acme-monitoring-admin-old'] }],
+    ['a longer tenant name whose path ends in ours', { groups: ['/x-tenant-acme-monitoring-admin'] }],
+    ['a doubled slash', { groups: ['//tenant-acme-monitoring-admin'] }],
+    ['a trailing slash', { groups: ['tenant-acme-monitoring-admin/'] }],
+    ['a full-path string claim containing the group name', { groups: '/tenant-acme-monitoring-admin' }],
   ])('%s gets no role', (_, claims) => {
     expect(grafanaRole(oauth, claims)).toBeNull();
     // and the expression alone (without allowed_groups) yields no role either
@@ -57,6 +77,7 @@ describe('role_attribute_path', () => {
   test('the platform release maps its admin group to GrafanaAdmin', () => {
     const platform = oauthOf({}, { namespace: 'cozy-monitoring', release: 'monitoring-system' });
     expect(grafanaRole(platform, { groups: ['cozy-monitoring-monitoring-system-admin'] })).toBe('GrafanaAdmin');
+    expect(grafanaRole(platform, { groups: ['/cozy-monitoring-monitoring-system-admin'] })).toBe('GrafanaAdmin');
     expect(grafanaRole(platform, { groups: ['cozy-monitoring-monitoring-system-editor'] })).toBe('Editor');
   });
 

@@ -214,7 +214,8 @@ namespace <clientId>-<serviceAccountName>-grafana-token, so tenants with the sam
 {{/*
 JMESPath role_attribute_path mapping the instance's three groups to Grafana roles
 (src/oidc/role-mapping.ts). `groups[*] || `[]`` turns a missing or non-list claim into an empty
-list. Without a fallback everyone else gets false, which role_attribute_strict refuses.
+list. Each group matches exactly as `<name>` (mapper full.path "false") or `/<name>` (full.path
+"true"). Without a fallback everyone else gets false, which role_attribute_strict refuses.
 Takes a dict: clientId, grafanaAdmin (bool), fallback (bool).
 */}}
 {{- define "grafana-tenancy.roleAttributePath" -}}
@@ -222,7 +223,8 @@ Takes a dict: clientId, grafanaAdmin (bool), fallback (bool).
 {{- $mappings := list (list "admin" (ternary "GrafanaAdmin" "Admin" .grafanaAdmin)) (list "editor" "Editor") (list "viewer" "Viewer") -}}
 {{- $terms := list -}}
 {{- range $mappings -}}
-{{- $terms = append $terms (printf "contains(groups[*] || `[]`, '%s-%s') && '%s'" $clientId (index . 0) (index . 1)) -}}
+{{- $group := printf "%s-%s" $clientId (index . 0) -}}
+{{- $terms = append $terms (printf "(contains(groups[*] || `[]`, '%s') || contains(groups[*] || `[]`, '/%s')) && '%s'" $group $group (index . 1)) -}}
 {{- end -}}
 {{- if .fallback -}}
 {{- $terms = append $terms "'Viewer'" -}}
@@ -259,8 +261,8 @@ groups_attribute_path: "groups"
 role_attribute_path: {{ include "grafana-tenancy.roleAttributePath" (dict "clientId" $clientId "grafanaAdmin" $grafanaAdmin "fallback" $fallback) | quote }}
 role_attribute_strict: "true"
 {{- if not $fallback }}
-{{- /* Tenant isolation: only members of this instance's groups may log in at all. */}}
-allowed_groups: {{ printf "%s-admin %s-editor %s-viewer" $clientId $clientId $clientId | quote }}
+{{- /* Tenant isolation: only members of this instance's groups may log in at all (bare or full path). */}}
+allowed_groups: {{ printf "%s-admin /%s-admin %s-editor /%s-editor %s-viewer /%s-viewer" $clientId $clientId $clientId $clientId $clientId $clientId | quote }}
 {{- end }}
 {{- if $grafanaAdmin }}
 allow_assign_grafana_admin: "true"

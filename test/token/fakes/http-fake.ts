@@ -58,7 +58,8 @@ export abstract class HttpFake {
     return this.calls.filter((c) => c.method === method && path.test(c.path));
   }
 
-  async start(): Promise<string> {
+  /** @param port a fixed loopback port (the e2e suite stays inside its assigned range); default any free one. */
+  async start(port = 0): Promise<string> {
     const listener: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -79,7 +80,7 @@ export abstract class HttpFake {
       });
     };
     this.server = this.tls ? https.createServer(this.tls, listener) : http.createServer(listener);
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -70,7 +70,7 @@ function runContainer(container: Manifest, environment: PodEnvironment, path: st
       if (value === undefined) throw new Error(`secret ${ref.name} key ${ref.key} missing: the kubelet would not start ${container.name}`);
       env[e.name] = value;
     } else {
-      env[e.name] = local(e.value);
+      env[e.name] = local(e.value ?? ''); // Kubernetes: an unset value is the empty string
     }
   }
   Object.assign(env, environment.override);
