@@ -9,7 +9,7 @@ module.exports = {
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.e2e.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   globalSetup: '<rootDir>/test/e2e/harness/jest-global-setup.js',
   globalTeardown: '<rootDir>/test/e2e/harness/jest-global-teardown.js',
