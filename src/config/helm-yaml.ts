@@ -103,6 +103,11 @@ export function readYamlFile(file: string): unknown {
   } catch (e) {
     throw new InputError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
   }
+  return parseYamlBytes(bytes, file);
+}
+
+/** Parses a YAML file's bytes as Helm would (for callers that read the file themselves). */
+export function parseYamlBytes(bytes: Buffer, file: string): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

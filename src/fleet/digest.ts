@@ -24,7 +24,7 @@ import { GENERATED_HEADER } from './layout';
 const DIGEST_PREFIX = '# Digest: inputs ';
 const DIGEST_LINE = /^# Digest: inputs ([0-9a-f]{64}), content ([0-9a-f]{64})\n/;
 
-function sha256(data: string | Buffer): string {
+export function sha256(data: string | Buffer): string {
   // The one-shot form (Node 20.12+): a Hash object per tenant file was a tenth of a no-op re-synth.
   return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }

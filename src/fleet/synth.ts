@@ -7,7 +7,7 @@ import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
 import { isUpToDate } from './digest';
-import { fleetLayout } from './render-fleet';
+import { fleetLayout, FleetLayout } from './render-fleet';
 
 export interface SynthResult {
   /** Files created or whose bytes changed. */
@@ -28,8 +28,7 @@ export interface SynthResult {
  * Each tenant's file is written as soon as it is rendered, so memory stays flat however large
  * the fleet.
  */
-export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOptions = {}): Promise<SynthResult> {
-  const layout = fleetLayout(fleet);
+export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOptions = {}, layout: FleetLayout = fleetLayout(fleet)): Promise<SynthResult> {
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = await snapshot(outDir);
   // Every existing file synth may write is read once, here: up to date, or in the way?

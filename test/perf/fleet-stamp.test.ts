@@ -1,0 +1,189 @@
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { CliIo } from '../../src/cli/command';
+import { runCli } from '../../src/cli/main';
+import * as fleetModule from '../../src/config/fleet';
+import { STAMP_FILE, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { GENERATED_HEADER } from '../../src/fleet/layout';
+import * as render from '../../src/render/render';
+import { fleetDocument, TenantSpec, tempDir } from '../fleet/fleet-fixtures';
+
+const PAST = new Date('2020-01-01T00:00:00Z');
+const SPECS: TenantSpec[] = [
+  { namespace: 'a' },
+  { namespace: 'b', mode: 'System' },
+  { namespace: 'b', release: 'second', mode: 'CustomConfig' },
+  { namespace: 'c' },
+];
+
+/** Every file under `dir` (relative path → bytes), the record included. */
+function tree(dir: string): Map<string, string> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as any).path, e.name).slice(dir.length + 1))
+    .sort();
+  return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+function ageEverything(dir: string): void {
+  for (const path of tree(dir).keys()) utimesSync(join(dir, path), PAST, PAST);
+}
+
+function changedSinceAged(dir: string): string[] {
+  return [...tree(dir).keys()].filter((path) => statSync(join(dir, path)).mtimeMs !== PAST.getTime());
+}
+
+/** A fleet file of SPECS synthesized into a fresh tree, every mtime in the past. */
+async function synthesized(specs: TenantSpec[] = SPECS): Promise<{ fleet: string; out: string }> {
+  const dir = tempDir();
+  const fleet = join(dir, 'tenants.yaml');
+  writeFileSync(fleet, stringify(fleetDocument(specs)));
+  const out = join(dir, 'rendered');
+  const first = await synthFleetFile(fleet, out, { parallelism: 1 });
+  expect(first.parsed).toBe(true);
+  ageEverything(out);
+  return { fleet, out };
+}
+
+describe('re-synth of an unchanged fleet file', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('GIVEN a tree synth left WHEN the same fleet file is synthesized again THEN it is not parsed, nothing is rendered or written', async () => {
+    const { fleet, out } = await synthesized();
+    const before = tree(out);
+    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    const loads = jest.spyOn(fleetModule, 'loadFleet');
+    const renders = jest.spyOn(render, 'renderInstance');
+    // WHEN
+    const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+    // THEN the fleet was neither parsed nor rendered
+    expect(result.parsed).toBe(false);
+    expect(parses).not.toHaveBeenCalled();
+    expect(loads).not.toHaveBeenCalled();
+    expect(renders).not.toHaveBeenCalled();
+    // AND the result is what the full path reports for a no-op: every file unchanged
+    expect(result).toMatchObject({ tenants: 4, written: [], removed: [] });
+    expect(result.unchanged).toEqual(['a/kustomization.yaml', 'a/monitoring.yaml', 'b/kustomization.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/kustomization.yaml', 'c/monitoring.yaml']);
+    // AND no byte or mtime changed
+    expect(tree(out)).toEqual(before);
+    expect(changedSinceAged(out)).toEqual([]);
+  });
+
+  test('GIVEN the record WHEN read THEN it is generated, names the fleet digest and every tenant file with its inputs digest', async () => {
+    const { out } = await synthesized();
+    const lines = readFileSync(join(out, STAMP_FILE), 'utf8').split('\n');
+    expect(`${lines[0]}\n`).toBe(GENERATED_HEADER);
+    expect(lines[1]).toMatch(/^# Fleet: [0-9a-f]{64}$/);
+    expect(lines[2]).toBe('# Tenants: 4');
+    const entries = lines.slice(3, -1).map((line) => line.split(' '));
+    expect(entries.map(([, path]) => path)).toEqual(['a/monitoring.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/monitoring.yaml']);
+    // Each inputs digest is the one on the tenant file's digest line.
+    for (const [inputs, path] of entries) expect(readFileSync(join(out, path), 'utf8').split('\n')[1]).toContain(`inputs ${inputs},`);
+  });
+
+  test.each([
+    ['a tenant file edited by hand (same size)', (out: string) => writeFileSync(join(out, 'a/monitoring.yaml'), readFileSync(join(out, 'a/monitoring.yaml'), 'utf8').replace('kind: Grafana', 'kind: Grafanb'))],
+    ['a tenant file deleted', (out: string) => rmSync(join(out, 'a/monitoring.yaml'))],
+    ['a tenant file replaced by another, intact, tenant file', (out: string) => copyFileSync(join(out, 'c/monitoring.yaml'), join(out, 'a/monitoring.yaml'))],
+    ['a kustomization edited by hand', (out: string) => appendFileSync(join(out, 'a/kustomization.yaml'), '  - extra.yaml\n')],
+    ['a namespace folder deleted', (out: string) => rmSync(join(out, 'a'), { recursive: true })],
+  ])('GIVEN %s WHEN synthesized again THEN the fleet is parsed and the tree restored byte for byte', async (_, damage) => {
+    const { fleet, out } = await synthesized();
+    const pristine = tree(out);
+    damage(out);
+    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    // WHEN
+    const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+    // THEN the full path ran and repaired exactly the damage
+    expect(result.parsed).toBe(true);
+    expect(parses).toHaveBeenCalledTimes(1);
+    expect(tree(out)).toEqual(pristine);
+    expect(result.written.length).toBeGreaterThan(0);
+    expect(changedSinceAged(out).sort()).toEqual([...result.written].sort());
+  });
+
+  test('GIVEN a link to an identical file where a tenant file goes WHEN synthesized again THEN synth refuses as the full path does', async () => {
+    const { fleet, out } = await synthesized();
+    copyFileSync(join(out, 'a/monitoring.yaml'), join(out, 'a.yaml'));
+    rmSync(join(out, 'a/monitoring.yaml'));
+    symlinkSync(join(out, 'a.yaml'), join(out, 'a/monitoring.yaml'));
+    await expect(synthFleetFile(fleet, out, { parallelism: 1 })).rejects.toThrow(/a\/monitoring.yaml: exists and was not written by grafana-tenancy/);
+  });
+
+  test('GIVEN a generated file of a tenant no longer recorded WHEN synthesized again THEN it is removed; a hand-written one stays and keeps the shortcut', async () => {
+    const { fleet, out } = await synthesized();
+    const pristine = tree(out);
+    writeFileSync(join(out, 'c/notes.yaml'), 'kind: ConfigMap\n');
+    mkdirSync(join(out, 'old'));
+    writeFileSync(join(out, 'old/monitoring.yaml'), `${GENERATED_HEADER}kind: List\n`);
+    // WHEN
+    const repaired = await synthFleetFile(fleet, out, { parallelism: 1 });
+    // THEN the generated leftover and its folder are gone, the hand-written file is untouched
+    expect(repaired.parsed).toBe(true);
+    expect(repaired.removed).toEqual(['old/monitoring.yaml']);
+    expect(existsSync(join(out, 'old'))).toBe(false);
+    expect(tree(out)).toEqual(new Map([...pristine, ['c/notes.yaml', 'kind: ConfigMap\n']]));
+    // AND with only the hand-written file left, the next re-synth takes the shortcut again
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
+  });
+
+  test('GIVEN the fleet file changed by one byte WHEN synthesized again THEN it is parsed and only the tenant it changes is rewritten', async () => {
+    const { fleet, out } = await synthesized();
+    const text = readFileSync(fleet, 'utf8');
+    // One byte: tenant c's host.
+    writeFileSync(fleet, text.replace('monitoring.c.example.org', 'monitoring.d.example.org'));
+    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    // WHEN
+    const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+    // THEN
+    expect(result.parsed).toBe(true);
+    expect(parses).toHaveBeenCalledTimes(1);
+    expect(result.written).toEqual(['c/monitoring.yaml']);
+    expect(changedSinceAged(out).sort()).toEqual([STAMP_FILE, 'c/monitoring.yaml']);
+    expect(readFileSync(join(out, 'c/monitoring.yaml'), 'utf8')).toContain('monitoring.d.example.org');
+    // AND the next re-synth of the new bytes takes the shortcut
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
+  });
+
+  test('GIVEN a record cut short or for other bytes WHEN synthesized again THEN the fleet is parsed and the record rewritten', async () => {
+    const { fleet, out } = await synthesized();
+    const record = readFileSync(join(out, STAMP_FILE), 'utf8');
+    // A record that lost its last line (a killed run) no longer adds up.
+    writeFileSync(join(out, STAMP_FILE), record.slice(0, record.lastIndexOf('\n', record.length - 2) + 1));
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
+    // A record for another fleet file is not trusted.
+    writeFileSync(join(out, STAMP_FILE), record.replace(/# Fleet: [0-9a-f]/, '# Fleet: x'));
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
+  });
+
+  test('GIVEN a hand-written file where the record goes WHEN synthesized THEN it is never overwritten and the fleet is always parsed', async () => {
+    const dir = tempDir();
+    const fleet = join(dir, 'tenants.yaml');
+    writeFileSync(fleet, stringify(fleetDocument(SPECS)));
+    const out = join(dir, 'rendered');
+    mkdirSync(out);
+    writeFileSync(join(out, STAMP_FILE), 'mine\n');
+    // WHEN synthesized twice
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
+    // THEN
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe('mine\n');
+  });
+
+  test('GIVEN a re-synth through the CLI THEN its summary and progress are those of a no-op, and --quiet prints nothing', async () => {
+    const { fleet, out } = await synthesized();
+    const io = { out: '', err: '', stderrIsTty: true } as CliIo & { out: string; err: string };
+    Object.assign(io, { stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) });
+    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    expect(await runCli(['synth', '-f', fleet, '-d', out], io)).toBe(0);
+    expect(parses).not.toHaveBeenCalled();
+    expect(io.err).toBe(`\rrendered 4/4 (100%)\nsynth: 4 tenants from ${fleet} into ${out}/: 0 written, 7 unchanged, 0 removed\n`);
+    const quiet = { ...io, err: '' };
+    Object.assign(quiet, { stderr: (t: string) => void (quiet.err += t) });
+    expect(await runCli(['synth', '-f', fleet, '-d', out, '-q'], quiet)).toBe(0);
+    expect(quiet.err).toBe('');
+  });
+});
