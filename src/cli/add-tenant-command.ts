@@ -18,7 +18,7 @@ CustomConfig only.
 
 Options:
   -n, --namespace NS     namespace of the instance (a DNS label)
-  -r, --release REL      release name of the instance (a DNS label)
+  -r, --release REL      release name of the instance (a letter first, at most 53 characters)
       --host HOST        domain of the tenant; Grafana is served at https://grafana.HOST
   -m, --mode MODE        oidc.mode: None, System or CustomConfig (default: the fleet's default)
       --secret-ref NAME  CustomConfig: Secret of GF_AUTH_GENERIC_OAUTH_* keys (oidc.customConfig.secretRef.name)

@@ -18,7 +18,8 @@ function topUsage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `Usage: grafana-tenancy <command> [options]
 
-Render Grafana Monitoring instances (Keycloak OIDC, client secret, Grafana CR) for tenants.
+Render Grafana Monitoring instances (Keycloak OIDC, client secret, Grafana CR, token bootstrap,
+data sources and dashboards, backup) for tenants.
 
 Commands:
 ${lines.join('\n')}

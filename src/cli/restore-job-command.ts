@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Command, UsageError } from './command';
 
-const usage = `Usage: grafana-tenancy restore-job --namespace NS --release REL --snapshot latest|TIMESTAMP -f values.yaml [--dry-run]
+const usage = `Usage: grafana-tenancy restore-job --namespace NS --release REL -f values.yaml [--snapshot latest|TIMESTAMP] [--dry-run]
 
 Prints the one-off Job that restores a backup snapshot into the instance's Grafana, to apply with
 'kubectl create -f -'. It downloads <prefix>/<namespace>/<release>/<snapshot>/ from the bucket

@@ -7,7 +7,8 @@ const usage = `Usage: grafana-tenancy validate [FILE | -f FILE] [--quiet]
 Checks a fleet file without rendering it: the schema and render checks of every tenant, and the
 fleet-wide ones: duplicate (namespace, release), clientId collisions between different pairs
 (a-b/c and a/b-c both give a-b-c), duplicate hosts, two token Jobs writing to one Secret or AWS
-secret, the release name "kustomization", System mode with platform OIDC off.
+secret, two namespaces sending one data-source tenant id (unless both set sharedTenantId), the
+release name "kustomization", System mode with platform OIDC off.
 
 The fleet file is looked up like every fleet command does: -f FILE, else the FILE argument,
 else $TENANTS_FILE, else ./tenants.yaml. A missing file is reported with the path looked for.

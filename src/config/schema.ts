@@ -414,7 +414,7 @@ export const instanceValuesSchema = z
     serviceAccountToken: serviceAccountTokenSchema.prefault({}),
     commonLabels: stringMap
       .default({})
-      .describe('Labels added to every rendered object (and the token Job\'s pods); they never replace a label the chart sets.'),
+      .describe('Labels added to every rendered object (and the pods of the token, backup and restore Jobs); they never replace a label the chart sets.'),
     apiVersions: z
       .array(z.string())
       .default([])

@@ -174,6 +174,39 @@ describe('NOTES.txt', () => {
     expect(await notes('none-values.yaml')).not.toContain('Service-account token');
   });
 
+  test('GIVEN data sources WHEN rendering the notes THEN they name each one, the tenant it reads as and the gateway caveat', async () => {
+    // GIVEN Mimir (tenant defaulted to the namespace) and Loki (explicit tenant id)
+    const text = await notes('datasources-mimir-loki-values.yaml');
+
+    // THEN both are named with their tenant, and the isolation caveat is stated
+    expect(text).toContain('monitoring-metrics -> http://mimir-query-frontend.mimir.svc:8080/prometheus as tenant tenant-acme (X-Scope-OrgID)');
+    expect(text).toContain('monitoring-logs    -> http://loki-gateway.loki.svc as tenant acme-logs (X-Scope-OrgID)');
+    expect(text).toMatch(/authenticating gateway/);
+    // AND with SigV4 no tenant header is announced, the ServiceAccount needing an AWS identity is named
+    const amp = await notes('datasources-amp-sigv4-values.yaml');
+    expect(amp).toMatch(/grafana-metrics -> https:\/\/aps-workspaces\S+ \(SigV4, region eu-west-1: give ServiceAccount grafana-sa/);
+    expect(amp).not.toContain('X-Scope-OrgID');
+    expect(await notes('none-values.yaml')).not.toContain('Data sources');
+  });
+
+  test('GIVEN the backup WHEN rendering the notes THEN they give the bucket path, the credentials and how to run and restore', async () => {
+    // GIVEN a backup with an existing Secret and the restore Job as a dry run
+    const text = await notes('backup-values.yaml');
+
+    // THEN the S3 path, the Secret, a manual run and the restore Job are spelled out
+    expect(text).toContain('s3://acme-grafana-backups/tenants/grafana/tenant-acme/monitoring/, keeping 5 snapshots');
+    expect(text).toContain('Secret grafana-backup-s3 (yours, format accessKeys)');
+    expect(text).toContain('kubectl -n tenant-acme create job --from=cronjob/monitoring-backup monitoring-backup-manual');
+    expect(text).toContain('Job monitoring-backup-restore restores snapshot latest as a dry run');
+    // AND without the restore Job and without a Secret they point to restore-job and the pod identity
+    const override = join(chartCopy, 'backup-override.yaml');
+    writeFileSync(override, JSON.stringify({ backup: { credentials: { existingSecret: '' }, restore: { enabled: false } } }));
+    const plain = await notes('backup-values.yaml', [override]);
+    expect(plain).toContain('grafana-tenancy restore-job --namespace tenant-acme --release monitoring');
+    expect(plain).toContain('pod identity of ServiceAccount monitoring-backup');
+    expect(await notes('none-values.yaml')).not.toContain('Backup:');
+  });
+
   test('GIVEN mode None WHEN rendering the notes THEN they point to the login modes', async () => {
     const text = await notes('none-values.yaml');
     expect(text).toMatch(/oidc\.mode None/);

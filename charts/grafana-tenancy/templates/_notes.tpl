@@ -30,7 +30,7 @@ Next steps:
 {{- end }}
      The groups are never pruned (resource-policy keep): removing the release keeps their members.
   2. Make sure the realm has the client scope "{{ .Values.platform.oidc.groupsClientScope }}" (group membership mapper,
-     claim "groups", no full path); the Keycloak operator retries until it exists.
+     claim "groups", full path on or off); the Keycloak operator retries until it exists.
   3. Client secret:
 {{- if $oidc.clientSecret.existingSecret }}
      Secret {{ $oidc.clientSecret.existingSecret }} (yours) must exist in {{ .Release.Namespace }} with key client-secret.
@@ -73,6 +73,38 @@ Service-account token for {{ $token.serviceAccountName }} ({{ $token.role }}):
   Job {{ include "grafana-tenancy.tokenBootstrapName" . }} stores it in Secret {{ include "grafana-tenancy.tokenSecretNamespace" . }}/{{ include "grafana-tenancy.tokenSecretName" . }}, key {{ $token.sink.kubernetesSecret.key }}.
 {{- end }}
   Follow it with: kubectl -n {{ .Release.Namespace }} logs job/{{ include "grafana-tenancy.tokenBootstrapName" . }} --all-containers
+{{- end }}
+{{- end }}
+{{- $ds := .Values.datasources }}
+{{- if or $ds.metrics.url $ds.logs.url }}
+
+Data sources (GrafanaDatasource, selecting only this Grafana):
+{{- if $ds.metrics.url }}
+  {{ .Release.Name }}-metrics -> {{ $ds.metrics.url }}{{ if $ds.metrics.sigV4.enabled }} (SigV4, region {{ $ds.metrics.sigV4.region }}: give ServiceAccount {{ .Release.Name }}-sa an AWS identity that may query the workspace){{ else }} as tenant {{ $ds.metrics.tenantId | default .Release.Namespace }} (X-Scope-OrgID){{ end }}
+{{- end }}
+{{- if $ds.logs.url }}
+  {{ .Release.Name }}-logs    -> {{ $ds.logs.url }} as tenant {{ $ds.logs.tenantId | default .Release.Namespace }} (X-Scope-OrgID)
+{{- end }}
+  Check them with: kubectl -n {{ .Release.Namespace }} get grafanadatasources,grafanadashboards
+  A tenant admin can add data sources with any header: isolate tenants with an authenticating gateway.
+{{- end }}
+{{- $backup := .Values.backup }}
+{{- if $backup.enabled }}
+
+Backup: CronJob {{ .Release.Name }}-backup ("{{ $backup.schedule }}") saves dashboards, folders and alert rules to
+  s3://{{ $backup.s3.bucket }}/{{ with $backup.s3.prefix }}{{ . }}/{{ end }}{{ .Release.Namespace }}/{{ .Release.Name }}/, keeping {{ $backup.keep }} snapshots.
+{{- if $backup.credentials.existingSecret }}
+  S3 credentials: Secret {{ $backup.credentials.existingSecret }} (yours, format {{ $backup.credentials.format }}) must exist in {{ .Release.Namespace }}.
+{{- else }}
+  S3 credentials: the pod identity of ServiceAccount {{ .Release.Name }}-backup (IRSA annotation or an EKS Pod Identity association).
+{{- end }}
+  Run one now: kubectl -n {{ .Release.Namespace }} create job --from=cronjob/{{ .Release.Name }}-backup {{ .Release.Name }}-backup-manual
+{{- if $backup.restore.enabled }}
+  Restore: Job {{ .Release.Name }}-backup-restore restores snapshot {{ $backup.restore.snapshot }}{{ if $backup.restore.dryRun }} as a dry run (reports only){{ end }};
+  follow it with: kubectl -n {{ .Release.Namespace }} logs job/{{ .Release.Name }}-backup-restore -c restore
+{{- else }}
+  Restore: grafana-tenancy restore-job --namespace {{ .Release.Namespace }} --release {{ .Release.Name }} -f values.yaml --snapshot latest | kubectl create -f -
+  (or backup.restore.enabled: true); see docs/backup.md.
 {{- end }}
 {{- end }}
 {{- end -}}
