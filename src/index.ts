@@ -40,3 +40,7 @@ export { DATASOURCE_ROLES, datasourceUid } from './datasources/datasource-settin
 export type { DatasourceRole, DatasourceSettings } from './datasources/datasource-settings';
 export { shippedDashboardSet } from './dashboards/dashboard-set';
 export type { DashboardSet, SetDashboard } from './dashboards/dashboard-set';
+
+// Scheduled dashboard backup and restore (docs/backup.md)
+export { GrafanaBackup } from './backup/grafana-backup';
+export type { GrafanaBackupProps } from './backup/grafana-backup';

@@ -83,6 +83,12 @@ export class TenantMonitoring extends Construct {
   readonly tokenJob?: KubeJob;
   /** The `GrafanaServiceAccount` (token enabled, sink grafana-operator). */
   readonly tokenServiceAccount?: GrafanaServiceAccount;
+  /** The tenant's `GrafanaDatasource`s (none unless `datasources.*` is configured). */
+  readonly datasources: TenantDatasources;
+  /** The default dashboard set and the tenant's own dashboards. */
+  readonly dashboards: TenantDashboards;
+  /** The scheduled dashboard backup (`backup.enabled`). */
+  readonly backup?: GrafanaBackup;
 
   constructor(scope: Construct, id: string, props: TenantMonitoringProps) {
     super(scope, id);
@@ -127,8 +133,8 @@ export class TenantMonitoring extends Construct {
     }
     this.grafana = grafana.resource;
 
-    new TenantDatasources(this, 'datasources', { names, values: this.values });
-    new TenantDashboards(this, 'dashboards', { names, values: this.values });
+    this.datasources = new TenantDatasources(this, 'datasources', { names, values: this.values });
+    this.dashboards = new TenantDashboards(this, 'dashboards', { names, values: this.values });
 
     const namespaces = new Set([names.namespace]);
     if (this.values.serviceAccountToken.enabled) {
@@ -138,7 +144,7 @@ export class TenantMonitoring extends Construct {
       if (settings.sink === TokenSink.GRAFANA_OPERATOR) this.tokenServiceAccount = new GrafanaOperatorToken(this, 'token', { settings }).serviceAccount;
       else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: labels }).job;
     }
-    if (this.values.backup.enabled) new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: labels });
+    if (this.values.backup.enabled) this.backup = new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: labels });
 
     this.node.defaultChild = this.grafana;
     for (const object of this.apiObjects()) {

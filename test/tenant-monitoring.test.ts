@@ -141,6 +141,34 @@ describe('TenantMonitoring in a chart of the user', () => {
     expect(Testing.synth(chart).filter((m) => m.kind === 'Role').map((m) => m.metadata.namespace)).toEqual(['agents']);
   });
 
+  test('the data sources, dashboards and backup are typed handles too', () => {
+    // GIVEN a tenant with a metrics data source and a scheduled backup with its restore Job
+    const chart = userChart();
+    const tenant = new TenantMonitoring(chart, 'beta', {
+      ...BETA,
+      values: {
+        ...BETA.values,
+        datasources: { metrics: { url: 'http://mimir.mimir.svc:8080/prometheus' } },
+        backup: { enabled: true, s3: { bucket: 'beta-backups', region: 'eu-west-1' }, restore: { enabled: true } },
+      },
+    });
+    // WHEN the CronJob is patched through the handle
+    tenant.backup!.cronJob.addJsonPatch(JsonPatch.add('/spec/suspend', true));
+    const manifests = Testing.synth(chart);
+    // THEN each handle is the object it names, and the patch lands on the CronJob only
+    expect(tenant.datasources.settings.map((s) => s.role)).toEqual(['metrics']);
+    expect(tenant.dashboards.node.children.length).toBeGreaterThan(0);
+    expect(tenant.backup!.restoreJob?.kind).toBe('Job');
+    const cronJob = manifests.find((m) => m.kind === 'CronJob');
+    expect(cronJob?.metadata.name).toBe(tenant.backup!.cronJob.name);
+    expect(cronJob?.spec.suspend).toBe(true);
+  });
+
+  test('the backup handle is absent when the backup is off', () => {
+    // GIVEN a tenant without backup  WHEN constructed  THEN there is no backup handle
+    expect(new TenantMonitoring(userChart(), 'beta', BETA).backup).toBeUndefined();
+  });
+
   test('the chart convenience passes ChartProps through and exposes the tenant', () => {
     // GIVEN the one-tenant chart with a label of the user
     const chart = new MonitoringInstance(Testing.app(), 'acme', { ...BETA, labels: { 'example.org/team': 'observability' } });

@@ -38,6 +38,10 @@ export interface GrafanaBackupProps {
  */
 export class GrafanaBackup extends Construct {
   readonly backupNames: BackupNames;
+  /** The scheduled backup `CronJob`. */
+  readonly cronJob: k8s.KubeCronJob;
+  /** The one-off restore `Job` (`backup.restore.enabled`). */
+  readonly restoreJob?: k8s.KubeJob;
 
   constructor(scope: Construct, id: string, props: GrafanaBackupProps) {
     super(scope, id);
@@ -83,7 +87,7 @@ export class GrafanaBackup extends Construct {
     const checksum = scriptChecksum(contents);
     const input: BackupPodInput = { backup, names: ids, token: settings, awsImage: imageRef(backup.image) };
 
-    new k8s.KubeCronJob(this, 'cron-job', {
+    this.cronJob = new k8s.KubeCronJob(this, 'cron-job', {
       metadata: { name: ids.cronJob, namespace: names.namespace, labels: BACKUP_COMPONENT_LABELS },
       spec: {
         schedule: backup.schedule,
@@ -104,7 +108,7 @@ export class GrafanaBackup extends Construct {
     });
 
     if (backup.restore.enabled) {
-      new k8s.KubeJob(this, 'restore', {
+      this.restoreJob = new k8s.KubeJob(this, 'restore', {
         metadata: { name: ids.restoreJob, namespace: names.namespace, labels: RESTORE_COMPONENT_LABELS },
         spec: {
           // A failed restore is looked at, not retried blindly.
