@@ -49,7 +49,8 @@ export const diffCommand: Command = {
     // Loaded here, not at the top: `--help` and the other commands do not pay for them.
     const { compareTrees, hasChanges } = await import('../diff/compare');
     const { formatReport, OUTPUT_FORMATS } = await import('../diff/format');
-    const { loadSide, loadSideAtRef, renderSides } = await import('../diff/sides');
+    const { renderSides } = await import('../diff/sides');
+    const { loadSidePair } = await import('../diff/fleet-pair');
     const format: OutputFormat = parseOutputFormat(values.output, OUTPUT_FORMATS);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };
 
@@ -57,12 +58,10 @@ export const diffCommand: Command = {
     let newSide: Side;
     if (values.base !== undefined) {
       if (positionals.length !== 1) throw new UsageError('with --base, give exactly one fleet file');
-      oldSide = loadSideAtRef(values.base, positionals[0]);
-      newSide = loadSide(positionals[0]);
+      [oldSide, newSide] = loadSidePair({ file: positionals[0], ref: values.base }, { file: positionals[0] });
     } else {
       if (positionals.length !== 2) throw new UsageError('give two sides: OLD NEW (folders or fleet files), or --base REF FLEET_FILE');
-      oldSide = loadSide(positionals[0]);
-      newSide = loadSide(positionals[1]);
+      [oldSide, newSide] = loadSidePair({ file: positionals[0] }, { file: positionals[1] });
     }
     const trees = await renderSides(oldSide, newSide, options);
     const report = compareTrees(trees.old, trees.new, { old: oldSide.label, new: newSide.label }, trees.unchanged);

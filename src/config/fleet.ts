@@ -33,8 +33,12 @@ export function loadFleet(file: string): Fleet {
  * that needs fixing: the top-level fields each on their own, `defaults` once (as `defaults.<path>`),
  * every tenant (schema and render failures alike; a broken entry does not hide the others) and the
  * fleet-wide ones (duplicates, clientId collisions, shared hosts and token targets).
+ *
+ * `known` maps a tenant entry object to that same entry already validated in another fleet with
+ * the same apiVersions and defaults (the diff's other side): its checks would give the same
+ * result, so it is taken as it is; the fleet-wide checks still see it.
  */
-export function parseFleet(document: unknown, file: string): Fleet {
+export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<unknown, FleetTenant>): Fleet {
   const root = document ?? {};
   if (!isPlainObject(root)) {
     throw new InputError([`${file}: expected an object with apiVersions, defaults and tenants at the top level, got ${describeValue(root)}`]);
@@ -58,6 +62,13 @@ export function parseFleet(document: unknown, file: string): Fleet {
   entries.forEach((entry, index) => {
     if (!isPlainObject(entry)) {
       problems.push(`${file}: tenants[${index}]: expected an object with namespace, release, host and the tenant's values, got ${describeValue(entry)}`);
+      return;
+    }
+    const same = topLevelOk ? known?.get(entry) : undefined;
+    if (same !== undefined) {
+      // A validated tenant's host is its merged host (an empty one fails checkInstance).
+      claims.push({ index, namespace: same.namespace, release: same.release, host: same.values.host });
+      tenants.push({ ...same, index });
       return;
     }
     const { namespace, release, ...rest } = entry;

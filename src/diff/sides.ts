@@ -28,10 +28,15 @@ export function loadSide(spec: string): Side {
 /** The fleet file as committed at a git ref (`git show <ref>:<file>`). */
 export function loadSideAtRef(ref: string, file: string): Side {
   const label = `${ref}:${file}`;
-  let text: string;
+  // Read exactly as the working-tree side is (Helm's scalars, keys and refusals).
+  return { label, fleet: parseFleet(parseHelmYaml(gitShowFleet(ref, file), label), label) };
+}
+
+/** The text of the fleet file as committed at a git ref. */
+export function gitShowFleet(ref: string, file: string): string {
   try {
     // `./name` is resolved against the cwd, so the file need not be at the repository root.
-    text = execFileSync('git', ['show', `${ref}:./${basename(file)}`], {
+    return execFileSync('git', ['show', `${ref}:./${basename(file)}`], {
       cwd: dirname(file),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,10 +44,8 @@ export function loadSideAtRef(ref: string, file: string): Side {
     });
   } catch (e) {
     const stderr = String((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
-    throw new InputError([`${label}: cannot read it from git (${stderr || (e as Error).message})`]);
+    throw new InputError([`${ref}:${file}: cannot read it from git (${stderr || (e as Error).message})`]);
   }
-  // Read exactly as the working-tree side is (Helm's scalars, keys and refusals).
-  return { label, fleet: parseFleet(parseHelmYaml(text, label), label) };
 }
 
 /** Both sides as trees to compare, and the objects already known to be unchanged. */

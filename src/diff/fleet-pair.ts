@@ -1,0 +1,155 @@
+import { readFileSync, statSync } from 'node:fs';
+import { Fleet, FleetTenant, parseFleet, parseHelmYaml } from '../config/fleet';
+import { gitShowFleet, loadSide, loadSideAtRef, Side } from './sides';
+
+/** Where a side comes from: a fleet file or rendered folder, or a fleet file at a git ref. */
+export interface SideSpec {
+  readonly file: string;
+  readonly ref?: string;
+}
+
+/**
+ * Loads both sides of a diff. Two fleet files of a pull request differ in a few tenant entries:
+ * the new side is read in full, and the old side reads only the entries whose text is not in
+ * the new side, reusing the new side's (validated) tenant for every entry of the same text.
+ * That holds only when the rest of both files (apiVersions, defaults, anything outside the
+ * tenants list) is the same text and no entry's meaning depends on text outside it (see
+ * {@link splitTenants}); otherwise, and whenever anything fails, both sides are read in full
+ * exactly as a single side is, so every problem is reported as it always was. The old side's
+ * fleet-wide checks (duplicates, collisions) still see every tenant.
+ */
+export function loadSidePair(oldSpec: SideSpec, newSpec: SideSpec): [Side, Side] {
+  const full = (): [Side, Side] => [load(oldSpec), load(newSpec)];
+  if (!isFleetFile(oldSpec) || !isFleetFile(newSpec)) return full();
+  try {
+    const fleets = readPair(readText(oldSpec), label(oldSpec), readText(newSpec), label(newSpec));
+    if (fleets === undefined) return full();
+    return [
+      { label: label(oldSpec), fleet: fleets.old },
+      { label: label(newSpec), fleet: fleets.new },
+    ];
+  } catch {
+    return full();
+  }
+}
+
+/**
+ * Both fleets from their texts, the old one reading only the entries the new one lacks; or
+ * undefined when the texts do not allow it. Throws whatever reading the new side throws.
+ */
+export function readPair(oldText: string, oldLabel: string, newText: string, newLabel: string): { old: Fleet; new: Fleet } | undefined {
+  const oldSplit = splitTenants(oldText);
+  const newSplit = oldSplit && splitTenants(newText);
+  if (oldSplit === undefined || newSplit === undefined) return undefined;
+  if (oldSplit.prefix !== newSplit.prefix || oldSplit.suffix !== newSplit.suffix) return undefined;
+  const newDocument = parseHelmYaml(newText, newLabel) as Record<string, unknown>;
+  const newEntries = newDocument.tenants;
+  if (!Array.isArray(newEntries) || newEntries.length !== newSplit.entries.length) return undefined;
+  const newFleet = parseFleet(newDocument, newLabel);
+  const byText = new Map<string, number>();
+  newSplit.entries.forEach((text, i) => byText.set(text, i));
+  const tenantAt = new Map<unknown, FleetTenant>();
+  for (const t of newFleet.tenants) tenantAt.set(newEntries[t.index], t);
+  // Entries the new side lacks are read each on its own, at the list's indentation.
+  const missing = oldSplit.entries.filter((text) => !byText.has(text));
+  const read = missing.map((text) => parseHelmYaml(oldSplit.indent + text, oldLabel));
+  if (read.some((items) => !Array.isArray(items) || items.length !== 1)) return undefined;
+  let next = 0;
+  const oldEntries = oldSplit.entries.map((text) => {
+    const at = byText.get(text);
+    return at === undefined ? (read[next++] as unknown[])[0] : newEntries[at];
+  });
+  const oldFleet = parseFleet({ ...newDocument, tenants: oldEntries }, oldLabel, tenantAt);
+  return { old: oldFleet, new: newFleet };
+}
+
+/** A fleet file's text around its tenants list, and the text of each entry of that list. */
+interface TenantsSplit {
+  readonly prefix: string;
+  readonly suffix: string;
+  /** The spaces before each entry's `-`. */
+  readonly indent: string;
+  /** Each entry from its `-` to the next entry's (comments and blank lines included). */
+  readonly entries: readonly string[];
+}
+
+/**
+ * Splits a fleet file's text line by line (the yaml library's own tokenizer costs most of a full
+ * read), or undefined unless the file is in the plain subset where an entry's text alone tells
+ * its value and every line at the list's indentation starting with `- ` starts an entry: no
+ * anchors, aliases, tags, merge keys or block scalars (whose kept trailing lines depend on what
+ * follows), no quote or bracket left open at the end of a line, one document, `tenants:` a
+ * top-level key holding a block list, followed by nothing or by another top-level key.
+ */
+export function splitTenants(text: string): TenantsSplit | undefined {
+  if (text.includes('<<') || /(?:^|[\s,[{])[&*!|>%]|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  const lines = text.split('\n');
+  if (lines.some(isOpenEnded)) return undefined;
+  const at = lines.findIndex((line) => /^tenants:\s*$/.test(line));
+  if (at < 0 || lines.indexOf(lines[at], at + 1) >= 0) return undefined;
+  let first = at + 1;
+  while (first < lines.length && isBlankOrComment(lines[first])) first++;
+  const head = /^( *)- /.exec(lines[first] ?? '');
+  if (head === null) return undefined;
+  const indent = head[1];
+  const starts: number[] = [];
+  let end = first;
+  for (; end < lines.length; end++) {
+    const line = lines[end];
+    if (line.startsWith(`${indent}- `) || line === `${indent}-`) starts.push(end);
+    else if (!isBlankOrComment(line) && /^ */.exec(line)![0].length <= indent.length) break;
+  }
+  // What follows the list must be another top-level key, so no entry runs on into it.
+  if (end < lines.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lines[end])) return undefined;
+  const offsetOf = lineOffsets(lines);
+  const bounds = [...starts.map((i) => offsetOf[i] + indent.length), end < lines.length ? offsetOf[end] : text.length];
+  return {
+    prefix: text.slice(0, bounds[0]),
+    suffix: text.slice(bounds[bounds.length - 1]),
+    indent,
+    entries: bounds.slice(0, -1).map((offset, i) => text.slice(offset, bounds[i + 1])),
+  };
+}
+
+function isBlankOrComment(line: string): boolean {
+  return /^\s*(?:#.*)?$/.test(line);
+}
+
+/** A line that may continue a quoted scalar or a flow collection on the next one. */
+function isOpenEnded(line: string): boolean {
+  const count = (c: string) => line.split(c).length - 1;
+  return count('"') % 2 !== 0 || count("'") % 2 !== 0 || count('[') !== count(']') || count('{') !== count('}') || line.includes('\t');
+}
+
+function lineOffsets(lines: readonly string[]): number[] {
+  const out: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    out.push(offset);
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+function isFleetFile(spec: SideSpec): boolean {
+  if (spec.ref !== undefined) return true;
+  if (spec.file === '-') return false;
+  try {
+    return statSync(spec.file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readText(spec: SideSpec): string {
+  if (spec.ref !== undefined) return gitShowFleet(spec.ref, spec.file);
+  return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(spec.file));
+}
+
+function label(spec: SideSpec): string {
+  return spec.ref !== undefined ? `${spec.ref}:${spec.file}` : spec.file;
+}
+
+function load(spec: SideSpec): Side {
+  return spec.ref !== undefined ? loadSideAtRef(spec.ref, spec.file) : loadSide(spec.file);
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFleet, parseFleet, parseHelmYaml } from '../../src/config/fleet';
+import { loadSidePair, readPair, splitTenants } from '../../src/diff/fleet-pair';
+
+const HEAD = `apiVersions:
+  - v1.edp.epam.com/v1
+defaults:
+  platform:
+    oidc:
+      enabled: true
+      issuerUrl: https://keycloak.example.org/realms/cozy
+      realmRef:
+        name: cozy
+tenants:
+`;
+const entry = (n: string, extra = '') => `  - namespace: ${n}\n    release: monitoring\n    host: ${n}.example.org\n${extra}`;
+const SYSTEM = '    oidc:\n      mode: System\n';
+const BASE = HEAD + entry('a', SYSTEM) + entry('b') + '  # a comment between entries\n' + entry('c', SYSTEM);
+/** b changes its host, c leaves, d arrives. */
+const CHANGED = HEAD + entry('a', SYSTEM) + entry('b').replace('host: b.', 'host: new-b.') + entry('d');
+
+const full = (text: string, label: string) => parseFleet(parseHelmYaml(text, label), label);
+
+describe('reading the two fleet files of a diff', () => {
+  test('GIVEN two fleet files sharing entries WHEN read as a pair THEN both fleets are what reading each in full gives, the shared entries read once', () => {
+    const pair = readPair(BASE, 'old.yaml', CHANGED, 'new.yaml');
+    expect(pair).toBeDefined();
+    expect(pair!.old).toEqual(full(BASE, 'old.yaml'));
+    expect(pair!.new).toEqual(full(CHANGED, 'new.yaml'));
+    // AND the unchanged entry a is the new side's validated tenant, not a second parse
+    expect(pair!.old.tenants[0].values).toBe(pair!.new.tenants[0].values);
+    expect(pair!.old.tenants.map((t) => t.namespace)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('GIVEN a base whose changed entry is invalid WHEN loaded as a pair THEN the problem is reported exactly as reading that file alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-pair-'));
+    writeFileSync(join(dir, 'old.yaml'), BASE.replace('host: c.example.org', 'host: "Not A Host"'));
+    writeFileSync(join(dir, 'new.yaml'), CHANGED);
+    const alone = () => loadFleet(join(dir, 'old.yaml'));
+    expect(alone).toThrow(/tenants\[2\]/);
+    const message = (() => { try { alone(); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(() => loadSidePair({ file: join(dir, 'old.yaml') }, { file: join(dir, 'new.yaml') })).toThrow(message);
+  });
+
+  test('GIVEN a base that repeats an unchanged entry WHEN loaded as a pair THEN the fleet-wide duplicate check still refuses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-pair-'));
+    writeFileSync(join(dir, 'old.yaml'), BASE + entry('a', SYSTEM));
+    writeFileSync(join(dir, 'new.yaml'), CHANGED);
+    expect(() => loadFleet(join(dir, 'old.yaml'))).toThrow(/a\/monitoring/);
+    expect(() => readPair(BASE + entry('a', SYSTEM), 'old.yaml', CHANGED, 'new.yaml')).toThrow(/a\/monitoring/);
+    expect(() => loadSidePair({ file: join(dir, 'old.yaml') }, { file: join(dir, 'new.yaml') })).toThrow(/a\/monitoring/);
+  });
+
+  test('GIVEN different defaults on the two sides WHEN read as a pair THEN nothing is shared (the full read is used)', () => {
+    const other = CHANGED.replace('name: cozy', 'name: other');
+    expect(readPair(BASE, 'old.yaml', other, 'new.yaml')).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-pair-'));
+    writeFileSync(join(dir, 'old.yaml'), BASE);
+    writeFileSync(join(dir, 'new.yaml'), other);
+    const [oldSide, newSide] = loadSidePair({ file: join(dir, 'old.yaml') }, { file: join(dir, 'new.yaml') });
+    expect('fleet' in oldSide && oldSide.fleet).toEqual(full(BASE, join(dir, 'old.yaml')));
+    expect('fleet' in newSide && newSide.fleet.tenants[0].values.platform.oidc.realmRef.name).toBe('other');
+  });
+
+  test('GIVEN the plain layout WHEN split THEN each entry runs from its dash to the next one, comments included', () => {
+    const split = splitTenants(BASE)!;
+    expect(split.prefix).toBe(HEAD + '  ');
+    expect(split.indent).toBe('  ');
+    expect(split.entries).toHaveLength(3);
+    expect(split.entries[1]).toBe('- namespace: b\n    release: monitoring\n    host: b.example.org\n  # a comment between entries\n  ');
+    expect(split.suffix).toBe('');
+    expect(splitTenants(BASE + 'apiVersions2: []\n')!.suffix).toBe('apiVersions2: []\n');
+  });
+
+  test.each([
+    ['an anchor and an alias', BASE + '  - &x {namespace: e}\n  - *x\n'],
+    ['a merge key', BASE + '  - <<: {namespace: e}\n'],
+    ['a tag', BASE.replace('host: a.example.org', 'host: !!str a.example.org')],
+    ['a block scalar', BASE.replace('host: a.example.org', 'host: |\n      a.example.org')],
+    ['a quoted value over two lines', BASE.replace('host: a.example.org', 'host: "a.example\n      .org"')],
+    ['a flow list of tenants', HEAD.replace('tenants:\n', 'tenants: [{namespace: a}]\n')],
+    ['two documents', BASE + '---\nx: 1\n'],
+    ['a list followed by something that is not a top-level key', BASE + ' odd: 1\n'],
+  ])('GIVEN %s WHEN split THEN the file is not split (read in full)', (_, text) => {
+    expect(splitTenants(text)).toBeUndefined();
+  });
+});
