@@ -19,10 +19,26 @@ import { Document, parse, Scalar, visit as visitNodes } from 'yaml';
 
 const OPTIONS = { lineWidth: 0 } as const;
 
-/** Starts with a letter or `/`, no indicators, quotes, `#`, commas or brackets anywhere. */
-const PLAIN_SAFE = /^[A-Za-z/][A-Za-z0-9 _./:+-]*$/;
-/** Words a YAML reader could take for a boolean or null (1.1 included, to be safe). */
-const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+/**
+ * One-line strings the library writes plain and every YAML 1.1 or 1.2 reader reads back as the
+ * same string: printable ASCII starting with a letter, `/` or `(` (so never a number, a timestamp,
+ * `.inf`, `~`, an indicator or a document marker), no `: ` or ` #`, not ending in a space or `:`,
+ * and not a null or boolean word (RESERVED). Grafana's JMESPath and URLs with `?`, `&` and `%`
+ * are such strings; anything else is the library's call, cached by value.
+ */
+const PLAIN_SAFE = /^[A-Za-z/(][\x20-\x7e]*$/;
+const NOT_PLAIN = /: | #|[ :]$/;
+/**
+ * Words a YAML reader could take for a boolean or null (1.1 included, to be safe), and the one
+ * number that starts with a letter: YAML 1.1 reads `e3` as a float (an exponent without digits).
+ */
+const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
+/** Starts like a number: quoted in any case (readsAsAnotherType). */
+const NUMBER_LIKE = /^[-+]?\.?[0-9]/;
+/** Characters the library escapes or treats specially inside double quotes. */
+const NEEDS_ESCAPE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]/;
+/** Keys longer than this are written as explicit `? key` entries by the library. */
+const MAX_IMPLICIT_KEY = 1024;
 
 /** Scalars the library had to format, by value: names repeat across objects and tenants. */
 const scalarCache = new Map<string, string>();
@@ -84,7 +100,7 @@ function definedKeys(map: Record<string, unknown>): string[] {
 }
 
 function isPlainSafe(text: string): boolean {
-  return PLAIN_SAFE.test(text) && !text.endsWith(' ') && !text.endsWith(':') && !text.includes(': ') && !RESERVED.test(text);
+  return PLAIN_SAFE.test(text) && !NOT_PLAIN.test(text) && !RESERVED.test(text);
 }
 
 /**
@@ -96,7 +112,7 @@ function emitMap(map: Record<string, unknown>, indent: string, first: string, ou
   let prefix = first || indent;
   for (const key of definedKeys(map)) {
     const value = map[key];
-    if (!isPlainSafe(key)) throw new NeedsLibrary();
+    if (key.length > MAX_IMPLICIT_KEY || !isPlainSafe(key)) throw new NeedsLibrary();
     if (Array.isArray(value)) {
       if (value.length === 0) {
         visit(value, seen);
@@ -148,7 +164,11 @@ function visit(collection: object, seen: Set<object>): void {
 function scalar(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return isPlainSafe(value) ? value : libraryScalar(value);
+      if (isPlainSafe(value)) return value;
+      // What libraryYaml writes for it: double quotes (readsAsAnotherType), which with nothing
+      // to escape are JSON's, as the library builds them from JSON.stringify.
+      if (NUMBER_LIKE.test(value) && !NEEDS_ESCAPE.test(value)) return JSON.stringify(value);
+      return libraryScalar(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -165,14 +185,16 @@ function scalar(value: unknown): string {
  * Blank lines stay empty, as the library writes them.
  */
 function blockScalar(value: string, indent: string): string {
-  const key = `b${value}`;
-  let relative = scalarCache.get(key);
-  if (relative === undefined) {
-    relative = libraryYaml({ k: value }).slice('k: '.length);
+  // By indentation too: re-indenting a 50 KB script for every tenant was a visible cost.
+  const key = `b${indent.length}:${value}`;
+  let text = scalarCache.get(key);
+  if (text === undefined) {
+    const relative = libraryYaml({ k: value }).slice('k: '.length);
+    text = indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
     if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
-    scalarCache.set(key, relative);
+    scalarCache.set(key, text);
   }
-  return indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
+  return text;
 }
 
 /** The library's single-line form of a scalar; multi-line forms need the whole document. */
