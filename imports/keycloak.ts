@@ -2,6 +2,21 @@
 import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
+/** `x` without its undefined values (scripts/fast-json-mappers.js: the generated reduce, in one pass). */
+function withoutUndefined(x: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const key of Object.keys(x)) {
+    if (x[key] !== undefined) defineKey(out, key, x[key]);
+  }
+  return out;
+}
+
+/** `out[key] = value`, also for `__proto__`, which the generated spread defines as a key. */
+function defineKey(out: Record<string, any>, key: string, value: any): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 
 /**
  * KeycloakClient is the Schema for the keycloak clients API.
@@ -87,7 +102,7 @@ export function toJson_KeycloakClientProps(obj: KeycloakClientProps | undefined)
     'spec': toJson_KeycloakClientSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -388,7 +403,7 @@ export function toJson_KeycloakClientSpec(obj: KeycloakClientSpec | undefined): 
     'adminUrl': obj.adminUrl,
     'advancedProtocolMappers': obj.advancedProtocolMappers,
     'advancedSettings': toJson_KeycloakClientSpecAdvancedSettings(obj.advancedSettings),
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
     'authenticationFlowBindingOverrides': toJson_KeycloakClientSpecAuthenticationFlowBindingOverrides(obj.authenticationFlowBindingOverrides),
     'authorization': toJson_KeycloakClientSpecAuthorization(obj.authorization),
     'authorizationServicesEnabled': obj.authorizationServicesEnabled,
@@ -424,7 +439,7 @@ export function toJson_KeycloakClientSpec(obj: KeycloakClientSpec | undefined): 
     'webUrl': obj.webUrl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -454,7 +469,7 @@ export function toJson_KeycloakClientSpecAdvancedSettings(obj: KeycloakClientSpe
     'accessTokenLifespan': obj.accessTokenLifespan,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -486,7 +501,7 @@ export function toJson_KeycloakClientSpecAuthenticationFlowBindingOverrides(obj:
     'directGrant': obj.directGrant,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -530,7 +545,7 @@ export function toJson_KeycloakClientSpecAuthorization(obj: KeycloakClientSpecAu
     'scopes': obj.scopes?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -573,7 +588,7 @@ export function toJson_KeycloakClientSpecClientRolesV2(obj: KeycloakClientSpecCl
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -601,7 +616,7 @@ export function toJson_KeycloakClientSpecPermission(obj: KeycloakClientSpecPermi
     'scopePermissions': obj.scopePermissions?.map(y => toJson_KeycloakClientSpecPermissionScopePermissions(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -645,13 +660,13 @@ export interface KeycloakClientSpecProtocolMappers {
 export function toJson_KeycloakClientSpecProtocolMappers(obj: KeycloakClientSpecProtocolMappers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'config': ((obj.config) === undefined) ? undefined : (Object.entries(obj.config).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'config': ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config)),
     'name': obj.name,
     'protocol': obj.protocol,
     'protocolMapper': obj.protocolMapper,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -687,7 +702,7 @@ export function toJson_KeycloakClientSpecRealmRef(obj: KeycloakClientSpecRealmRe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -721,7 +736,7 @@ export function toJson_KeycloakClientSpecRealmRoles(obj: KeycloakClientSpecRealm
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -795,7 +810,7 @@ export interface KeycloakClientSpecServiceAccount {
 export function toJson_KeycloakClientSpecServiceAccount(obj: KeycloakClientSpecServiceAccount | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
     'attributesV2': ((obj.attributesV2) === undefined) ? undefined : (Object.entries(obj.attributesV2).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'clientRoles': obj.clientRoles?.map(y => toJson_KeycloakClientSpecServiceAccountClientRoles(y)),
     'enabled': obj.enabled,
@@ -803,7 +818,7 @@ export function toJson_KeycloakClientSpecServiceAccount(obj: KeycloakClientSpecS
     'realmRoles': obj.realmRoles?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -888,7 +903,7 @@ export function toJson_KeycloakClientSpecAuthorizationPermissions(obj: KeycloakC
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -996,7 +1011,7 @@ export function toJson_KeycloakClientSpecAuthorizationPolicies(obj: KeycloakClie
     'userPolicy': toJson_KeycloakClientSpecAuthorizationPoliciesUserPolicy(obj.userPolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1079,7 +1094,7 @@ export function toJson_KeycloakClientSpecAuthorizationResources(obj: KeycloakCli
     'uris': obj.uris?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1109,7 +1124,7 @@ export function toJson_KeycloakClientSpecPermissionScopePermissions(obj: Keycloa
     'policies': obj.policies?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1155,7 +1170,7 @@ export function toJson_KeycloakClientSpecServiceAccountClientRoles(obj: Keycloak
     'roles': obj.roles?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1222,7 +1237,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy(o
     'policies': obj.policies?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1250,7 +1265,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesClientPolicy(obj: 
     'clients': obj.clients?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1303,7 +1318,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicy(obj: K
     'groupsClaim': obj.groupsClaim,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1343,7 +1358,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicy(obj: Ke
     'roles': obj.roles?.map(y => toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1445,7 +1460,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesTimePolicy(obj: Ke
     'notOnOrAfter': obj.notOnOrAfter,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1493,7 +1508,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesUserPolicy(obj: Ke
     'users': obj.users?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1529,7 +1544,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups(
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1565,7 +1580,7 @@ export function toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles(ob
     'required': obj.required,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1654,7 +1669,7 @@ export function toJson_KeycloakClientScopeProps(obj: KeycloakClientScopeProps | 
     'spec': toJson_KeycloakClientScopeSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1733,7 +1748,7 @@ export interface KeycloakClientScopeSpec {
 export function toJson_KeycloakClientScopeSpec(obj: KeycloakClientScopeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
     'default': obj.default,
     'description': obj.description,
     'name': obj.name,
@@ -1743,7 +1758,7 @@ export function toJson_KeycloakClientScopeSpec(obj: KeycloakClientScopeSpec | un
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1787,13 +1802,13 @@ export interface KeycloakClientScopeSpecProtocolMappers {
 export function toJson_KeycloakClientScopeSpecProtocolMappers(obj: KeycloakClientScopeSpecProtocolMappers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'config': ((obj.config) === undefined) ? undefined : (Object.entries(obj.config).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'config': ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config)),
     'name': obj.name,
     'protocol': obj.protocol,
     'protocolMapper': obj.protocolMapper,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1829,7 +1844,7 @@ export function toJson_KeycloakClientScopeSpecRealmRef(obj: KeycloakClientScopeS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1947,7 +1962,7 @@ export function toJson_KeycloakRealmGroupProps(obj: KeycloakRealmGroupProps | un
     'spec': toJson_KeycloakRealmGroupSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2038,7 +2053,7 @@ export interface KeycloakRealmGroupSpec {
 export function toJson_KeycloakRealmGroupSpec(obj: KeycloakRealmGroupSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'access': ((obj.access) === undefined) ? undefined : (Object.entries(obj.access).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'access': ((obj.access) === undefined) ? undefined : (withoutUndefined(obj.access)),
     'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'clientRoles': obj.clientRoles?.map(y => toJson_KeycloakRealmGroupSpecClientRoles(y)),
     'description': obj.description,
@@ -2050,7 +2065,7 @@ export function toJson_KeycloakRealmGroupSpec(obj: KeycloakRealmGroupSpec | unde
     'subGroups': obj.subGroups?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2084,7 +2099,7 @@ export function toJson_KeycloakRealmGroupSpecClientRoles(obj: KeycloakRealmGroup
     'roles': obj.roles?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2114,7 +2129,7 @@ export function toJson_KeycloakRealmGroupSpecParentGroup(obj: KeycloakRealmGroup
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2150,7 +2165,7 @@ export function toJson_KeycloakRealmGroupSpecRealmRef(obj: KeycloakRealmGroupSpe
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return withoutUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
