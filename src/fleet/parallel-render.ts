@@ -17,6 +17,8 @@ const MIN_TENANTS_PER_WORKER = 300;
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
+/** Batches (100 tenants, ~2.5 MB of output) per worker being rendered or waiting to be written. */
+const MAX_HELD_BATCHES_PER_WORKER = 2;
 
 export interface RenderOptions {
   /** Worker threads to use; default: one per core, fewer for small fleets. 1 renders in-process. */
@@ -76,45 +78,61 @@ async function renderInWorkers(
   for (let start = 0, id = 0; start < jobs.length; start += BATCH_SIZE, id++) {
     batches.push({ id, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
   }
-  let next = 0;
-  let done = 0;
-  let failed = false;
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
   const workers = Array.from({ length: workerCount }, () => new Worker(workerScript(), { resourceLimits }));
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolvePromise, reject) => {
-            const fail = (e: unknown) => {
-              failed = true;
-              reject(e);
-            };
-            const post = () => {
-              if (failed || next >= batches.length) return resolvePromise();
-              worker.postMessage(batches[next++]);
-            };
-            worker.on('message', (result: RenderBatchResult) => {
-              // After a failure, batches still in flight are dropped: nothing more reaches the sink.
-              if (failed) return resolvePromise();
-              if ('error' in result) return fail(rebuildError(result.error));
-              const first = result.id * BATCH_SIZE;
-              Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
-                done += result.texts.length;
-                onProgress?.(done, jobs.length);
-                post();
-              }, fail);
-            });
-            worker.on('error', (e: Error & { code?: string }) =>
-              fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a render worker ran out of memory (${WORKER_OLD_GENERATION_MB} MB heap); run with --jobs 1 to render in-process`) : e),
-            );
-            worker.on('exit', (code) => {
-              if (code !== 0 && !failed) fail(new Error(`render worker exited with code ${code}`));
-            });
-            post();
-          }),
-      ),
-    );
+    await new Promise<void>((resolvePromise, reject) => {
+      let next = 0;
+      let written = 0;
+      let done = 0;
+      let failed = false;
+      /**
+       * Batches being rendered or rendered and not yet handed over by the sink, and the workers
+       * waiting for that number to drop. A worker gets its next batch as soon as it returns one,
+       * while that one is written: waiting for the writes left a core idle for a fifth of every
+       * batch. The cap keeps a slow disk from piling rendered output up in memory.
+       */
+      let held = 0;
+      const waiting: Worker[] = [];
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      const post = (worker: Worker) => {
+        if (failed || next >= batches.length) return;
+        if (held >= MAX_HELD_BATCHES_PER_WORKER * workerCount) return void waiting.push(worker);
+        held++;
+        worker.postMessage(batches[next++]);
+      };
+      for (const worker of workers) {
+        worker.on('message', (result: RenderBatchResult) => {
+          // After a failure, batches still in flight are dropped: nothing more reaches the sink.
+          if (failed) return;
+          if ('error' in result) return fail(rebuildError(result.error));
+          const first = result.id * BATCH_SIZE;
+          post(worker);
+          Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
+            if (failed) return;
+            held--;
+            written++;
+            done += result.texts.length;
+            onProgress?.(done, jobs.length);
+            if (written === batches.length) return resolvePromise();
+            const ready = waiting.shift();
+            if (ready) post(ready);
+          }, fail);
+        });
+        worker.on('error', (e: Error & { code?: string }) =>
+          fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a render worker ran out of memory (${WORKER_OLD_GENERATION_MB} MB heap); run with --jobs 1 to render in-process`) : e),
+        );
+        worker.on('exit', (code) => {
+          if (code !== 0) fail(new Error(`render worker exited with code ${code}`));
+        });
+        post(worker);
+      }
+      if (batches.length === 0) resolvePromise();
+    });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -1,4 +1,5 @@
-import { renderFleet } from '../../src/fleet/render-fleet';
+import { forEachRenderedTenant } from '../../src/fleet/parallel-render';
+import { fleetLayout, renderFleet } from '../../src/fleet/render-fleet';
 import { mixedFleet } from './fleet-fixtures';
 
 // Integration: worker threads load the compiled render worker from lib/ (built by `npm test`'s pretest).
@@ -12,5 +13,26 @@ describe('renderFleet across worker threads', () => {
     // THEN the trees are identical, path for path
     expect([...workers.keys()]).toEqual([...inProcess.keys()]);
     for (const [path, text] of inProcess) expect(workers.get(path)).toBe(text);
+  });
+
+  test('GIVEN a slow sink WHEN rendering in workers THEN the workers render ahead of the writes, by at most two batches each', async () => {
+    // GIVEN 14 batches of 100 tenants and a sink that takes 300 ms per file (a slow disk)
+    const fleet = mixedFleet(1400);
+    const { jobs } = fleetLayout(fleet);
+    let pending = 0;
+    let maxPending = 0;
+    const seen = new Set<number>();
+    // WHEN they are rendered by two workers
+    await forEachRenderedTenant(jobs, fleet.apiVersions, { parallelism: 2 }, async (index) => {
+      seen.add(index);
+      maxPending = Math.max(maxPending, ++pending);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      pending--;
+    });
+    // THEN every tenant reached the sink once, more than one batch per worker was being written
+    // at a time (the workers went on rendering), and never more than two per worker
+    expect(seen.size).toBe(jobs.length);
+    expect(maxPending).toBeGreaterThan(200);
+    expect(maxPending).toBeLessThanOrEqual(400);
   });
 });
