@@ -48,18 +48,26 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
   options.onProgress?.(upToDate.size, layout.jobs.length);
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
-  await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
+  const rendering = forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
   kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
-  // A bounded number at a time: 50,000 namespaces written at once run out of file descriptors.
+  // Written while the tenants render, not after: at the end the render workers are done and
+  // 10,000 kustomizations were a second of one busy thread. A bounded number at a time: 50,000
+  // namespaces written at once run out of file descriptors.
   const toWrite = kustomizations.filter((_, i) => !folders.current.has(i));
   let nextWrite = 0;
+  let renderFailed = false;
+  rendering.catch(() => (renderFailed = true));
   const kustomizationWriter = async () => {
-    while (nextWrite < toWrite.length) {
+    while (nextWrite < toWrite.length && !renderFailed) {
       const [path, text] = toWrite[nextWrite++];
       await writer.write(path, text);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  const writing = Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  // Both settle before a failure is reported: nothing is written after synth returns.
+  const [rendered, wrote] = await Promise.allSettled([rendering, writing]);
+  if (rendered.status === 'rejected') throw rendered.reason;
+  if (wrote.status === 'rejected') throw wrote.reason;
 
   return {
     written: writer.written.sort(),
