@@ -79,11 +79,12 @@ function readsAsAnotherType(text: string): boolean {
 
 /** `libraryYaml(value)`, faster for the shapes rendered manifests have. */
 export function toYaml(value: unknown): string {
-  if (!isMap(value) || definedKeys(value).length === 0) return libraryYaml(value);
+  if (!isMap(value)) return libraryYaml(value);
   try {
-    const out: string[] = [];
-    emitMap(value, '', '', out, new Set());
-    return out.join('');
+    // Built by concatenation, one pass over each mapping's keys: cheaper than an array of
+    // pieces joined at the end, and this runs for every object of every tenant.
+    const text = emitMap(value, '', '', new Set());
+    return text === '' ? libraryYaml(value) : text;
   } catch (e) {
     if (e instanceof NeedsLibrary) return libraryYaml(value);
     throw e;
@@ -94,66 +95,71 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keys the library writes: it leaves out undefined values. */
-function definedKeys(map: Record<string, unknown>): string[] {
-  return Object.keys(map).filter((k) => map[k] !== undefined);
-}
-
 function isPlainSafe(text: string): boolean {
   return PLAIN_SAFE.test(text) && !NOT_PLAIN.test(text) && !RESERVED.test(text);
 }
 
+/** Keys already known to be written plain: the same few hundred keys come back in every object. */
+const plainKeys = new Set<string>();
+
+function isPlainKey(key: string): boolean {
+  if (plainKeys.has(key)) return true;
+  if (key.length > MAX_IMPLICIT_KEY || !isPlainSafe(key)) return false;
+  if (plainKeys.size >= SCALAR_CACHE_LIMIT) plainKeys.clear();
+  plainKeys.add(key);
+  return true;
+}
+
 /**
- * A mapping at `indent`; its first line starts with `first` instead (a `- ` of a sequence).
- * `seen` holds the collections on the way: one used twice gets anchors from the library.
+ * A mapping at `indent`, '' when it has no key the library writes (it leaves out undefined
+ * values); its first line starts with `first` instead (a `- ` of a sequence). `seen` holds the
+ * collections on the way: one used twice gets anchors from the library.
  */
-function emitMap(map: Record<string, unknown>, indent: string, first: string, out: string[], seen: Set<object>): void {
+function emitMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>): string {
   visit(map, seen);
+  let out = '';
   let prefix = first || indent;
-  for (const key of definedKeys(map)) {
+  for (const key of Object.keys(map)) {
     const value = map[key];
-    if (key.length > MAX_IMPLICIT_KEY || !isPlainSafe(key)) throw new NeedsLibrary();
+    if (value === undefined) continue;
+    if (!isPlainKey(key)) throw new NeedsLibrary();
+    const head = prefix + key;
     if (Array.isArray(value)) {
       if (value.length === 0) {
         visit(value, seen);
-        out.push(`${prefix}${key}: []\n`);
+        out += `${head}: []\n`;
       } else {
-        out.push(`${prefix}${key}:\n`);
-        emitSeq(value, `${indent}  `, out, seen);
+        out += `${head}:\n${emitSeq(value, `${indent}  `, seen)}`;
       }
     } else if (isMap(value)) {
-      if (definedKeys(value).length === 0) {
-        visit(value, seen);
-        out.push(`${prefix}${key}: {}\n`);
-      } else {
-        out.push(`${prefix}${key}:\n`);
-        emitMap(value, `${indent}  `, '', out, seen);
-      }
+      const body = emitMap(value, `${indent}  `, '', seen);
+      out += body === '' ? `${head}: {}\n` : `${head}:\n${body}`;
     } else if (typeof value === 'string' && value.includes('\n')) {
-      out.push(`${prefix}${key}: ${blockScalar(value, indent)}`);
+      out += `${head}: ${blockScalar(value, indent)}`;
     } else {
-      out.push(`${prefix}${key}: ${scalar(value)}\n`);
+      out += `${head}: ${scalar(value)}\n`;
     }
     prefix = indent;
   }
+  return out;
 }
 
-function emitSeq(items: readonly unknown[], indent: string, out: string[], seen: Set<object>): void {
+function emitSeq(items: readonly unknown[], indent: string, seen: Set<object>): string {
   visit(items, seen);
+  let out = '';
   for (const item of items) {
     if (Array.isArray(item)) {
       if (item.length > 0) throw new NeedsLibrary();
       visit(item, seen);
-      out.push(`${indent}- []\n`);
+      out += `${indent}- []\n`;
     } else if (isMap(item)) {
-      if (definedKeys(item).length === 0) {
-        visit(item, seen);
-        out.push(`${indent}- {}\n`);
-      } else emitMap(item, `${indent}  `, `${indent}- `, out, seen);
+      const body = emitMap(item, `${indent}  `, `${indent}- `, seen);
+      out += body === '' ? `${indent}- {}\n` : body;
     } else {
-      out.push(`${indent}- ${scalar(item)}\n`);
+      out += `${indent}- ${scalar(item)}\n`;
     }
   }
+  return out;
 }
 
 function visit(collection: object, seen: Set<object>): void {
