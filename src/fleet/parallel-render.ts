@@ -23,14 +23,20 @@ const MAX_HELD_BATCHES_PER_WORKER = 2;
 export interface RenderOptions {
   /** Worker threads to use; default: one per core, fewer for small fleets. 1 renders in-process. */
   readonly parallelism?: number;
+  /**
+   * Workers from {@link prestartRenderWorkers}, used before any new one is started. The caller
+   * terminates them when done (whether or not they were used).
+   * @default []
+   */
+  readonly prestarted?: readonly Worker[];
   /** Called after each rendered batch with the number of tenants done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
  * Receives each tenant's file as it is rendered: `index` into the jobs, in no particular order.
- * A returned promise is waited for before that worker gets its next batch (back-pressure: a
- * slow disk cannot make rendered output pile up in memory).
+ * Returned promises bound how far the workers render ahead of them (back-pressure: a slow disk
+ * cannot make rendered output pile up in memory).
  */
 export type RenderedTenantSink = (index: number, text: string) => void | Promise<void>;
 
@@ -55,7 +61,7 @@ export async function forEachRenderedTenant(
   options: RenderOptions,
   sink: RenderedTenantSink,
 ): Promise<void> {
-  const workers = Math.min(options.parallelism ?? availableParallelism(), Math.floor(jobs.length / MIN_TENANTS_PER_WORKER));
+  const workers = workersFor(jobs.length, options.parallelism);
   if (workers <= 1) {
     for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
       const batch = jobs.slice(start, start + BATCH_SIZE);
@@ -64,7 +70,31 @@ export async function forEachRenderedTenant(
     }
     return;
   }
-  await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress);
+  await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress, options.prestarted ?? []);
+}
+
+/** Worker threads for `tenants` tenants: one per core (or `parallelism`), at least 300 tenants each. */
+function workersFor(tenants: number, parallelism = availableParallelism()): number {
+  return Math.min(parallelism, Math.floor(tenants / MIN_TENANTS_PER_WORKER));
+}
+
+/**
+ * Starts the render workers a fleet of about `expectedTenants` tenants will use, before that
+ * fleet is parsed: loading the renderer into each (~0.2 s) then runs on the cores the parsing
+ * thread leaves idle. Pass them as {@link RenderOptions.prestarted}; terminate them when done.
+ */
+export function prestartRenderWorkers(expectedTenants: number, parallelism?: number): Worker[] {
+  const count = workersFor(expectedTenants, parallelism);
+  return Array.from({ length: count > 1 ? count : 0 }, () => {
+    const worker = startWorker();
+    // Not fatal here: a worker that failed to start is replaced by a new one, whose failure is reported.
+    worker.on('error', () => {});
+    return worker;
+  });
+}
+
+function startWorker(): Worker {
+  return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
 }
 
 async function renderInWorkers(
@@ -72,14 +102,16 @@ async function renderInWorkers(
   apiVersions: readonly string[],
   workerCount: number,
   sink: RenderedTenantSink,
-  onProgress?: (done: number, total: number) => void,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  prestarted: readonly Worker[],
 ): Promise<void> {
   const batches: RenderBatch[] = [];
   for (let start = 0, id = 0; start < jobs.length; start += BATCH_SIZE, id++) {
     batches.push({ id, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
   }
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
-  const workers = Array.from({ length: workerCount }, () => new Worker(workerScript(), { resourceLimits }));
+  // A prestarted worker that exited (threadId -1) already would never answer.
+  const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
+  const workers = [...ready, ...Array.from({ length: workerCount - ready.length }, startWorker)];
   try {
     await new Promise<void>((resolvePromise, reject) => {
       let next = 0;
