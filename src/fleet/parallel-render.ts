@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MessageKey, RenderError } from '../config/messages';
+import { rendererFingerprint } from './digest';
 import type { RenderBatch, RenderBatchResult } from './render-worker';
 import { renderTenantFile, TenantJob } from './tenant-file';
 
@@ -106,8 +107,9 @@ async function renderInWorkers(
   prestarted: readonly Worker[],
 ): Promise<void> {
   const batches: RenderBatch[] = [];
+  const fingerprint = rendererFingerprint();
   for (let start = 0, id = 0; start < jobs.length; start += BATCH_SIZE, id++) {
-    batches.push({ id, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
+    batches.push({ id, fingerprint, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
   }
   // A prestarted worker that exited (threadId -1) already would never answer.
   const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);

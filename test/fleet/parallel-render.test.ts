@@ -1,6 +1,7 @@
 import { forEachRenderedTenant } from '../../src/fleet/parallel-render';
 import { fleetLayout, renderFleet } from '../../src/fleet/render-fleet';
-import { mixedFleet } from './fleet-fixtures';
+import { synthFleet } from '../../src/fleet/synth';
+import { mixedFleet, tempDir } from './fleet-fixtures';
 
 // Integration: worker threads load the compiled render worker from lib/ (built by `npm test`'s pretest).
 describe('renderFleet across worker threads', () => {
@@ -34,5 +35,21 @@ describe('renderFleet across worker threads', () => {
     expect(seen.size).toBe(jobs.length);
     expect(maxPending).toBeGreaterThan(200);
     expect(maxPending).toBeLessThanOrEqual(400);
+  });
+
+  test('GIVEN a tree written by render workers WHEN synthesized again THEN every tenant is up to date and none is rendered', async () => {
+    // GIVEN 700 tenants synthesized by two workers (compiled code here, TypeScript in this
+    // thread: each computes its own renderer fingerprint)
+    const fleet = mixedFleet(700);
+    const out = tempDir();
+    const first = await synthFleet(fleet, out, { parallelism: 2 });
+    expect(first.written).toHaveLength(1400);
+    // WHEN synthesized again
+    const progress: number[] = [];
+    const again = await synthFleet(fleet, out, { parallelism: 2, onProgress: (done) => progress.push(done) });
+    // THEN the digests the workers wrote are the ones this thread checks: nothing is rendered
+    expect(progress).toEqual([700]);
+    expect(again.written).toEqual([]);
+    expect(again.inputs).toEqual(first.inputs);
   });
 });
