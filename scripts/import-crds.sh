@@ -65,7 +65,7 @@ fi
   || { echo "import-crds: cdk8s import failed for k8s@$KUBERNETES_VERSION" >&2; exit 1; }
 mv "$work/out-k8s/k8s.ts" "$staged/k8s.ts"
 # The generated mappers filter undefined values in quadratic time: rewritten into one pass.
-node "$root/scripts/fast-json-mappers.js" "$staged"/*.ts
+node "$root/scripts/fast-json-mappers.js" "$staged"
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
