@@ -58,11 +58,13 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
   const { parseYamlBytes } = await import('../config/helm-yaml');
   const { fleetLayout } = await import('./render-fleet');
   const { prestartRenderWorkers } = await import('./parallel-render');
-  // The render workers load while this thread parses and checks the fleet (seconds for 10,000 tenants).
-  const prestarted = prestartRenderWorkers(bytes === undefined ? 0 : tenantEstimate(bytes), options.parallelism);
+  // Parsed from the very bytes digested, so the record names what was rendered.
+  const document = bytes === undefined ? undefined : parseYamlBytes(bytes, file);
+  // The render workers load while this thread checks the fleet (a second for 10,000 tenants);
+  // started after the YAML is read, so their memory does not add to the reader's peak.
+  const prestarted = prestartRenderWorkers(tenantCount(document), options.parallelism);
   try {
-    // Parsed from the very bytes digested, so the record names what was rendered.
-    const fleet = bytes === undefined ? loadFleet(file) : parseFleet(parseYamlBytes(bytes, file), file);
+    const fleet = document === undefined ? loadFleet(file) : parseFleet(document, file);
     const layout = fleetLayout(fleet);
     const result = await synthFleet(fleet, outDir, { ...options, prestarted }, layout);
     if (digest !== undefined) writeStamp(outDir, stampText(digest, layout, result.inputs));
@@ -72,15 +74,10 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
   }
 }
 
-/**
- * About how many tenants a fleet file holds, before it is parsed: every tenant entry has a
- * `namespace:` key. Only picks how many render workers to start early; the parsed fleet decides
- * how many are used.
- */
-function tenantEstimate(bytes: Buffer): number {
-  let count = 0;
-  for (let at = bytes.indexOf('namespace:'); at >= 0; at = bytes.indexOf('namespace:', at + 1)) count++;
-  return count;
+/** The length of a fleet document's tenant list, before it is checked (0 when it has none). */
+function tenantCount(document: unknown): number {
+  const tenants = (document as { tenants?: unknown } | null | undefined)?.tenants;
+  return Array.isArray(tenants) ? tenants.length : 0;
 }
 
 /** The fleet digest of the record: the renderer and the fleet file's bytes. */

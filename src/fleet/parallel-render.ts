@@ -81,7 +81,7 @@ function workersFor(tenants: number, parallelism = availableParallelism()): numb
 
 /**
  * Starts the render workers a fleet of about `expectedTenants` tenants will use, before that
- * fleet is parsed: loading the renderer into each (~0.2 s) then runs on the cores the parsing
+ * fleet is checked: loading the renderer into each (~0.2 s) then runs on the cores the checking
  * thread leaves idle. Pass them as {@link RenderOptions.prestarted}; terminate them when done.
  */
 export function prestartRenderWorkers(expectedTenants: number, parallelism?: number): Worker[] {

@@ -6,7 +6,7 @@ import { fleetDocument, tempDir } from './fleet-fixtures';
 
 /*
  * Integration: the real executable. A fleet file of 700 tenants makes synth start its two render
- * workers before the file is parsed (their start-up overlaps the parse); these hold it to the
+ * workers before the fleet is checked (their start-up overlaps the checks); these hold it to the
  * same outcomes as without them.
  */
 describe('synth of a fleet file large enough to start the render workers early', () => {
