@@ -29,7 +29,7 @@ export const STAMP_FILE = '.grafana-tenancy-fleet';
 
 const STAMP_LINE = /^([0-9a-f]{64}) ([^/\s]+\/[^/\s]+)$/;
 
-export interface FleetSynthResult extends SynthResult {
+export interface FleetSynthResult extends Omit<SynthResult, 'inputs'> {
   /** Tenants of the fleet file. */
   readonly tenants: number;
   /** False when the fleet file was not even parsed: it and the tree were as the last synth left them. */
@@ -57,12 +57,27 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
   const { loadFleet, parseFleet } = await import('../config/fleet');
   const { parseYamlBytes } = await import('../config/helm-yaml');
   const { fleetLayout } = await import('./render-fleet');
+  const { prestartRenderWorkers } = await import('./parallel-render');
   // Parsed from the very bytes digested, so the record names what was rendered.
-  const fleet = bytes === undefined ? loadFleet(file) : parseFleet(parseYamlBytes(bytes, file), file);
-  const layout = fleetLayout(fleet);
-  const result = await synthFleet(fleet, outDir, options, layout);
-  if (digest !== undefined) writeStamp(outDir, stampText(digest, layout));
-  return { ...result, tenants: fleet.tenants.length, parsed: true };
+  const document = bytes === undefined ? undefined : parseYamlBytes(bytes, file);
+  // The render workers load while this thread checks the fleet (a second for 10,000 tenants);
+  // started after the YAML is read, so their memory does not add to the reader's peak.
+  const prestarted = prestartRenderWorkers(tenantCount(document), options.parallelism);
+  try {
+    const fleet = document === undefined ? loadFleet(file) : parseFleet(document, file);
+    const layout = fleetLayout(fleet);
+    const result = await synthFleet(fleet, outDir, { ...options, prestarted }, layout);
+    if (digest !== undefined) writeStamp(outDir, stampText(digest, layout, result.inputs));
+    return { ...result, tenants: fleet.tenants.length, parsed: true };
+  } finally {
+    await Promise.all(prestarted.map((worker) => worker.terminate()));
+  }
+}
+
+/** The length of a fleet document's tenant list, before it is checked (0 when it has none). */
+function tenantCount(document: unknown): number {
+  const tenants = (document as { tenants?: unknown } | null | undefined)?.tenants;
+  return Array.isArray(tenants) ? tenants.length : 0;
 }
 
 /** The fleet digest of the record: the renderer and the fleet file's bytes. */
@@ -70,9 +85,9 @@ export function fleetDigest(bytes: Buffer): string {
   return sha256(Buffer.concat([Buffer.from(`${rendererFingerprint()}\0`), bytes]));
 }
 
-/** The record's bytes for a fleet digest and the fleet's layout. */
-export function stampText(digest: string, layout: FleetLayout): string {
-  const lines = layout.tenantPaths.map((path, i) => `${layout.jobs[i].inputs} ${path}\n`).sort((a, b) => (a.slice(65) < b.slice(65) ? -1 : 1));
+/** The record's bytes for a fleet digest, the fleet's layout and its tenants' inputs digests (in layout order). */
+export function stampText(digest: string, layout: FleetLayout, inputs: readonly string[]): string {
+  const lines = layout.tenantPaths.map((path, i) => `${inputs[i]} ${path}\n`).sort((a, b) => (a.slice(65) < b.slice(65) ? -1 : 1));
   return `${GENERATED_HEADER}# Fleet: ${digest}\n# Tenants: ${lines.length}\n${lines.join('')}`;
 }
 

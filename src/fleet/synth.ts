@@ -6,7 +6,7 @@ import { Fleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
-import { isUpToDate } from './digest';
+import { inputsDigest, isUpToDate, recordedInputs } from './digest';
 import { fleetLayout, FleetLayout } from './render-fleet';
 
 export interface SynthResult {
@@ -16,6 +16,8 @@ export interface SynthResult {
   readonly unchanged: string[];
   /** Generated files of tenants no longer in the fleet. */
   readonly removed: string[];
+  /** The inputs digest of each tenant (digest.ts), in the order of the layout's jobs. */
+  readonly inputs: readonly string[];
 }
 
 /**
@@ -32,7 +34,11 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = await snapshot(outDir);
   // Every existing file synth may write is read once, here: up to date, or in the way?
-  const tenants = await readExisting(layout.tenantPaths, outDir, before, (i, content) => isUpToDate(content, layout.jobs[i].inputs!));
+  // Each tenant's inputs digest: computed here for a file on disk, read from the rendered file
+  // for the others (the render worker computed it).
+  const inputs: string[] = new Array(layout.jobs.length);
+  const inputsOf = (i: number) => (inputs[i] ??= layout.jobs[i].inputs ?? inputsDigest(layout.jobs[i], fleet.apiVersions));
+  const tenants = await readExisting(layout.tenantPaths, outDir, before, (i, content) => isUpToDate(content, inputsOf(i)));
   const kustomizations = [...layout.kustomizations];
   const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
   const foreign = [...tenants.foreign, ...folders.foreign];
@@ -48,23 +54,35 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
   options.onProgress?.(upToDate.size, layout.jobs.length);
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
-  await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
+  const rendering = forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => {
+    inputs[stale[i].index] = recordedInputs(text);
+    return writer.write(layout.tenantPaths[stale[i].index], text);
+  });
   kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
-  // A bounded number at a time: 50,000 namespaces written at once run out of file descriptors.
+  // Written while the tenants render, not after: at the end the render workers are done and
+  // 10,000 kustomizations were a second of one busy thread. A bounded number at a time: 50,000
+  // namespaces written at once run out of file descriptors.
   const toWrite = kustomizations.filter((_, i) => !folders.current.has(i));
   let nextWrite = 0;
+  let renderFailed = false;
+  rendering.catch(() => (renderFailed = true));
   const kustomizationWriter = async () => {
-    while (nextWrite < toWrite.length) {
+    while (nextWrite < toWrite.length && !renderFailed) {
       const [path, text] = toWrite[nextWrite++];
       await writer.write(path, text);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  const writing = Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  // Both settle before a failure is reported: nothing is written after synth returns.
+  const [rendered, wrote] = await Promise.allSettled([rendering, writing]);
+  if (rendered.status === 'rejected') throw rendered.reason;
+  if (wrote.status === 'rejected') throw wrote.reason;
 
   return {
     written: writer.written.sort(),
     unchanged: writer.unchanged.sort(),
     removed: removeStale(expected, outDir, before),
+    inputs,
   };
 }
 
