@@ -13,6 +13,7 @@ const INTEGRATION = [
   '<rootDir>/test/config/helm-yaml.test.ts',
   '<rootDir>/test/config/values-files.test.ts',
   '<rootDir>/test/fleet/parallel-render.test.ts',
+  '<rootDir>/test/fleet/prestart.test.ts',
   '<rootDir>/test/render/go-yaml-reader.test.ts',
   '<rootDir>/test/token/in-cluster.test.ts',
   '<rootDir>/test/token/rendered-pod.test.ts',

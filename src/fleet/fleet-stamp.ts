@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUpToDate, rendererFingerprint, sha256 } from './digest';
+import { changeTimeNs, NO_STAT, statKeyOf } from './file-stat';
 import { GENERATED_HEADER, isGenerated, kustomizationPath, kustomizationText } from './layout';
 import { RenderOptions } from './parallel-render';
 import { FleetLayout } from './render-fleet';
@@ -40,7 +41,7 @@ export const STAMP_FILE = '.grafana-tenancy-fleet';
 /** A tenant file's line (inputs digest) or a kustomization's (`-`): path and stat. */
 const STAMP_LINE = /^([0-9a-f]{64}|-) ([^/\s]+\/[^/\s]+) (\d+:\d+:\d+:\d+)$/;
 
-export interface FleetSynthResult extends SynthResult {
+export interface FleetSynthResult extends Omit<SynthResult, 'inputs' | 'stats'> {
   /** Tenants of the fleet file. */
   readonly tenants: number;
   /** False when the fleet file was not even parsed: it and the tree were as the last synth left them. */
@@ -68,12 +69,27 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
   const { loadFleet, parseFleet } = await import('../config/fleet');
   const { parseYamlBytes } = await import('../config/helm-yaml');
   const { fleetLayout } = await import('./render-fleet');
+  const { prestartRenderWorkers } = await import('./parallel-render');
   // Parsed from the very bytes digested, so the record names what was rendered.
-  const fleet = bytes === undefined ? loadFleet(file) : parseFleet(parseYamlBytes(bytes, file), file);
-  const layout = fleetLayout(fleet);
-  const result = await synthFleet(fleet, outDir, options, layout);
-  if (digest !== undefined) writeStamp(outDir, stampText(outDir, digest, layout));
-  return { ...result, tenants: fleet.tenants.length, parsed: true };
+  const document = bytes === undefined ? undefined : parseYamlBytes(bytes, file);
+  // The render workers load while this thread checks the fleet (a second for 10,000 tenants);
+  // started after the YAML is read, so their memory does not add to the reader's peak.
+  const prestarted = prestartRenderWorkers(tenantCount(document), options.parallelism);
+  try {
+    const fleet = document === undefined ? loadFleet(file) : parseFleet(document, file);
+    const layout = fleetLayout(fleet);
+    const { stats, ...result } = await synthFleet(fleet, outDir, { ...options, prestarted }, layout);
+    if (digest !== undefined) writeStamp(outDir, stampText(digest, layout, result.inputs, stats));
+    return { ...result, tenants: fleet.tenants.length, parsed: true };
+  } finally {
+    await Promise.all(prestarted.map((worker) => worker.terminate()));
+  }
+}
+
+/** The length of a fleet document's tenant list, before it is checked (0 when it has none). */
+function tenantCount(document: unknown): number {
+  const tenants = (document as { tenants?: unknown } | null | undefined)?.tenants;
+  return Array.isArray(tenants) ? tenants.length : 0;
 }
 
 /** The fleet digest of the record: the renderer and the fleet file's bytes. */
@@ -81,19 +97,17 @@ export function fleetDigest(bytes: Buffer): string {
   return sha256(Buffer.concat([Buffer.from(`${rendererFingerprint()}\0`), bytes]));
 }
 
-/** The record's bytes for a fleet digest and the fleet's layout, with the stats of the files in `outDir`. */
-export function stampText(outDir: string, digest: string, layout: FleetLayout): string {
-  const tenantLines = layout.tenantPaths.map((path, i) => `${layout.jobs[i].inputs} ${path} ${statKey(join(outDir, path))}\n`);
-  const folders = [...new Set(layout.tenantPaths.map((path) => path.slice(0, path.indexOf('/'))))];
-  const kustomizationLines = folders.map((folder) => `- ${kustomizationPath(folder)} ${statKey(join(outDir, kustomizationPath(folder)))}\n`);
+/**
+ * The record's bytes for a fleet digest, the fleet's layout, its tenants' inputs digests (in
+ * layout order) and the stats synth took of each file it wrote or checked.
+ */
+export function stampText(digest: string, layout: FleetLayout, inputs: readonly string[], stats: ReadonlyMap<string, string>): string {
+  // A file synth has no stat of gets one no file has (inode 0): it is always read and hashed.
+  const statOf = (path: string) => stats.get(path) ?? NO_STAT;
+  const tenantLines = layout.tenantPaths.map((path, i) => `${inputs[i]} ${path} ${statOf(path)}\n`);
+  const kustomizationLines = [...layout.kustomizations.keys()].map((path) => `- ${path} ${statOf(path)}\n`);
   const byPath = (a: string, b: string) => (a.slice(a.indexOf(' ')) < b.slice(b.indexOf(' ')) ? -1 : 1);
   return `${GENERATED_HEADER}# Fleet: ${digest}\n# Tenants: ${tenantLines.length}\n${[...tenantLines, ...kustomizationLines].sort(byPath).join('')}`;
-}
-
-/** What the record keeps of a file: size, inode, modification and change times in ns. */
-function statKey(path: string): string {
-  const st = lstatSync(path, { bigint: true });
-  return `${st.size}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
 interface Record {
@@ -149,7 +163,7 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
     /** Not written since the record: same stat, recorded before the record's own tick. */
     const untouched = (path: string) => {
       const recorded = record.stats.get(path);
-      return recorded !== undefined && BigInt(recorded.slice(recorded.lastIndexOf(':') + 1)) < record.writtenNs && statKey(join(outDir, path)) === recorded;
+      return recorded !== undefined && changeTimeNs(recorded) < record.writtenNs && statKeyOf(join(outDir, path)) === recorded;
     };
     for (const [path, inputs] of tenants) {
       if (!files.has(path)) return undefined;

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MessageKey, RenderError } from '../config/messages';
+import { rendererFingerprint } from './digest';
 import type { RenderBatch, RenderBatchResult } from './render-worker';
 import { renderTenantFile, TenantJob } from './tenant-file';
 
@@ -17,18 +18,26 @@ const MIN_TENANTS_PER_WORKER = 300;
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
+/** Batches (100 tenants, ~2.5 MB of output) per worker being rendered or waiting to be written. */
+const MAX_HELD_BATCHES_PER_WORKER = 2;
 
 export interface RenderOptions {
   /** Worker threads to use; default: one per core, fewer for small fleets. 1 renders in-process. */
   readonly parallelism?: number;
+  /**
+   * Workers from {@link prestartRenderWorkers}, used before any new one is started. The caller
+   * terminates them when done (whether or not they were used).
+   * @default []
+   */
+  readonly prestarted?: readonly Worker[];
   /** Called after each rendered batch with the number of tenants done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
  * Receives each tenant's file as it is rendered: `index` into the jobs, in no particular order.
- * A returned promise is waited for before that worker gets its next batch (back-pressure: a
- * slow disk cannot make rendered output pile up in memory).
+ * Returned promises bound how far the workers render ahead of them (back-pressure: a slow disk
+ * cannot make rendered output pile up in memory).
  */
 export type RenderedTenantSink = (index: number, text: string) => void | Promise<void>;
 
@@ -53,7 +62,7 @@ export async function forEachRenderedTenant(
   options: RenderOptions,
   sink: RenderedTenantSink,
 ): Promise<void> {
-  const workers = Math.min(options.parallelism ?? availableParallelism(), Math.floor(jobs.length / MIN_TENANTS_PER_WORKER));
+  const workers = workersFor(jobs.length, options.parallelism);
   if (workers <= 1) {
     for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
       const batch = jobs.slice(start, start + BATCH_SIZE);
@@ -62,7 +71,31 @@ export async function forEachRenderedTenant(
     }
     return;
   }
-  await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress);
+  await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress, options.prestarted ?? []);
+}
+
+/** Worker threads for `tenants` tenants: one per core (or `parallelism`), at least 300 tenants each. */
+function workersFor(tenants: number, parallelism = availableParallelism()): number {
+  return Math.min(parallelism, Math.floor(tenants / MIN_TENANTS_PER_WORKER));
+}
+
+/**
+ * Starts the render workers a fleet of about `expectedTenants` tenants will use, before that
+ * fleet is checked: loading the renderer into each (~0.2 s) then runs on the cores the checking
+ * thread leaves idle. Pass them as {@link RenderOptions.prestarted}; terminate them when done.
+ */
+export function prestartRenderWorkers(expectedTenants: number, parallelism?: number): Worker[] {
+  const count = workersFor(expectedTenants, parallelism);
+  return Array.from({ length: count > 1 ? count : 0 }, () => {
+    const worker = startWorker();
+    // Not fatal here: a worker that failed to start is replaced by a new one, whose failure is reported.
+    worker.on('error', () => {});
+    return worker;
+  });
+}
+
+function startWorker(): Worker {
+  return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
 }
 
 async function renderInWorkers(
@@ -70,51 +103,70 @@ async function renderInWorkers(
   apiVersions: readonly string[],
   workerCount: number,
   sink: RenderedTenantSink,
-  onProgress?: (done: number, total: number) => void,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  prestarted: readonly Worker[],
 ): Promise<void> {
   const batches: RenderBatch[] = [];
+  const fingerprint = rendererFingerprint();
   for (let start = 0, id = 0; start < jobs.length; start += BATCH_SIZE, id++) {
-    batches.push({ id, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
+    batches.push({ id, fingerprint, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
   }
-  let next = 0;
-  let done = 0;
-  let failed = false;
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
-  const workers = Array.from({ length: workerCount }, () => new Worker(workerScript(), { resourceLimits }));
+  // A prestarted worker that exited (threadId -1) already would never answer.
+  const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
+  const workers = [...ready, ...Array.from({ length: workerCount - ready.length }, startWorker)];
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolvePromise, reject) => {
-            const fail = (e: unknown) => {
-              failed = true;
-              reject(e);
-            };
-            const post = () => {
-              if (failed || next >= batches.length) return resolvePromise();
-              worker.postMessage(batches[next++]);
-            };
-            worker.on('message', (result: RenderBatchResult) => {
-              // After a failure, batches still in flight are dropped: nothing more reaches the sink.
-              if (failed) return resolvePromise();
-              if ('error' in result) return fail(rebuildError(result.error));
-              const first = result.id * BATCH_SIZE;
-              Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
-                done += result.texts.length;
-                onProgress?.(done, jobs.length);
-                post();
-              }, fail);
-            });
-            worker.on('error', (e: Error & { code?: string }) =>
-              fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a render worker ran out of memory (${WORKER_OLD_GENERATION_MB} MB heap); run with --jobs 1 to render in-process`) : e),
-            );
-            worker.on('exit', (code) => {
-              if (code !== 0 && !failed) fail(new Error(`render worker exited with code ${code}`));
-            });
-            post();
-          }),
-      ),
-    );
+    await new Promise<void>((resolvePromise, reject) => {
+      let next = 0;
+      let written = 0;
+      let done = 0;
+      let failed = false;
+      /**
+       * Batches being rendered or rendered and not yet handed over by the sink, and the workers
+       * waiting for that number to drop. A worker gets its next batch as soon as it returns one,
+       * while that one is written: waiting for the writes left a core idle for a fifth of every
+       * batch. The cap keeps a slow disk from piling rendered output up in memory.
+       */
+      let held = 0;
+      const waiting: Worker[] = [];
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      const post = (worker: Worker) => {
+        if (failed || next >= batches.length) return;
+        if (held >= MAX_HELD_BATCHES_PER_WORKER * workerCount) return void waiting.push(worker);
+        held++;
+        worker.postMessage(batches[next++]);
+      };
+      for (const worker of workers) {
+        worker.on('message', (result: RenderBatchResult) => {
+          // After a failure, batches still in flight are dropped: nothing more reaches the sink.
+          if (failed) return;
+          if ('error' in result) return fail(rebuildError(result.error));
+          const first = result.id * BATCH_SIZE;
+          post(worker);
+          Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
+            if (failed) return;
+            held--;
+            written++;
+            done += result.texts.length;
+            onProgress?.(done, jobs.length);
+            if (written === batches.length) return resolvePromise();
+            const ready = waiting.shift();
+            if (ready) post(ready);
+          }, fail);
+        });
+        worker.on('error', (e: Error & { code?: string }) =>
+          fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a render worker ran out of memory (${WORKER_OLD_GENERATION_MB} MB heap); run with --jobs 1 to render in-process`) : e),
+        );
+        worker.on('exit', (code) => {
+          if (code !== 0) fail(new Error(`render worker exited with code ${code}`));
+        });
+        post(worker);
+      }
+      if (batches.length === 0) resolvePromise();
+    });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -1,6 +1,5 @@
 import { Fleet } from '../config/fleet';
 import { isValidatedFor } from '../config/parse';
-import { inputsDigest } from './digest';
 import { kustomizationPath, kustomizationText, tenantFilePath } from './layout';
 import { renderTenantFiles, RenderOptions } from './parallel-render';
 import { TenantJob } from './tenant-file';
@@ -19,12 +18,13 @@ export interface FleetLayout {
 }
 
 export function fleetLayout(fleet: Fleet): FleetLayout {
+  // No inputs digests here: the render worker computes each for the file it writes (on all
+  // cores, not before they start), synth for the files already on disk.
   const jobs = fleet.tenants.map(({ namespace, release, values }) => ({
     namespace,
     release,
     values,
     validated: isValidatedFor(values, { namespace, release, apiVersions: fleet.apiVersions }),
-    inputs: inputsDigest({ namespace, release, values }, fleet.apiVersions),
   }));
   const fileNamesByNamespace = new Map<string, string[]>();
   for (const { namespace, release } of jobs) {

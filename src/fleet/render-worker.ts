@@ -1,11 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { InstanceValues } from '../config/schema';
 import { markValidated } from '../config/parse';
+import { adoptRendererFingerprint } from './digest';
 import { renderTenantFile, TenantJob } from './tenant-file';
 
 /** A batch of tenants posted by {@link renderInWorkers}. */
 export interface RenderBatch {
   readonly id: number;
+  /** The posting thread's renderer fingerprint (digest.ts), for the inputs digests. */
+  readonly fingerprint: string;
   readonly apiVersions: readonly string[];
   readonly jobs: readonly TenantJob[];
 }
@@ -16,6 +19,7 @@ export type RenderBatchResult =
 
 parentPort?.on('message', (batch: RenderBatch) => {
   try {
+    adoptRendererFingerprint(batch.fingerprint);
     const texts = batch.jobs.map((job) => {
       // Checked by the thread that loaded the fleet; posting copied the values and lost the mark.
       if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions: batch.apiVersions });

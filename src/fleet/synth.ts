@@ -1,12 +1,14 @@
 import { closeSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Fleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
-import { isUpToDate } from './digest';
+import { inputsDigest, isUpToDate, recordedInputs } from './digest';
+import { statKey } from './file-stat';
 import { fleetLayout, FleetLayout } from './render-fleet';
 
 export interface SynthResult {
@@ -16,6 +18,13 @@ export interface SynthResult {
   readonly unchanged: string[];
   /** Generated files of tenants no longer in the fleet. */
   readonly removed: string[];
+  /** The inputs digest of each tenant (digest.ts), in the order of the layout's jobs. */
+  readonly inputs: readonly string[];
+  /**
+   * The stat key (file-stat.ts) of each tenant file and kustomization, taken on the open file
+   * right after synth wrote it or read it to check it: a write by anyone else after that shows.
+   */
+  readonly stats: ReadonlyMap<string, string>;
 }
 
 /**
@@ -32,9 +41,14 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = await snapshot(outDir);
   // Every existing file synth may write is read once, here: up to date, or in the way?
-  const tenants = await readExisting(layout.tenantPaths, outDir, before, (i, content) => isUpToDate(content, layout.jobs[i].inputs!));
+  // Each tenant's inputs digest: computed here for a file on disk, read from the rendered file
+  // for the others (the render worker computed it).
+  const inputs: string[] = new Array(layout.jobs.length);
+  const inputsOf = (i: number) => (inputs[i] ??= layout.jobs[i].inputs ?? inputsDigest(layout.jobs[i], fleet.apiVersions));
+  const stats = new Map<string, string>();
+  const tenants = await readExisting(layout.tenantPaths, outDir, before, stats, (i, content) => isUpToDate(content, inputsOf(i)));
   const kustomizations = [...layout.kustomizations];
-  const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
+  const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, stats, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
   const foreign = [...tenants.foreign, ...folders.foreign];
   if (foreign.length > 0) {
     throw new InputError(foreign.map((f) => `${join(outDir, f)}: exists and was not written by grafana-tenancy (no generated header); move it away or rename the tenant`));
@@ -43,28 +57,41 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
 
   // Tenants whose file holds their inputs digest and its own content digest are not rendered:
   // their file is what a render would write (digest.ts).
-  const writer = new ChangedFileWriter(outDir, before);
+  const writer = new ChangedFileWriter(outDir, before, stats);
   const stale = layout.jobs.flatMap((job, index) => (upToDate.has(index) ? [] : [{ job, index }]));
   for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
   options.onProgress?.(upToDate.size, layout.jobs.length);
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
-  await forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => writer.write(layout.tenantPaths[stale[i].index], text));
+  const rendering = forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => {
+    inputs[stale[i].index] = recordedInputs(text);
+    return writer.write(layout.tenantPaths[stale[i].index], text);
+  });
   kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
-  // A bounded number at a time: 50,000 namespaces written at once run out of file descriptors.
+  // Written while the tenants render, not after: at the end the render workers are done and
+  // 10,000 kustomizations were a second of one busy thread. A bounded number at a time: 50,000
+  // namespaces written at once run out of file descriptors.
   const toWrite = kustomizations.filter((_, i) => !folders.current.has(i));
   let nextWrite = 0;
+  let renderFailed = false;
+  rendering.catch(() => (renderFailed = true));
   const kustomizationWriter = async () => {
-    while (nextWrite < toWrite.length) {
+    while (nextWrite < toWrite.length && !renderFailed) {
       const [path, text] = toWrite[nextWrite++];
       await writer.write(path, text);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  const writing = Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
+  // Both settle before a failure is reported: nothing is written after synth returns.
+  const [rendered, wrote] = await Promise.allSettled([rendering, writing]);
+  if (rendered.status === 'rejected') throw rendered.reason;
+  if (wrote.status === 'rejected') throw wrote.reason;
 
   return {
     written: writer.written.sort(),
     unchanged: writer.unchanged.sort(),
     removed: removeStale(expected, outDir, before),
+    inputs,
+    stats,
   };
 }
 
@@ -121,12 +148,13 @@ async function snapshot(outDir: string): Promise<TreeSnapshot> {
 /**
  * Reads each of `paths` that exists once, a bounded number at a time: the indexes whose file is
  * `current`, and the paths holding something synth did not write (a file without the generated
- * header, or not a file), in the order of `paths`.
+ * header, or not a file), in the order of `paths`. The stat of each file read goes into `stats`.
  */
 async function readExisting(
   paths: readonly string[],
   outDir: string,
   before: TreeSnapshot,
+  stats: Map<string, string>,
   isCurrent: (index: number, content: Buffer) => boolean,
 ): Promise<{ current: Set<number>; foreign: string[] }> {
   const current = new Set<number>();
@@ -139,8 +167,10 @@ async function readExisting(
   const reader = async () => {
     while (next < existing.length) {
       const index = existing[next++];
-      const content = await readIfExists(join(outDir, paths[index]));
-      if (content === undefined) continue;
+      const read = await readIfExists(join(outDir, paths[index]));
+      if (read === undefined) continue;
+      const { content, stat } = read;
+      stats.set(paths[index], stat);
       if (!isGenerated(content)) foreign.add(index);
       else if (isCurrent(index, content)) current.add(index);
     }
@@ -162,7 +192,11 @@ class ChangedFileWriter {
   readonly unchanged: string[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly outDir: string, private readonly before: TreeSnapshot) {
+  constructor(
+    private readonly outDir: string,
+    private readonly before: TreeSnapshot,
+    private readonly stats: Map<string, string>,
+  ) {
     for (const folder of before.folders.keys()) this.dirs.set(folder, Promise.resolve());
   }
 
@@ -170,12 +204,19 @@ class ChangedFileWriter {
     const file = join(this.outDir, path);
     const current = this.before.files.has(path) ? await readIfExists(file) : undefined;
     // Same length first: most changed files differ in size, and a new file needs no compare.
-    if (current !== undefined && current.length === Buffer.byteLength(text) && current.equals(Buffer.from(text, 'utf8'))) {
+    if (current !== undefined && current.content.length === Buffer.byteLength(text) && current.content.equals(Buffer.from(text, 'utf8'))) {
+      this.stats.set(path, current.stat);
       this.unchanged.push(path);
       return;
     }
     await this.ensureDir(path.slice(0, path.lastIndexOf('/')));
-    await writeFile(file, text);
+    const handle = await open(file, 'w');
+    try {
+      await handle.writeFile(text);
+      this.stats.set(path, statKey(await handle.stat({ bigint: true })));
+    } finally {
+      await handle.close();
+    }
     this.written.push(path);
   }
 
@@ -224,12 +265,20 @@ function listDirs(dir: string): string[] {
   }
 }
 
-async function readIfExists(file: string): Promise<Buffer | undefined> {
+/** A file's bytes and its stat key, both from the one open file; undefined when there is none. */
+async function readIfExists(file: string): Promise<{ content: Buffer; stat: string } | undefined> {
+  let handle: FileHandle;
   try {
-    return await readFile(file);
+    handle = await open(file, 'r');
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
+  }
+  try {
+    const content = await handle.readFile();
+    return { content, stat: statKey(await handle.stat({ bigint: true })) };
+  } finally {
+    await handle.close();
   }
 }
 

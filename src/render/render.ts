@@ -1,4 +1,5 @@
-import { App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { InstanceValuesInput } from '../config/schema';
 import { MonitoringInstance } from '../monitoring-instance';
 import { toYaml } from './yaml-emit';
@@ -20,10 +21,26 @@ export interface InstanceTarget {
 export function renderInstance(target: InstanceTarget): Manifest[] {
   const app = new App({ outdir: undefined });
   const chart = new MonitoringInstance(app, target.release, target);
-  // toJson() skips the construct validations that app.synth() would run: run them here.
-  const errors = chart.node.findAll().flatMap((c) => c.node.validate());
+  const constructs = chart.node.findAll();
+  // Chart.toJson() skips the construct validations that app.synth() would run: run them here.
+  const errors = constructs.flatMap((c) => c.node.validate());
   if (errors.length > 0) throw new Error(`${target.namespace}/${target.release}: ${errors.join('; ')}`);
-  return chart.toJson();
+  return inDependencyOrder(chart, constructs) ? apiObjects(constructs).map((o) => o.toJson()) : chart.toJson();
+}
+
+/**
+ * Whether construct order is the order `Chart.toJson()` writes the chart's objects in: it sorts
+ * them by their dependencies, and without any (the instance's constructs declare none) nor a
+ * nested chart that is the order of the construct tree. Then each object's own `toJson()` is all
+ * that is left of the chart's: the dependency graph and a second round of validations were a
+ * tenth of a fleet's render time.
+ */
+function inDependencyOrder(chart: Chart, constructs: readonly IConstruct[]): boolean {
+  return constructs.every((c) => c.node.dependencies.length === 0 && (c === chart || !Chart.isChart(c)));
+}
+
+function apiObjects(constructs: readonly IConstruct[]): ApiObject[] {
+  return constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
 /** A YAML stream of manifests: stable key order, no line folding, `---` between documents. */

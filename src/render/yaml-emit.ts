@@ -19,10 +19,26 @@ import { Document, parse, Scalar, visit as visitNodes } from 'yaml';
 
 const OPTIONS = { lineWidth: 0 } as const;
 
-/** Starts with a letter or `/`, no indicators, quotes, `#`, commas or brackets anywhere. */
-const PLAIN_SAFE = /^[A-Za-z/][A-Za-z0-9 _./:+-]*$/;
-/** Words a YAML reader could take for a boolean or null (1.1 included, to be safe). */
-const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+/**
+ * One-line strings the library writes plain and every YAML 1.1 or 1.2 reader reads back as the
+ * same string: printable ASCII starting with a letter, `/` or `(` (so never a number, a timestamp,
+ * `.inf`, `~`, an indicator or a document marker), no `: ` or ` #`, not ending in a space or `:`,
+ * and not a null or boolean word (RESERVED). Grafana's JMESPath and URLs with `?`, `&` and `%`
+ * are such strings; anything else is the library's call, cached by value. One regular
+ * expression, one pass: it runs for every string of every object.
+ */
+const PLAIN_SAFE = /^[A-Za-z/(](?:[\x20-\x22\x24-\x39\x3b-\x7e]|:(?! )|(?<! )#)*(?<![ :])$/;
+/**
+ * Words a YAML reader could take for a boolean or null (1.1 included, to be safe), and the one
+ * number that starts with a letter: YAML 1.1 reads `e3` as a float (an exponent without digits).
+ */
+const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
+/** Starts like a number: quoted in any case (readsAsAnotherType). */
+const NUMBER_LIKE = /^[-+]?\.?[0-9]/;
+/** Characters the library escapes or treats specially inside double quotes. */
+const NEEDS_ESCAPE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]/;
+/** Keys longer than this are written as explicit `? key` entries by the library. */
+const MAX_IMPLICIT_KEY = 1024;
 
 /** Scalars the library had to format, by value: names repeat across objects and tenants. */
 const scalarCache = new Map<string, string>();
@@ -63,11 +79,12 @@ function readsAsAnotherType(text: string): boolean {
 
 /** `libraryYaml(value)`, faster for the shapes rendered manifests have. */
 export function toYaml(value: unknown): string {
-  if (!isMap(value) || definedKeys(value).length === 0) return libraryYaml(value);
+  if (!isMap(value)) return libraryYaml(value);
   try {
-    const out: string[] = [];
-    emitMap(value, '', '', out, new Set());
-    return out.join('');
+    // Built by concatenation, one pass over each mapping's keys: cheaper than an array of
+    // pieces joined at the end, and this runs for every object of every tenant.
+    const text = emitMap(value, '', '', new Set());
+    return text === '' ? libraryYaml(value) : text;
   } catch (e) {
     if (e instanceof NeedsLibrary) return libraryYaml(value);
     throw e;
@@ -78,66 +95,71 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keys the library writes: it leaves out undefined values. */
-function definedKeys(map: Record<string, unknown>): string[] {
-  return Object.keys(map).filter((k) => map[k] !== undefined);
+function isPlainSafe(text: string): boolean {
+  return PLAIN_SAFE.test(text) && !RESERVED.test(text);
 }
 
-function isPlainSafe(text: string): boolean {
-  return PLAIN_SAFE.test(text) && !text.endsWith(' ') && !text.endsWith(':') && !text.includes(': ') && !RESERVED.test(text);
+/** Keys already known to be written plain: the same few hundred keys come back in every object. */
+const plainKeys = new Set<string>();
+
+function isPlainKey(key: string): boolean {
+  if (plainKeys.has(key)) return true;
+  if (key.length > MAX_IMPLICIT_KEY || !isPlainSafe(key)) return false;
+  if (plainKeys.size >= SCALAR_CACHE_LIMIT) plainKeys.clear();
+  plainKeys.add(key);
+  return true;
 }
 
 /**
- * A mapping at `indent`; its first line starts with `first` instead (a `- ` of a sequence).
- * `seen` holds the collections on the way: one used twice gets anchors from the library.
+ * A mapping at `indent`, '' when it has no key the library writes (it leaves out undefined
+ * values); its first line starts with `first` instead (a `- ` of a sequence). `seen` holds the
+ * collections on the way: one used twice gets anchors from the library.
  */
-function emitMap(map: Record<string, unknown>, indent: string, first: string, out: string[], seen: Set<object>): void {
+function emitMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>): string {
   visit(map, seen);
+  let out = '';
   let prefix = first || indent;
-  for (const key of definedKeys(map)) {
+  for (const key of Object.keys(map)) {
     const value = map[key];
-    if (!isPlainSafe(key)) throw new NeedsLibrary();
+    if (value === undefined) continue;
+    if (!isPlainKey(key)) throw new NeedsLibrary();
+    const head = prefix + key;
     if (Array.isArray(value)) {
       if (value.length === 0) {
         visit(value, seen);
-        out.push(`${prefix}${key}: []\n`);
+        out += `${head}: []\n`;
       } else {
-        out.push(`${prefix}${key}:\n`);
-        emitSeq(value, `${indent}  `, out, seen);
+        out += `${head}:\n${emitSeq(value, `${indent}  `, seen)}`;
       }
     } else if (isMap(value)) {
-      if (definedKeys(value).length === 0) {
-        visit(value, seen);
-        out.push(`${prefix}${key}: {}\n`);
-      } else {
-        out.push(`${prefix}${key}:\n`);
-        emitMap(value, `${indent}  `, '', out, seen);
-      }
+      const body = emitMap(value, `${indent}  `, '', seen);
+      out += body === '' ? `${head}: {}\n` : `${head}:\n${body}`;
     } else if (typeof value === 'string' && value.includes('\n')) {
-      out.push(`${prefix}${key}: ${blockScalar(value, indent)}`);
+      out += `${head}: ${blockScalar(value, indent)}`;
     } else {
-      out.push(`${prefix}${key}: ${scalar(value)}\n`);
+      out += `${head}: ${scalar(value)}\n`;
     }
     prefix = indent;
   }
+  return out;
 }
 
-function emitSeq(items: readonly unknown[], indent: string, out: string[], seen: Set<object>): void {
+function emitSeq(items: readonly unknown[], indent: string, seen: Set<object>): string {
   visit(items, seen);
+  let out = '';
   for (const item of items) {
     if (Array.isArray(item)) {
       if (item.length > 0) throw new NeedsLibrary();
       visit(item, seen);
-      out.push(`${indent}- []\n`);
+      out += `${indent}- []\n`;
     } else if (isMap(item)) {
-      if (definedKeys(item).length === 0) {
-        visit(item, seen);
-        out.push(`${indent}- {}\n`);
-      } else emitMap(item, `${indent}  `, `${indent}- `, out, seen);
+      const body = emitMap(item, `${indent}  `, `${indent}- `, seen);
+      out += body === '' ? `${indent}- {}\n` : body;
     } else {
-      out.push(`${indent}- ${scalar(item)}\n`);
+      out += `${indent}- ${scalar(item)}\n`;
     }
   }
+  return out;
 }
 
 function visit(collection: object, seen: Set<object>): void {
@@ -148,7 +170,11 @@ function visit(collection: object, seen: Set<object>): void {
 function scalar(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return isPlainSafe(value) ? value : libraryScalar(value);
+      if (isPlainSafe(value)) return value;
+      // What libraryYaml writes for it: double quotes (readsAsAnotherType), which with nothing
+      // to escape are JSON's, as the library builds them from JSON.stringify.
+      if (NUMBER_LIKE.test(value) && !NEEDS_ESCAPE.test(value)) return JSON.stringify(value);
+      return libraryScalar(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -165,14 +191,16 @@ function scalar(value: unknown): string {
  * Blank lines stay empty, as the library writes them.
  */
 function blockScalar(value: string, indent: string): string {
-  const key = `b${value}`;
-  let relative = scalarCache.get(key);
-  if (relative === undefined) {
-    relative = libraryYaml({ k: value }).slice('k: '.length);
+  // By indentation too: re-indenting a 50 KB script for every tenant was a visible cost.
+  const key = `b${indent.length}:${value}`;
+  let text = scalarCache.get(key);
+  if (text === undefined) {
+    const relative = libraryYaml({ k: value }).slice('k: '.length);
+    text = indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
     if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
-    scalarCache.set(key, relative);
+    scalarCache.set(key, text);
   }
-  return indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
+  return text;
 }
 
 /** The library's single-line form of a scalar; multi-line forms need the whole document. */

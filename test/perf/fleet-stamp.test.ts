@@ -4,7 +4,10 @@ import { stringify } from 'yaml';
 import { CliIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
 import * as fleetModule from '../../src/config/fleet';
-import { STAMP_FILE, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { statKeyOf } from '../../src/fleet/file-stat';
+import { fleetDigest, STAMP_FILE, stampText, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { fleetLayout } from '../../src/fleet/render-fleet';
+import { synthFleet } from '../../src/fleet/synth';
 import { GENERATED_HEADER } from '../../src/fleet/layout';
 import * as render from '../../src/render/render';
 import { fleetDocument, TenantSpec, tempDir } from '../fleet/fleet-fixtures';
@@ -154,6 +157,24 @@ describe('re-synth of an unchanged fleet file', () => {
       expect(result.parsed).toBe(false);
       expect(opens.mock.calls.filter(([path]) => String(path).endsWith('.yaml') && String(path).startsWith(out))).toHaveLength(7);
     });
+  });
+
+  test('GIVEN a file rewritten by someone else after synth wrote it, before the record WHEN recorded THEN the record keeps the stat synth saw', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tenants.yaml');
+    writeFileSync(file, stringify(fleetDocument(SPECS)));
+    const out = join(dir, 'rendered');
+    const fleet = fleetModule.loadFleet(file);
+    const layout = fleetLayout(fleet);
+    const result = await synthFleet(fleet, out, { parallelism: 1 }, layout);
+    // WHEN another writer gets in between (same bytes even) and the record is made
+    const tenantFile = join(out, 'a/monitoring.yaml');
+    writeFileSync(tenantFile, readFileSync(tenantFile));
+    const record = stampText(fleetDigest(readFileSync(file)), layout, result.inputs, result.stats);
+    // THEN the record's stat is synth's own, which the file no longer has: it will be read and checked
+    const recorded = record.split('\n').find((line) => line.includes(' a/monitoring.yaml '))!.split(' ')[2];
+    expect(recorded).toBe(result.stats.get('a/monitoring.yaml'));
+    expect(recorded).not.toBe(statKeyOf(tenantFile));
   });
 
   test.each([

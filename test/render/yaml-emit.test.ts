@@ -44,6 +44,36 @@ describe('fast YAML emitter', () => {
     expect(readAs('1.2', text)).toEqual([expected]);
   });
 
+  /** A small seeded generator, so a failure names a string that fails again. */
+  function randomStrings(count: number, seed: number): string[] {
+    const pieces = [
+      'a', 'Z', 'x', '0', '7', ' ', ':', ': ', '#', ' #', '-', '- ', '?', '.', '...', '---', '/', '(', ')', '"', "'", '\t', '\n', '%', '@', '`', '!',
+      '&', '*', '|', '>', '{', '}', '[', ']', ',', '~', '<<', '=', '+', '_', '\\', 'ü', '\u2028', '\x85', '\x01', '\x7f', '\ud800', 'yes', 'No',
+      'null', 'true', 'on', '.inf', '0x', '1_0', '2001-12-14', 'e3', 'http://', '?a=b&c=%20',
+    ];
+    let state = seed;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    return Array.from({ length: count }, () => Array.from({ length: next(5) }, () => pieces[next(pieces.length)]).join(''));
+  }
+
+  test('GIVEN thousands of generated strings WHEN each is written as a value, a list item and a key THEN the bytes are the library\'s', () => {
+    const strings = randomStrings(4000, 42);
+    expect(new Set(strings).size).toBeGreaterThan(2000);
+    for (const value of strings) {
+      const doc = { v: value, nested: { list: [value, 'x'] }, [value]: 'as a key', [`k${value}`]: value };
+      expect([value, toYaml(structuredClone(doc))]).toEqual([value, reference(structuredClone(doc))]);
+    }
+  });
+
+  test('GIVEN a key longer than 1024 characters WHEN written THEN the library\'s explicit-key form is kept', () => {
+    const doc = { ['k'.repeat(1100)]: 'v', short: 'v' };
+    expect(toYaml(doc)).toBe(reference(doc));
+    expect(toYaml(doc).startsWith('? ')).toBe(true);
+  });
+
   test('an object used twice is left to the library (anchors), not duplicated', () => {
     const shared = { a: 1 };
     const doc = { x: shared, y: shared };
