@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Fleet } from '../config/fleet';
@@ -7,6 +8,7 @@ import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
 import { forEachRenderedTenant, RenderOptions } from './parallel-render';
 import { inputsDigest, isUpToDate, recordedInputs } from './digest';
+import { statKey } from './file-stat';
 import { fleetLayout, FleetLayout } from './render-fleet';
 
 export interface SynthResult {
@@ -18,6 +20,11 @@ export interface SynthResult {
   readonly removed: string[];
   /** The inputs digest of each tenant (digest.ts), in the order of the layout's jobs. */
   readonly inputs: readonly string[];
+  /**
+   * The stat key (file-stat.ts) of each tenant file and kustomization, taken on the open file
+   * right after synth wrote it or read it to check it: a write by anyone else after that shows.
+   */
+  readonly stats: ReadonlyMap<string, string>;
 }
 
 /**
@@ -38,9 +45,10 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
   // for the others (the render worker computed it).
   const inputs: string[] = new Array(layout.jobs.length);
   const inputsOf = (i: number) => (inputs[i] ??= layout.jobs[i].inputs ?? inputsDigest(layout.jobs[i], fleet.apiVersions));
-  const tenants = await readExisting(layout.tenantPaths, outDir, before, (i, content) => isUpToDate(content, inputsOf(i)));
+  const stats = new Map<string, string>();
+  const tenants = await readExisting(layout.tenantPaths, outDir, before, stats, (i, content) => isUpToDate(content, inputsOf(i)));
   const kustomizations = [...layout.kustomizations];
-  const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
+  const folders = await readExisting(kustomizations.map(([path]) => path), outDir, before, stats, (i, content) => content.equals(Buffer.from(kustomizations[i][1])));
   const foreign = [...tenants.foreign, ...folders.foreign];
   if (foreign.length > 0) {
     throw new InputError(foreign.map((f) => `${join(outDir, f)}: exists and was not written by grafana-tenancy (no generated header); move it away or rename the tenant`));
@@ -49,7 +57,7 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
 
   // Tenants whose file holds their inputs digest and its own content digest are not rendered:
   // their file is what a render would write (digest.ts).
-  const writer = new ChangedFileWriter(outDir, before);
+  const writer = new ChangedFileWriter(outDir, before, stats);
   const stale = layout.jobs.flatMap((job, index) => (upToDate.has(index) ? [] : [{ job, index }]));
   for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
   options.onProgress?.(upToDate.size, layout.jobs.length);
@@ -83,6 +91,7 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
     unchanged: writer.unchanged.sort(),
     removed: removeStale(expected, outDir, before),
     inputs,
+    stats,
   };
 }
 
@@ -139,12 +148,13 @@ async function snapshot(outDir: string): Promise<TreeSnapshot> {
 /**
  * Reads each of `paths` that exists once, a bounded number at a time: the indexes whose file is
  * `current`, and the paths holding something synth did not write (a file without the generated
- * header, or not a file), in the order of `paths`.
+ * header, or not a file), in the order of `paths`. The stat of each file read goes into `stats`.
  */
 async function readExisting(
   paths: readonly string[],
   outDir: string,
   before: TreeSnapshot,
+  stats: Map<string, string>,
   isCurrent: (index: number, content: Buffer) => boolean,
 ): Promise<{ current: Set<number>; foreign: string[] }> {
   const current = new Set<number>();
@@ -157,8 +167,10 @@ async function readExisting(
   const reader = async () => {
     while (next < existing.length) {
       const index = existing[next++];
-      const content = await readIfExists(join(outDir, paths[index]));
-      if (content === undefined) continue;
+      const read = await readIfExists(join(outDir, paths[index]));
+      if (read === undefined) continue;
+      const { content, stat } = read;
+      stats.set(paths[index], stat);
       if (!isGenerated(content)) foreign.add(index);
       else if (isCurrent(index, content)) current.add(index);
     }
@@ -180,7 +192,11 @@ class ChangedFileWriter {
   readonly unchanged: string[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly outDir: string, private readonly before: TreeSnapshot) {
+  constructor(
+    private readonly outDir: string,
+    private readonly before: TreeSnapshot,
+    private readonly stats: Map<string, string>,
+  ) {
     for (const folder of before.folders.keys()) this.dirs.set(folder, Promise.resolve());
   }
 
@@ -188,12 +204,19 @@ class ChangedFileWriter {
     const file = join(this.outDir, path);
     const current = this.before.files.has(path) ? await readIfExists(file) : undefined;
     // Same length first: most changed files differ in size, and a new file needs no compare.
-    if (current !== undefined && current.length === Buffer.byteLength(text) && current.equals(Buffer.from(text, 'utf8'))) {
+    if (current !== undefined && current.content.length === Buffer.byteLength(text) && current.content.equals(Buffer.from(text, 'utf8'))) {
+      this.stats.set(path, current.stat);
       this.unchanged.push(path);
       return;
     }
     await this.ensureDir(path.slice(0, path.lastIndexOf('/')));
-    await writeFile(file, text);
+    const handle = await open(file, 'w');
+    try {
+      await handle.writeFile(text);
+      this.stats.set(path, statKey(await handle.stat({ bigint: true })));
+    } finally {
+      await handle.close();
+    }
     this.written.push(path);
   }
 
@@ -242,12 +265,20 @@ function listDirs(dir: string): string[] {
   }
 }
 
-async function readIfExists(file: string): Promise<Buffer | undefined> {
+/** A file's bytes and its stat key, both from the one open file; undefined when there is none. */
+async function readIfExists(file: string): Promise<{ content: Buffer; stat: string } | undefined> {
+  let handle: FileHandle;
   try {
-    return await readFile(file);
+    handle = await open(file, 'r');
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
+  }
+  try {
+    const content = await handle.readFile();
+    return { content, stat: statKey(await handle.stat({ bigint: true })) };
+  } finally {
+    await handle.close();
   }
 }
 

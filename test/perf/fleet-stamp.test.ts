@@ -4,11 +4,16 @@ import { stringify } from 'yaml';
 import { CliIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
 import * as fleetModule from '../../src/config/fleet';
-import { STAMP_FILE, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { statKeyOf } from '../../src/fleet/file-stat';
+import { fleetDigest, STAMP_FILE, stampText, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { fleetLayout } from '../../src/fleet/render-fleet';
+import { synthFleet } from '../../src/fleet/synth';
 import { GENERATED_HEADER } from '../../src/fleet/layout';
 import * as render from '../../src/render/render';
 import { fleetDocument, TenantSpec, tempDir } from '../fleet/fleet-fixtures';
 
+/** node:fs itself (not an import namespace), so a spy sees the calls fleet-stamp.ts makes. */
+const nodeFs: typeof import('node:fs') = require('node:fs');
 const PAST = new Date('2020-01-01T00:00:00Z');
 const SPECS: TenantSpec[] = [
   { namespace: 'a' },
@@ -24,6 +29,13 @@ function tree(dir: string): Map<string, string> {
     .map((e) => join(e.parentPath ?? (e as any).path, e.name).slice(dir.length + 1))
     .sort();
   return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/** The generated tree without the record, whose stats change with every file synth writes. */
+function outputs(dir: string): Map<string, string> {
+  const files = tree(dir);
+  files.delete(STAMP_FILE);
+  return files;
 }
 
 function ageEverything(dir: string): void {
@@ -70,16 +82,99 @@ describe('re-synth of an unchanged fleet file', () => {
     expect(changedSinceAged(out)).toEqual([]);
   });
 
-  test('GIVEN the record WHEN read THEN it is generated, names the fleet digest and every tenant file with its inputs digest', async () => {
+  test('GIVEN the record WHEN read THEN it is generated, names the fleet digest and every file with its inputs digest and stat', async () => {
     const { out } = await synthesized();
     const lines = readFileSync(join(out, STAMP_FILE), 'utf8').split('\n');
     expect(`${lines[0]}\n`).toBe(GENERATED_HEADER);
     expect(lines[1]).toMatch(/^# Fleet: [0-9a-f]{64}$/);
     expect(lines[2]).toBe('# Tenants: 4');
     const entries = lines.slice(3, -1).map((line) => line.split(' '));
-    expect(entries.map(([, path]) => path)).toEqual(['a/monitoring.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/monitoring.yaml']);
-    // Each inputs digest is the one on the tenant file's digest line.
-    for (const [inputs, path] of entries) expect(readFileSync(join(out, path), 'utf8').split('\n')[1]).toContain(`inputs ${inputs},`);
+    expect(entries.map(([, path]) => path)).toEqual([
+      'a/kustomization.yaml',
+      'a/monitoring.yaml',
+      'b/kustomization.yaml',
+      'b/monitoring.yaml',
+      'b/second.yaml',
+      'c/kustomization.yaml',
+      'c/monitoring.yaml',
+    ]);
+    for (const [inputs, path, stat] of entries) {
+      // Each inputs digest is the one on the tenant file's digest line; kustomizations have none.
+      if (path.endsWith('kustomization.yaml')) expect(inputs).toBe('-');
+      else expect(readFileSync(join(out, path), 'utf8').split('\n')[1]).toContain(`inputs ${inputs},`);
+      // size:inode:mtime:ctime of the file as synth left it (before the test aged it)
+      const [size, ino] = stat.split(':');
+      const st = statSync(join(out, path), { bigint: true });
+      expect([size, ino]).toEqual([String(st.size), String(st.ino)]);
+    }
+  });
+
+  describe('GIVEN a tree as synth left it (no file written since)', () => {
+    async function fresh(): Promise<{ fleet: string; out: string }> {
+      const dir = tempDir();
+      const fleet = join(dir, 'tenants.yaml');
+      writeFileSync(fleet, stringify(fleetDocument(SPECS)));
+      const out = join(dir, 'rendered');
+      await synthFleetFile(fleet, out, { parallelism: 1 });
+      // A coarse clock could give the record the tick of the last file: make it strictly later.
+      const later = new Date(Date.now() + 5_000);
+      utimesSync(join(out, STAMP_FILE), later, later);
+      return { fleet, out };
+    }
+
+    test('WHEN synthesized again THEN no generated file is even opened: their stats match the record', async () => {
+      const { fleet, out } = await fresh();
+      const opens = jest.spyOn(nodeFs, 'openSync');
+      // WHEN
+      const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+      // THEN
+      expect(result.parsed).toBe(false);
+      expect(opens.mock.calls.map(([path]) => String(path)).filter((path) => path.endsWith('.yaml') && path.startsWith(out))).toEqual([]);
+    });
+
+    test('WHEN a file is rewritten with its modification time put back (cp -p, rsync -t) THEN its change time gives it away and the tree is repaired', async () => {
+      const { fleet, out } = await fresh();
+      const file = join(out, 'b/second.yaml');
+      const pristine = readFileSync(file, 'utf8');
+      const { atime, mtime } = statSync(file);
+      writeFileSync(file, pristine.replace('kind: Grafana', 'kind: Grafanb'));
+      utimesSync(file, atime, mtime);
+      // WHEN
+      const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+      // THEN
+      expect(result.parsed).toBe(true);
+      expect(result.written).toEqual(['b/second.yaml']);
+      expect(readFileSync(file, 'utf8')).toBe(pristine);
+    });
+
+    test('WHEN the record is not newer than a file it recorded (same clock tick) THEN that file is read and checked', async () => {
+      const { fleet, out } = await fresh();
+      utimesSync(join(out, STAMP_FILE), PAST, PAST);
+      const opens = jest.spyOn(nodeFs, 'openSync');
+      // WHEN
+      const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+      // THEN still a no-op, found by reading every file
+      expect(result.parsed).toBe(false);
+      expect(opens.mock.calls.filter(([path]) => String(path).endsWith('.yaml') && String(path).startsWith(out))).toHaveLength(7);
+    });
+  });
+
+  test('GIVEN a file rewritten by someone else after synth wrote it, before the record WHEN recorded THEN the record keeps the stat synth saw', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tenants.yaml');
+    writeFileSync(file, stringify(fleetDocument(SPECS)));
+    const out = join(dir, 'rendered');
+    const fleet = fleetModule.loadFleet(file);
+    const layout = fleetLayout(fleet);
+    const result = await synthFleet(fleet, out, { parallelism: 1 }, layout);
+    // WHEN another writer gets in between (same bytes even) and the record is made
+    const tenantFile = join(out, 'a/monitoring.yaml');
+    writeFileSync(tenantFile, readFileSync(tenantFile));
+    const record = stampText(fleetDigest(readFileSync(file)), layout, result.inputs, result.stats);
+    // THEN the record's stat is synth's own, which the file no longer has: it will be read and checked
+    const recorded = record.split('\n').find((line) => line.includes(' a/monitoring.yaml '))!.split(' ')[2];
+    expect(recorded).toBe(result.stats.get('a/monitoring.yaml'));
+    expect(recorded).not.toBe(statKeyOf(tenantFile));
   });
 
   test.each([
@@ -90,7 +185,7 @@ describe('re-synth of an unchanged fleet file', () => {
     ['a namespace folder deleted', (out: string) => rmSync(join(out, 'a'), { recursive: true })],
   ])('GIVEN %s WHEN synthesized again THEN the fleet is parsed and the tree restored byte for byte', async (_, damage) => {
     const { fleet, out } = await synthesized();
-    const pristine = tree(out);
+    const pristine = outputs(out);
     damage(out);
     const parses = jest.spyOn(fleetModule, 'parseFleet');
     // WHEN
@@ -98,9 +193,10 @@ describe('re-synth of an unchanged fleet file', () => {
     // THEN the full path ran and repaired exactly the damage
     expect(result.parsed).toBe(true);
     expect(parses).toHaveBeenCalledTimes(1);
-    expect(tree(out)).toEqual(pristine);
+    expect(outputs(out)).toEqual(pristine);
     expect(result.written.length).toBeGreaterThan(0);
-    expect(changedSinceAged(out).sort()).toEqual([...result.written].sort());
+    // AND the record, which holds the new files' stats
+    expect(changedSinceAged(out).sort()).toEqual([STAMP_FILE, ...result.written].sort());
   });
 
   test('GIVEN a link to an identical file where a tenant file goes WHEN synthesized again THEN synth refuses as the full path does', async () => {
@@ -113,7 +209,7 @@ describe('re-synth of an unchanged fleet file', () => {
 
   test('GIVEN a generated file of a tenant no longer recorded WHEN synthesized again THEN it is removed; a hand-written one stays and keeps the shortcut', async () => {
     const { fleet, out } = await synthesized();
-    const pristine = tree(out);
+    const pristine = outputs(out);
     writeFileSync(join(out, 'c/notes.yaml'), 'kind: ConfigMap\n');
     mkdirSync(join(out, 'old'));
     writeFileSync(join(out, 'old/monitoring.yaml'), `${GENERATED_HEADER}kind: List\n`);
@@ -123,7 +219,7 @@ describe('re-synth of an unchanged fleet file', () => {
     expect(repaired.parsed).toBe(true);
     expect(repaired.removed).toEqual(['old/monitoring.yaml']);
     expect(existsSync(join(out, 'old'))).toBe(false);
-    expect(tree(out)).toEqual(new Map([...pristine, ['c/notes.yaml', 'kind: ConfigMap\n']]));
+    expect(outputs(out)).toEqual(new Map([...pristine, ['c/notes.yaml', 'kind: ConfigMap\n']]));
     // AND with only the hand-written file left, the next re-synth takes the shortcut again
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
   });
@@ -152,11 +248,15 @@ describe('re-synth of an unchanged fleet file', () => {
     // A record that lost its last line (a killed run) no longer adds up.
     writeFileSync(join(out, STAMP_FILE), record.slice(0, record.lastIndexOf('\n', record.length - 2) + 1));
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
-    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
+    // The record is whole again (the same lines; the stats are those of the files now).
+    const paths = (text: string) => text.split('\n').map((line) => line.split(' ').slice(0, 2).join(' '));
+    const rewritten = readFileSync(join(out, STAMP_FILE), 'utf8');
+    expect(paths(rewritten)).toEqual(paths(record));
+    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
     // A record for another fleet file is not trusted.
-    writeFileSync(join(out, STAMP_FILE), record.replace(/# Fleet: [0-9a-f]/, '# Fleet: x'));
+    writeFileSync(join(out, STAMP_FILE), rewritten.replace(/# Fleet: [0-9a-f]/, '# Fleet: x'));
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
-    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(rewritten);
   });
 
   test('GIVEN a hand-written file where the record goes WHEN synthesized THEN it is never overwritten and the fleet is always parsed', async () => {
