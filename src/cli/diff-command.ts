@@ -47,9 +47,9 @@ export const diffCommand: Command = {
       allowPositionals: true,
     });
     // Loaded here, not at the top: `--help` and the other commands do not pay for them.
-    const { compareTrees, hasChanges } = await import('../diff/compare');
+    const { hasChanges } = await import('../diff/compare');
     const { formatReport, OUTPUT_FORMATS } = await import('../diff/format');
-    const { renderSides } = await import('../diff/sides');
+    const { diffSides } = await import('../diff/fleet-diff');
     const { loadSidePair } = await import('../diff/fleet-pair');
     const format: OutputFormat = parseOutputFormat(values.output, OUTPUT_FORMATS);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };
@@ -63,8 +63,7 @@ export const diffCommand: Command = {
       if (positionals.length !== 2) throw new UsageError('give two sides: OLD NEW (folders or fleet files), or --base REF FLEET_FILE');
       [oldSide, newSide] = loadSidePair({ file: positionals[0] }, { file: positionals[1] });
     }
-    const trees = await renderSides(oldSide, newSide, options);
-    const report = compareTrees(trees.old, trees.new, { old: oldSide.label, new: newSide.label }, trees.unchanged);
+    const report = await diffSides(oldSide, newSide, options);
     io.stdout(formatReport(report, format));
     return values['exit-code'] && hasChanges(report) ? 1 : 0;
   },

@@ -86,7 +86,7 @@ async function renderBoth(oldFleet: Fleet, newFleet: Fleet, options: RenderOptio
 }
 
 /** The two fleets without the tenants that are the same on both, and those tenants. */
-function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fleet; same: FleetTenant[] } {
+export function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fleet; same: FleetTenant[] } {
   if (JSON.stringify([...oldFleet.apiVersions].sort()) !== JSON.stringify([...newFleet.apiVersions].sort())) {
     return { old: oldFleet, new: newFleet, same: [] };
   }
@@ -122,7 +122,8 @@ function sharedValues(oldFleet: Fleet, newFleet: Fleet): Set<unknown> {
   return shared;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
+/** The same strings in the same order. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 

@@ -1,5 +1,6 @@
 import { parseFleet, parseHelmYaml } from '../../src/config/fleet';
 import { compareTrees } from '../../src/diff/compare';
+import { diffSides } from '../../src/diff/fleet-diff';
 import { readPair } from '../../src/diff/fleet-pair';
 import { renderSides } from '../../src/diff/sides';
 import { renderFleet } from '../../src/fleet/render-fleet';
@@ -39,5 +40,41 @@ describe('diff of two fleet files read as a pair', () => {
     const sides = await renderSides({ label: 'old', fleet }, { label: 'new', fleet: renamed }, { parallelism: 1 });
     expect(sides.unchanged).toBe(0);
     expect(tenantFiles(sides.new.paths)).toHaveLength(24);
+  });
+});
+
+describe('diffSides: rendering and comparing in one pass', () => {
+  test('GIVEN two fleet files read as a pair WHEN diffed in one pass THEN the report is that of rendering both sides, then comparing', async () => {
+    const pair = readPair(OLD, 'old.yaml', NEW, 'new.yaml')!;
+    const [oldSide, newSide] = [{ label: 'old.yaml', fleet: pair.old }, { label: 'new.yaml', fleet: pair.new }];
+    const sides = await renderSides(oldSide, newSide, { parallelism: 1 });
+    const reference = compareTrees(sides.old, sides.new, { old: 'old.yaml', new: 'new.yaml' }, sides.unchanged);
+    expect(await diffSides(oldSide, newSide, { parallelism: 1 })).toEqual(reference);
+  });
+
+  // Integration: worker threads load the compiled render worker from lib/ (built by `npm test`'s pretest).
+  test('GIVEN enough changed tenants for two render workers (files arriving out of order) WHEN diffed in one pass THEN the report is the same as in-process', async () => {
+    const size = 350;
+    const before = full(syntheticFleetYaml(size, 0), 'old.yaml');
+    // A change to the defaults: every tenant differs, so both sides render 700 files in all.
+    const after = full((syntheticFleetYaml(size, 2) as string).replace(/letsencrypt-prod/g, 'letsencrypt-staging'), 'new.yaml');
+    const [oldSide, newSide] = [{ label: 'old.yaml', fleet: before }, { label: 'new.yaml', fleet: after }];
+    const sides = await renderSides(oldSide, newSide, { parallelism: 1 });
+    const reference = compareTrees(sides.old, sides.new, { old: 'old.yaml', new: 'new.yaml' }, sides.unchanged);
+    const progress: number[] = [];
+    const report = await diffSides(oldSide, newSide, { parallelism: 2, onProgress: (done) => progress.push(done) });
+    expect(report).toEqual(reference);
+    expect(report.total.changed).toBeGreaterThanOrEqual(size);
+    expect(progress[progress.length - 1]).toBe(2 * size);
+  });
+
+  test('GIVEN a folder on one side WHEN diffed THEN the two-step way is taken and gives the same report', async () => {
+    const before = full(OLD, 'old.yaml');
+    const tree = await renderFleet(before);
+    const folder = { paths: [...tree.keys()], read: (p: string) => tree.get(p)! };
+    const after = full(NEW, 'new.yaml');
+    const report = await diffSides({ label: 'rendered', folder }, { label: 'new.yaml', fleet: after }, { parallelism: 1 });
+    expect(report).toEqual(compareTrees(tree, await renderFleet(after), { old: 'rendered', new: 'new.yaml' }));
+    expect(report.total.changed).toBe(3);
   });
 });
