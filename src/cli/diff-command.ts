@@ -3,7 +3,7 @@ import { Command, UsageError } from './command';
 import { progressReporter } from './progress';
 import { parseJobs, parseOutputFormat } from './options';
 import type { OutputFormat } from '../diff/format';
-import type { Side } from '../diff/sides';
+import type { SideSpec } from '../diff/fleet-pair';
 
 const usage = `Usage: grafana-tenancy diff OLD NEW [--output text|markdown|json] [--exit-code]
        grafana-tenancy diff --base REF FLEET_FILE [options]
@@ -53,21 +53,19 @@ export const diffCommand: Command = {
     // Loaded here, not at the top: `--help` and the other commands do not pay for them.
     const { hasChanges } = await import('../diff/compare');
     const { formatReport, OUTPUT_FORMATS } = await import('../diff/format');
-    const { diffSides } = await import('../diff/fleet-diff');
-    const { loadSidePair } = await import('../diff/fleet-pair');
+    const { diffSpecs } = await import('../diff/fleet-diff');
     const format: OutputFormat = parseOutputFormat(values.output, OUTPUT_FORMATS);
     const options = { parallelism: parseJobs(values.jobs), onProgress: progressReporter(io, values.quiet, 'rendered') };
 
-    let oldSide: Side;
-    let newSide: Side;
+    let specs: [SideSpec, SideSpec];
     if (values.base !== undefined) {
       if (positionals.length !== 1) throw new UsageError('with --base, give exactly one fleet file');
-      [oldSide, newSide] = loadSidePair({ file: positionals[0], ref: values.base }, { file: positionals[0] });
+      specs = [{ file: positionals[0], ref: values.base }, { file: positionals[0] }];
     } else {
       if (positionals.length !== 2) throw new UsageError('give two sides: OLD NEW (folders or fleet files), or --base REF FLEET_FILE');
-      [oldSide, newSide] = loadSidePair({ file: positionals[0] }, { file: positionals[1] });
+      specs = [{ file: positionals[0] }, { file: positionals[1] }];
     }
-    const report = await diffSides(oldSide, newSide, options);
+    const report = await diffSpecs(...specs, options);
     io.stdout(formatReport(report, format));
     return values['exit-code'] && hasChanges(report) ? 1 : 0;
   },

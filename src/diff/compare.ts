@@ -78,6 +78,11 @@ export class TreeComparison {
     this.unchanged = alreadyUnchanged;
   }
 
+  /** Objects known to be unchanged that no file added holds (tenants not rendered). */
+  addUnchanged(count: number): void {
+    this.unchanged += count;
+  }
+
   /** The file at `path` on each side (undefined where that side has none). */
   add(path: string, oldText: string | undefined, newText: string | undefined): void {
     // Parsing is most of the work; byte-identical files and documents hold identical objects,
@@ -92,6 +97,7 @@ export class TreeComparison {
     this.match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
   }
 
+  /** The report, once every file has been added (call once: it matches what is left over). */
   report(labels: { old: string; new: string }): DiffReport {
     const { changes } = this;
     // Objects that moved to a file later in the order were matched above; what is left is gone.

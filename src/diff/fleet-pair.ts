@@ -40,6 +40,29 @@ export function loadSidePair(oldSpec: SideSpec, newSpec: SideSpec): [Side, Side]
  * undefined when the texts do not allow it. Throws whatever reading the new side throws.
  */
 export function readPair(oldText: string, oldLabel: string, newText: string, newLabel: string): { old: Fleet; new: Fleet } | undefined {
+  const pair = readPairEntries(oldText, oldLabel, newText, newLabel);
+  if (pair === undefined) return undefined;
+  const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, newLabel);
+  return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, oldLabel, tenantsByEntry(newFleet, pair.newEntries)), new: newFleet };
+}
+
+/** The entries of two fleet files, read but not checked yet: see {@link readPairEntries}. */
+export interface PairEntries {
+  /** Both files without their entries (the same text on both sides): `tenants` is null. */
+  readonly frame: Record<string, unknown>;
+  readonly newEntries: readonly unknown[];
+  /** The old side's entries: the new side's value (the same object) wherever the text is the same. */
+  readonly oldEntries: readonly unknown[];
+  /** Entries of each side whose text the other side lacks. */
+  readonly newOnly: ReadonlySet<unknown>;
+  readonly oldOnly: ReadonlySet<unknown>;
+}
+
+/**
+ * The values of both files' entries, each entry of the same text read once; or undefined when
+ * the texts do not allow reading them apart (see {@link splitTenants}).
+ */
+export function readPairEntries(oldText: string, oldLabel: string, newText: string, newLabel: string): PairEntries | undefined {
   const oldSplit = splitTenants(oldText);
   const newSplit = oldSplit && splitTenants(newText);
   if (oldSplit === undefined || newSplit === undefined) return undefined;
@@ -50,20 +73,26 @@ export function readPair(oldText: string, oldLabel: string, newText: string, new
   if (!isPlainObject(frame) || frame.tenants !== null) return undefined;
   const newEntries = newSplit.entries.map((text) => readEntry(text, newSplit.indent, newLabel));
   if (newEntries.includes(NOT_ONE_VALUE)) return undefined;
-  const newDocument = { ...frame, tenants: newEntries };
-  const newFleet = parseFleet(newDocument, newLabel);
   const byText = new Map<string, number>();
   newSplit.entries.forEach((text, i) => byText.set(text, i));
-  const tenantAt = new Map<unknown, FleetTenant>();
-  for (const t of newFleet.tenants) tenantAt.set(newEntries[t.index], t);
-  // Entries the new side lacks are read each on its own too.
+  const oldOnly = new Set<unknown>();
   const oldEntries = oldSplit.entries.map((text) => {
     const at = byText.get(text);
-    return at === undefined ? readEntry(text, oldSplit.indent, oldLabel) : newEntries[at];
+    if (at !== undefined) return newEntries[at];
+    const entry = readEntry(text, oldSplit.indent, oldLabel);
+    oldOnly.add(entry);
+    return entry;
   });
   if (oldEntries.includes(NOT_ONE_VALUE)) return undefined;
-  const oldFleet = parseFleet({ ...newDocument, tenants: oldEntries }, oldLabel, tenantAt);
-  return { old: oldFleet, new: newFleet };
+  const oldTexts = new Set(oldSplit.entries);
+  const newOnly = new Set(newEntries.filter((_, i) => !oldTexts.has(newSplit.entries[i])));
+  return { frame, newEntries, oldEntries, newOnly, oldOnly };
+}
+
+/** Each entry object of `entries` that became a tenant of `fleet`, to that tenant (parseFleet's `known`). */
+export function tenantsByEntry(fleet: Fleet, entries: readonly unknown[], into = new Map<unknown, FleetTenant>()): Map<unknown, FleetTenant> {
+  for (const t of fleet.tenants) into.set(entries[t.index], t);
+  return into;
 }
 
 /** What {@link readEntry} gives for text that does not hold exactly one list item. */
@@ -155,7 +184,7 @@ function lineOffsets(lines: readonly string[]): number[] {
   return out;
 }
 
-function isFleetFile(spec: SideSpec): boolean {
+export function isFleetFile(spec: SideSpec): boolean {
   if (spec.ref !== undefined) return true;
   if (spec.file === '-') return false;
   try {
@@ -165,12 +194,12 @@ function isFleetFile(spec: SideSpec): boolean {
   }
 }
 
-function readText(spec: SideSpec): string {
+export function readText(spec: SideSpec): string {
   if (spec.ref !== undefined) return gitShowFleet(spec.ref, spec.file);
   return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(spec.file));
 }
 
-function label(spec: SideSpec): string {
+export function label(spec: SideSpec): string {
   return spec.ref !== undefined ? `${spec.ref}:${spec.file}` : spec.file;
 }
 
