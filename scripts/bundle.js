@@ -12,7 +12,7 @@
  * match, so a stale or foreign cache can only cost time, never change output.
  */
 const { spawnSync } = require('node:child_process');
-const { readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const esbuild = require('esbuild');
 
@@ -21,12 +21,17 @@ const OUT = join(ROOT, 'lib', 'bundle');
 const BUNDLE = join(OUT, 'cli.js');
 const CACHE = `${BUNDLE}.cache`;
 const LOADER = join(ROOT, 'lib', 'src', 'cli', 'compile-cache.js');
+const SNAPSHOT_ENTRY = join(OUT, 'snapshot-entry.js');
+const SNAPSHOT = join(OUT, 'cli.blob');
+const SNAPSHOT_STAMP = `${SNAPSHOT}.stamp`;
+/**
+ * V8 flags of the snapshot, at build and at run time alike (V8 refuses a blob made with other
+ * flags). Rehashing re-seeds every hash table of the deserialized heap at each start, 4 ms of a
+ * 60 ms render; a CLI that reads its user's own files has no hash-flooding attacker to seed against.
+ */
+const SNAPSHOT_FLAGS = ['--no-rehash-snapshot'];
 
-async function main() {
-rmSync(OUT, { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: [join(ROOT, 'src', 'cli', 'bundle-entry.ts')],
-  outfile: BUNDLE,
+const BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -36,7 +41,13 @@ await esbuild.build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+async function main() {
+rmSync(OUT, { recursive: true, force: true });
+await esbuild.build({ ...BUILD_OPTIONS, entryPoints: [join(ROOT, 'src', 'cli', 'bundle-entry.ts')], outfile: BUNDLE });
+// A snapshot entry is a plain script: `require` (of built-ins) but no `module`, hence an IIFE.
+await esbuild.build({ ...BUILD_OPTIONS, format: 'iife', entryPoints: [join(ROOT, 'src', 'cli', 'startup-snapshot.ts')], outfile: SNAPSHOT_ENTRY });
 // parallel-render.ts starts `render-worker.js` next to itself: in the bundle, that is this shim.
 writeFileSync(
   join(OUT, 'render-worker.js'),
@@ -47,15 +58,18 @@ writeFileSync(
 
 // Warm-up run: render every chart CI fixture in one process, then write the cache at exit.
 const fixtures = join(ROOT, 'charts', 'grafana-tenancy', 'ci');
+const warmUpRuns = [
+  ...readdirSync(fixtures)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => ['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', join(fixtures, f), '-a', 'v1.edp.epam.com/v1', '-a', 'external-secrets.io/v1']),
+  ['--help'],
+];
 const warmUp = `
 const { loadBundle } = require(${JSON.stringify(LOADER)});
 const { runCli } = loadBundle(${JSON.stringify(BUNDLE)});
 const io = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
 (async () => {
-  for (const file of ${JSON.stringify(readdirSync(fixtures).filter((f) => f.endsWith('.yaml')).map((f) => join(fixtures, f)))}) {
-    await runCli(['render', '-n', 'tenant-acme', '-r', 'monitoring', '-f', file, '-a', 'v1.edp.epam.com/v1', '-a', 'external-secrets.io/v1'], io);
-  }
-  await runCli(['--help'], io);
+  for (const argv of ${JSON.stringify(warmUpRuns)}) await runCli(argv, io);
 })();
 `;
 const result = spawnSync(process.execPath, ['-e', warmUp], {
@@ -68,6 +82,37 @@ if (result.status !== 0) {
   rmSync(CACHE, { force: true });
   process.exitCode = 1;
 }
+buildSnapshot(warmUpRuns);
+}
+
+/*
+ * The startup snapshot bin/grafana-tenancy uses when it fits (src/cli/startup-snapshot.ts). A
+ * blob loads only in the node binary that made it, with the same V8 flags, and it holds this
+ * folder's paths, so the stamp next to it records all three: line 1 the node binary, line 2 this
+ * folder, line 3 the flags; and it carries that binary's modification time. bin/ checks them with
+ * shell built-ins before it starts the snapshot. Without a snapshot (a failed build) bin/ starts
+ * the bundle instead, so a failure here costs start-up time, never correctness.
+ */
+function buildSnapshot(warmUpRuns) {
+  const result = spawnSync(process.execPath, [...SNAPSHOT_FLAGS, '--snapshot-blob', SNAPSHOT, '--build-snapshot', SNAPSHOT_ENTRY], {
+    env: { ...process.env, GRAFANA_TENANCY_SNAPSHOT_WARM_UP: JSON.stringify(warmUpRuns) },
+    encoding: 'utf8',
+  });
+  // Node warns that some built-in modules are "not yet fully verified" in snapshots; the tests
+  // run the CLI's commands from the snapshot, so those warnings are not repeated here.
+  const stderr = result.stderr.split('\n').filter((l) => l && !/fully verified|may still work|issue tracker|--trace-warnings/.test(l));
+  if (result.status !== 0 || !existsSync(SNAPSHOT)) {
+    console.error(`bundle: no startup snapshot (bin/grafana-tenancy starts the bundle instead):\n${stderr.join('\n')}`);
+    rmSync(SNAPSHOT, { force: true });
+    return;
+  }
+  const node = realpathSync(process.execPath);
+  writeFileSync(SNAPSHOT_STAMP, `${node}\n${OUT}\n${SNAPSHOT_FLAGS.join(' ')}\n`);
+  // touch -r copies the time to the nanosecond (a JavaScript Date holds milliseconds).
+  if (spawnSync('touch', ['-r', node, SNAPSHOT_STAMP]).status !== 0) {
+    const { atime, mtime } = statSync(node);
+    utimesSync(SNAPSHOT_STAMP, atime, mtime);
+  }
 }
 
 main().catch((e) => {

@@ -83,8 +83,8 @@ function isNodeArgError(e: unknown): boolean {
   return code.startsWith('ERR_PARSE_ARGS');
 }
 
-/** Entry point of bin/grafana-tenancy. */
-export function main(): void {
+/** Entry point of bin/grafana-tenancy (and of its startup snapshot, which passes `argv`). */
+export function main(argv: string[] = process.argv.slice(2)): void {
   // `grafana-tenancy diff ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
@@ -95,7 +95,7 @@ export function main(): void {
     stderr: (t) => process.stderr.write(t),
     stderrIsTty: Boolean(process.stderr.isTTY),
   };
-  runCli(process.argv.slice(2), io).then(
+  runCli(argv, io).then(
     (code) => {
       process.exitCode = code;
     },

@@ -8,7 +8,9 @@ const usage = `Usage: grafana-tenancy version [-o text|json|yaml]
        grafana-tenancy --version
 
 Prints the version of grafana-tenancy and of the Helm chart it renders the twin of (they are
-released together), and the Node.js runtime.
+released together), and the Node.js runtime. json and yaml also say how this process started:
+"snapshot" (the fast start bin/grafana-tenancy picks when lib/bundle/cli.blob fits this node),
+"bundle" (lib/bundle/cli.js) or "sources" (lib/src, when the bundle is older than them).
 
 Options:
   -o, --output FORMAT   text (default), json or yaml
@@ -25,6 +27,12 @@ function packageVersion(): string {
     }
   }
   return 'unknown';
+}
+
+/** How this process loaded the CLI: what to look at first when a start is slow. */
+export function startMode(): 'snapshot' | 'bundle' | 'sources' {
+  if (process.execArgv.includes('--snapshot-blob')) return 'snapshot';
+  return /[\\/]bundle[\\/][^\\/]+$/.test(__filename) ? 'bundle' : 'sources';
 }
 
 /** `grafana-tenancy 0.1.0`: what `--version` prints. */
@@ -44,7 +52,7 @@ export const versionCommand: Command = {
       allowPositionals: false,
     });
     const format = parseOutputFormat(values.output, ['text', 'json', 'yaml']);
-    const info = { version: packageVersion(), chartVersion: packageVersion(), node: process.version };
+    const info = { version: packageVersion(), chartVersion: packageVersion(), node: process.version, start: startMode() };
     if (format === 'json') io.stdout(`${JSON.stringify(info, null, 2)}\n`);
     else if (format === 'yaml') io.stdout(Object.entries(info).map(([k, v]) => `${k}: "${v}"\n`).join(''));
     else io.stdout(`${versionLine()} (chart ${info.chartVersion}, node ${info.node})\n`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasourceRole } from '../datasources/datasource-settings';
+import { onForgetInstallFiles } from '../config/install-files';
 
 /** One dashboard of a set. */
 export interface SetDashboard {
@@ -32,6 +33,7 @@ function chartDir(): string {
 }
 
 let shipped: DashboardSet | undefined;
+onForgetInstallFiles(() => (shipped = undefined));
 
 /**
  * The default set as the chart ships it (files/dashboards/, generated from default-set.ts at

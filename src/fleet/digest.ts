@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { chartFilesDir } from '../token/script-files';
 import { GENERATED_HEADER } from './layout';
+import { onForgetInstallFiles } from '../config/install-files';
 
 /*
  * What lets a re-synth skip a tenant without rendering it. The second line of every tenant file
@@ -50,6 +51,7 @@ export function inputsDigest(tenant: { namespace: string; release: string; value
 }
 
 let fingerprint: string | undefined;
+onForgetInstallFiles(() => (fingerprint = undefined));
 
 /**
  * A digest of the renderer: the code that is running (the bundle, or the compiled or TypeScript
@@ -62,8 +64,9 @@ export function rendererFingerprint(): string {
   const hash = createHash('sha256');
   const add = (file: string) => hash.update(file.slice(file.lastIndexOf('/') + 1)).update('\0').update(readFileSync(file)).update('\0');
   if (basename(dirname(__filename)) === 'bundle') {
-    // The bundle holds the sources and every library.
-    add(__filename);
+    // The bundle holds the sources and every library. The start-up snapshot's entry is built from
+    // the same sources in the same build: cli.js stands for both, so their digests agree.
+    add(join(dirname(__filename), 'cli.js'));
   } else {
     // src/fleet (ts-jest) or lib/src/fleet: the sources and generated imports beside it, and
     // the installed version of every runtime dependency of the package.

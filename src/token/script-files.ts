@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onForgetInstallFiles } from '../config/install-files';
 
 /*
  * The files the token bootstrap Job runs. They live in the Helm chart's files/ so that the chart
@@ -32,6 +33,7 @@ export function chartFilesDir(): string {
 const scripts = new Map<string, string>();
 /** Checksums by the joined contents: a fleet has a handful of distinct script sets. */
 const checksums = new Map<string, string>();
+onForgetInstallFiles(() => scripts.clear());
 
 export function readScript(name: string): string {
   let text = scripts.get(name);

@@ -62,11 +62,12 @@ export function helmTemplate(req: RenderRequest): Promise<RenderResult> {
   return exec(HELM, args);
 }
 
+/** The CLI as users run it: the command itself (its start-up snapshot when it fits). */
 export function cliRender(req: RenderRequest): Promise<RenderResult> {
-  const args = [CLI, 'render', '--namespace', req.namespace, '--release', req.release];
+  const args = ['render', '--namespace', req.namespace, '--release', req.release];
   for (const f of req.valuesFiles) args.push('--values', f);
   for (const v of req.apiVersions ?? []) args.push('--api-versions', v);
-  return exec(process.execPath, args);
+  return exec(CLI, args);
 }
 
 /** Any helm command, e.g. package or show. */

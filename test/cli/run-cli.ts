@@ -9,8 +9,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real executable (compiled lib/, as users run it). */
-export function runBin(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd, input: options.input });
+/**
+ * Runs the real executable as users run it: the command itself, which starts the compiled CLI
+ * from its start-up snapshot when that fits (test/perf/startup-snapshot.test.ts covers the rest).
+ */
+export function runBin(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(BIN, args, { encoding: 'utf8', cwd: options.cwd, input: options.input, env: options.env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
