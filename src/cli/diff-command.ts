@@ -20,7 +20,8 @@ Options:
   -b, --base REF     compare FLEET_FILE at git ref REF with the working tree
   -o, --output FMT   text (default), markdown (for a pull-request comment) or json
       --exit-code    exit 1 when something changed (like git diff --exit-code)
-  -j, --jobs N       worker threads for rendering fleet files (default: one per core)
+  -j, --jobs N       worker threads for rendering fleet files (default: one per 1,500
+                     tenant files to render, up to one per core; 1 renders in-process)
   -q, --quiet        no progress
   -h, --help         show this help
 

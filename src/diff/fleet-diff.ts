@@ -4,7 +4,7 @@ import { fleetLayout } from '../fleet/render-fleet';
 import { TenantJob } from '../fleet/tenant-file';
 import { compareTrees, DiffReport, TreeComparison } from './compare';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
-import { ObjectCounter, renderSides, sameList, Side, splitIdentical } from './sides';
+import { ObjectCounter, renderSides, sameList, Side, splitIdentical, withDefaultParallelism } from './sides';
 
 /**
  * The report of a diff of two sides: what `renderSides` then `compareTrees` give. Two fleets
@@ -170,7 +170,7 @@ async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: Tr
     }
   };
   let scheduled = false;
-  await forEachRenderedTenant(jobs, newFleet.apiVersions, options, (index, text) => {
+  await forEachRenderedTenant(jobs, newFleet.apiVersions, withDefaultParallelism(options, jobs.length), (index, text) => {
     // A rejected promise (not a throw, which would escape the worker's message handler) makes
     // the render stop and its workers end.
     if (stopped()) return Promise.reject(new Error('rendering stopped: the fleet did not pass its checks'));
