@@ -124,6 +124,9 @@ function countObjects(tenants: readonly FleetTenant[], apiVersions: readonly str
   return tenants.reduce((n, t) => n + counts.of(t), 0);
 }
 
+/** Rendered files held for the comparison at most (a few batches), before rendering waits for it. */
+const MAX_WAITING_FILES = 400;
+
 /** A tenant file's path and the index of its job on each side that has it. */
 interface Slot {
   readonly path: string;
@@ -153,37 +156,53 @@ async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: Tr
 
   // Files wait here until every file before them in path order has been compared.
   const texts: (string | undefined)[] = new Array(jobs.length);
+  let waiting = 0;
   const ready = (i: number | undefined) => i === undefined || texts[i] !== undefined;
   const take = (i: number | undefined) => {
     if (i === undefined) return undefined;
     const text = texts[i];
     texts[i] = undefined;
+    waiting--;
     return text;
   };
   let next = 0;
   let failure: { error: unknown } | undefined;
+  // Render calls waiting for the comparison to catch up (see MAX_WAITING_FILES).
+  let caughtUp: (() => void)[] = [];
   const compareReady = () => {
     try {
       for (; next < slots.length && ready(slots[next].old) && ready(slots[next].new); next++) comparison.add(slots[next].path, take(slots[next].old), take(slots[next].new));
     } catch (error) {
       failure ??= { error };
     }
+    if (waiting <= MAX_WAITING_FILES || failure !== undefined) {
+      const release = caughtUp;
+      caughtUp = [];
+      release.forEach((resolve) => resolve());
+    }
   };
   let scheduled = false;
-  await forEachRenderedTenant(jobs, newFleet.apiVersions, withDefaultParallelism(options, jobs.length), (index, text) => {
+  const rendering = forEachRenderedTenant(jobs, newFleet.apiVersions, withDefaultParallelism(options, jobs.length), (index, text) => {
     // A rejected promise (not a throw, which would escape the worker's message handler) makes
-    // the render stop and its workers end.
-    if (stopped()) return Promise.reject(new Error('rendering stopped: the fleet did not pass its checks'));
+    // the render stop and its workers end: when the fleet fails its checks, or comparing failed.
+    if (stopped() || failure !== undefined) return Promise.reject(new Error('rendering stopped'));
     texts[index] = text;
+    waiting++;
     // Compared after the worker has its next batch (posted once this batch's sink calls return).
-    if (!scheduled && failure === undefined) {
+    if (!scheduled) {
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
         compareReady();
       });
     }
-    return undefined;
+    // Too many files not compared yet: this worker's next batch waits (memory stays bounded when
+    // comparing is slower than rendering). The file compared next is always in a batch already
+    // handed out, so the comparison can always catch up.
+    return waiting > MAX_WAITING_FILES ? new Promise<void>((resolve) => caughtUp.push(resolve)) : undefined;
+  });
+  await rendering.catch((error: unknown) => {
+    throw failure?.error ?? error;
   });
   compareReady();
   if (failure !== undefined) throw failure.error;
