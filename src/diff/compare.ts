@@ -56,62 +56,87 @@ export function compareTrees(
   const after = newTree instanceof Map ? inMemory(newTree) : newTree;
   const oldPaths = new Set(before.paths.filter((p) => !isKustomization(p)));
   const newPaths = new Set(after.paths.filter((p) => !isKustomization(p)));
-  const paths = [...new Set([...oldPaths, ...newPaths])].sort();
+  const comparison = new TreeComparison(alreadyUnchanged);
+  for (const path of [...new Set([...oldPaths, ...newPaths])].sort()) {
+    comparison.add(path, oldPaths.has(path) ? before.read(path) : undefined, newPaths.has(path) ? after.read(path) : undefined);
+  }
+  return comparison.report(labels);
+}
 
-  let unchanged = alreadyUnchanged;
-  const changes: ObjectChange[] = [];
-  const oldLeftovers = new Map<string, LocatedObject>();
-  const newLeftovers = new Map<string, LocatedObject>();
-  const match = (oldObjects: Iterable<LocatedObject>, newObjects: Iterable<LocatedObject>) => {
-    for (const object of oldObjects) oldLeftovers.set(object.key, object);
-    for (const object of newObjects) {
-      const previous = oldLeftovers.get(object.key);
-      if (previous === undefined) {
-        newLeftovers.set(object.key, object);
-        continue;
-      }
-      oldLeftovers.delete(object.key);
-      if (sameObject(previous.body, object.body)) unchanged++;
-      else changes.push(change('changed', object, reviewLines(previous.body), reviewLines(object.body)));
-    }
-  };
+/**
+ * {@link compareTrees} one file at a time, for a caller that has the files one by one (the diff
+ * of two fleet files compares each tenant's files while the next tenants render). Given the same
+ * files in the same order (sorted by path, kustomizations left out), it gives the same report.
+ */
+export class TreeComparison {
+  private unchanged: number;
+  private readonly changes: ObjectChange[] = [];
+  private readonly oldLeftovers = new Map<string, LocatedObject>();
+  private readonly newLeftovers = new Map<string, LocatedObject>();
 
-  for (const path of paths) {
-    const oldText = oldPaths.has(path) ? before.read(path) : undefined;
-    const newText = newPaths.has(path) ? after.read(path) : undefined;
+  constructor(alreadyUnchanged = 0) {
+    this.unchanged = alreadyUnchanged;
+  }
+
+  /** Objects known to be unchanged that no file added holds (tenants not rendered). */
+  addUnchanged(count: number): void {
+    this.unchanged += count;
+  }
+
+  /** The file at `path` on each side (undefined where that side has none). */
+  add(path: string, oldText: string | undefined, newText: string | undefined): void {
     // Parsing is most of the work; byte-identical files and documents hold identical objects,
     // so only the documents that differ are parsed (a change to the fleet's defaults still
     // leaves most documents of each file untouched).
     if (oldText === newText) {
-      unchanged += splitDocuments(oldText!).length;
-      continue;
+      this.unchanged += splitDocuments(oldText!).length;
+      return;
     }
     const { onlyOld, onlyNew, same } = differingDocuments(oldText === undefined ? [] : splitDocuments(oldText), newText === undefined ? [] : splitDocuments(newText));
-    unchanged += same;
-    match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
+    this.unchanged += same;
+    this.match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
   }
-  // Objects that moved to a file later in the order were matched above; what is left is gone.
-  for (const object of oldLeftovers.values()) {
-    const moved = newLeftovers.get(object.key);
-    if (moved === undefined) changes.push(change('removed', object, reviewLines(object.body), []));
-    else {
-      newLeftovers.delete(object.key);
-      if (sameObject(object.body, moved.body)) unchanged++;
-      else changes.push(change('changed', moved, reviewLines(object.body), reviewLines(moved.body)));
+
+  /** The report, once every file has been added (call once: it matches what is left over). */
+  report(labels: { old: string; new: string }): DiffReport {
+    const { changes } = this;
+    // Objects that moved to a file later in the order were matched above; what is left is gone.
+    for (const object of this.oldLeftovers.values()) {
+      const moved = this.newLeftovers.get(object.key);
+      if (moved === undefined) changes.push(change('removed', object, reviewLines(object.body), []));
+      else {
+        this.newLeftovers.delete(object.key);
+        if (sameObject(object.body, moved.body)) this.unchanged++;
+        else changes.push(change('changed', moved, reviewLines(object.body), reviewLines(moved.body)));
+      }
+    }
+    for (const object of this.newLeftovers.values()) changes.push(change('added', object, [], reviewLines(object.body)));
+    changes.sort(byLocation);
+
+    const total: Counts = { added: 0, removed: 0, changed: 0 };
+    const byKind: Record<string, Counts> = {};
+    const byTenant: Record<string, Counts> = {};
+    for (const c of changes) {
+      total[c.change]++;
+      (byKind[c.kind] ??= { added: 0, removed: 0, changed: 0 })[c.change]++;
+      (byTenant[c.tenant] ??= { added: 0, removed: 0, changed: 0 })[c.change]++;
+    }
+    return { old: labels.old, new: labels.new, changes, unchanged: this.unchanged, total, byKind: sortKeys(byKind), byTenant: sortKeys(byTenant) };
+  }
+
+  private match(oldObjects: Iterable<LocatedObject>, newObjects: Iterable<LocatedObject>): void {
+    for (const object of oldObjects) this.oldLeftovers.set(object.key, object);
+    for (const object of newObjects) {
+      const previous = this.oldLeftovers.get(object.key);
+      if (previous === undefined) {
+        this.newLeftovers.set(object.key, object);
+        continue;
+      }
+      this.oldLeftovers.delete(object.key);
+      if (sameObject(previous.body, object.body)) this.unchanged++;
+      else this.changes.push(change('changed', object, reviewLines(previous.body), reviewLines(object.body)));
     }
   }
-  for (const object of newLeftovers.values()) changes.push(change('added', object, [], reviewLines(object.body)));
-  changes.sort(byLocation);
-
-  const total: Counts = { added: 0, removed: 0, changed: 0 };
-  const byKind: Record<string, Counts> = {};
-  const byTenant: Record<string, Counts> = {};
-  for (const c of changes) {
-    total[c.change]++;
-    (byKind[c.kind] ??= { added: 0, removed: 0, changed: 0 })[c.change]++;
-    (byTenant[c.tenant] ??= { added: 0, removed: 0, changed: 0 })[c.change]++;
-  }
-  return { old: labels.old, new: labels.new, changes, unchanged, total, byKind: sortKeys(byKind), byTenant: sortKeys(byTenant) };
 }
 
 export function hasChanges(report: DiffReport): boolean {

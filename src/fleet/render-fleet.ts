@@ -39,7 +39,11 @@ export function fleetLayout(fleet: Fleet): FleetLayout {
 /** Renders a validated fleet into the GitOps layout in memory (for diffs and tests). */
 export async function renderFleet(fleet: Fleet, options: RenderOptions = {}): Promise<FileTree> {
   const layout = fleetLayout(fleet);
-  const texts = await renderTenantFiles(layout.jobs, fleet.apiVersions, options);
+  return layoutTree(layout, await renderTenantFiles(layout.jobs, fleet.apiVersions, options));
+}
+
+/** The tree of a layout whose jobs rendered into `texts` (in the order of the jobs). */
+export function layoutTree(layout: FleetLayout, texts: readonly string[]): FileTree {
   const files: [string, string][] = [...layout.tenantPaths.map((path, i): [string, string] => [path, texts[i]]), ...layout.kustomizations];
   // Sorted so every consumer (diffs, tests) sees one order regardless of the fleet's.
   return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -64,6 +64,49 @@ describe('reading the two fleet files of a diff', () => {
     expect('fleet' in newSide && newSide.fleet.tenants[0].values.platform.oidc.realmRef.name).toBe('other');
   });
 
+  /**
+   * The message loading the pair throws ('' when none), and that of reading both files in full
+   * one after the other as before the pair reader (the old side's problems first).
+   */
+  const pairProblem = (oldText: string, newText: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-pair-'));
+    writeFileSync(join(dir, 'old.yaml'), oldText);
+    writeFileSync(join(dir, 'new.yaml'), newText);
+    const problem = (load: () => unknown) => { try { load(); } catch (e) { return (e as Error).message; } return ''; };
+    const pair = problem(() => loadSidePair({ file: join(dir, 'old.yaml') }, { file: join(dir, 'new.yaml') }));
+    return { pair, alone: problem(() => [loadFleet(join(dir, 'old.yaml')), loadFleet(join(dir, 'new.yaml'))]) };
+  };
+
+  test('GIVEN an entry that is invalid on both sides, word for word WHEN loaded as a pair THEN it is still checked and refused as reading the files in full', () => {
+    const broken = entry('x', '    oidc:\n      mode: Sometimes\n');
+    const { pair, alone } = pairProblem(BASE + broken, CHANGED + broken);
+    expect(alone).toMatch(/tenants\[3\].*oidc\.mode/);
+    expect(pair).toBe(alone);
+  });
+
+  test('GIVEN a changed entry that takes the data-source tenant id of an unchanged one WHEN loaded as a pair THEN the fleet check refuses it as reading the files in full', () => {
+    const withMetrics = (text: string) => text.replace('defaults:\n', 'defaults:\n  datasources:\n    metrics:\n      url: http://mimir.example\n');
+    const thief = entry('d', '    datasources:\n      metrics:\n        tenantId: a\n');
+    const { pair, alone } = pairProblem(withMetrics(BASE), withMetrics(CHANGED.replace(entry('d'), thief)));
+    expect(alone).toMatch(/tenant id "a"/);
+    expect(pair).toBe(alone);
+  });
+
+  test('GIVEN a repeated key in an entry WHEN loaded as a pair THEN the problem names the line of the whole file, as reading the files in full', () => {
+    const { pair, alone } = pairProblem(BASE, CHANGED.replace('host: new-b.example.org\n', 'host: new-b.example.org\n    host: again.example.org\n'));
+    expect(alone).toMatch(/line \d+.*set twice/);
+    expect(pair).toBe(alone);
+  });
+
+  test('GIVEN entries in flow style or with escapes WHEN read as a pair THEN they are read by the yaml library and both fleets are those of a full read', () => {
+    const flow = (text: string) => text.replace('    oidc:\n      mode: System\n', '    oidc: {mode: System}\n').replace('host: b.example.org', 'host: "b.ex\\u0061mple.org"');
+    const pair = readPair(flow(BASE), 'old.yaml', flow(CHANGED), 'new.yaml');
+    expect(pair).toBeDefined();
+    expect(pair!.old).toEqual(full(flow(BASE), 'old.yaml'));
+    expect(pair!.new).toEqual(full(flow(CHANGED), 'new.yaml'));
+    expect(pair!.old.tenants[1].values.host).toBe('b.example.org');
+  });
+
   test('GIVEN the plain layout WHEN split THEN each entry runs from its dash to the next one, comments included', () => {
     const split = splitTenants(BASE)!;
     expect(split.prefix).toBe(HEAD + '  ');

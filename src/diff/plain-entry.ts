@@ -1,0 +1,162 @@
+import { resolveGoScalar } from '../config/go-scalar';
+
+/*
+ * Reads one tenant entry of a fleet file without the yaml library. Two 10,000-tenant fleet
+ * files of a pull request are 20,000 entries, and the yaml library's tokenizer and composer cost
+ * most of a diff's time in reading them. Entries are written by hand or by add-tenant in plain
+ * block style, mostly `key: value` lines, and those few forms are read here; anything else
+ * (flow collections, escapes, numbers other than plain decimals, nulls, a value over two lines,
+ * a key that is not a plain name, a repeated key ...) gives `undefined` and the caller reads the
+ * entry with parseHelmYaml as before. So the reader never needs to know YAML's corner cases: it
+ * only has to agree with parseHelmYaml on what it accepts, which test/diff/plain-entry.test.ts
+ * checks on generated entries and scalars.
+ */
+
+/** A line that is neither blank nor only a comment: its column and the text after the spaces. */
+interface Line {
+  readonly col: number;
+  readonly text: string;
+}
+
+/** Thrown inside the reader for anything outside the subset; never escapes {@link readPlainEntry}. */
+const OUTSIDE = Symbol('outside the plain subset');
+
+/** `key:` or `key: rest`, the key a plain name (no quotes, spaces, or indicator characters). */
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: +(.*))?$/;
+/** Decimal integers without sign, leading zeros or underscores: the same number for every YAML reader. */
+const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+/** Characters that give a plain scalar's first character another meaning (YAML's indicators). */
+const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
+
+/**
+ * The value of one tenant entry: `text` runs from the entry's `-` (at column `indent` of the file)
+ * to the next entry's, as fleet-pair's splitter cuts it. Undefined when the text is outside the
+ * subset this reader knows; the caller then reads it with parseHelmYaml.
+ */
+export function readPlainEntry(text: string, indent: number): unknown {
+  if (text.includes('\r') || text.includes('\t')) return undefined;
+  const lines: Line[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const body = raw.trimStart();
+    if (body === '' || body.startsWith('#')) continue;
+    lines.push({ col: i === 0 ? indent : raw.length - body.length, text: body.trimEnd() });
+  }
+  if (lines.length === 0 || lines[0].col !== indent) return undefined;
+  try {
+    const reader = new Reader(lines);
+    const list = reader.block(indent);
+    return reader.done() && Array.isArray(list) && list.length === 1 ? list[0] : undefined;
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    throw e;
+  }
+}
+
+class Reader {
+  private pos = 0;
+
+  constructor(private readonly lines: Line[]) {}
+
+  done(): boolean {
+    return this.pos === this.lines.length;
+  }
+
+  /** The block node whose first line is the current one, at column `col`. */
+  block(col: number): unknown {
+    return isDash(this.lines[this.pos].text) ? this.sequence(col) : this.mapping(col);
+  }
+
+  private sequence(col: number): unknown[] {
+    const out: unknown[] = [];
+    while (!this.done() && this.lines[this.pos].col === col && isDash(this.lines[this.pos].text)) {
+      const { text } = this.lines[this.pos];
+      const rest = text.slice(1).trimStart();
+      if (rest === '' || rest.startsWith('#')) {
+        this.pos++;
+        out.push(this.nested(col, false));
+      } else if (KEY_LINE.test(rest)) {
+        // `- key: value`: a mapping that starts on the dash's line, at the column of its key.
+        const keyCol = col + text.length - rest.length;
+        this.lines[this.pos] = { col: keyCol, text: rest };
+        out.push(this.mapping(keyCol));
+      } else {
+        this.pos++;
+        out.push(scalar(rest));
+      }
+      this.refuseDeeper(col);
+    }
+    return out;
+  }
+
+  private mapping(col: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    while (!this.done() && this.lines[this.pos].col === col && !isDash(this.lines[this.pos].text)) {
+      const match = KEY_LINE.exec(this.lines[this.pos].text);
+      if (match === null) throw OUTSIDE;
+      const [, key, rest = ''] = match;
+      // A key go-yaml reads as a number, boolean or null becomes another string in Helm; a
+      // repeated key is refused by parseHelmYaml (with its line): both are left to it.
+      if (resolveGoScalar(key).kind !== 'str' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw OUTSIDE;
+      this.pos++;
+      out[key] = rest === '' || rest.startsWith('#') ? this.nested(col, true) : scalar(rest);
+      this.refuseDeeper(col);
+    }
+    return out;
+  }
+
+  /**
+   * The block value below a `key:` or `-` at column `col`: more indented lines, or (for a key)
+   * a list at the key's own column, which YAML allows. None (a null) is left to parseHelmYaml.
+   */
+  private nested(col: number, listMayAlign: boolean): unknown {
+    const next = this.lines[this.pos];
+    if (next === undefined) throw OUTSIDE;
+    if (next.col > col || (listMayAlign && next.col === col && isDash(next.text))) return this.block(next.col);
+    throw OUTSIDE;
+  }
+
+  /** A line more indented than the node just read continues it (a value over two lines): not read here. */
+  private refuseDeeper(col: number): void {
+    if (!this.done() && this.lines[this.pos].col > col) throw OUTSIDE;
+  }
+}
+
+function isDash(text: string): boolean {
+  return text === '-' || text.startsWith('- ');
+}
+
+/** A value written on the key's (or dash's) line, without its comment. */
+function scalar(text: string): unknown {
+  if (/[\x00-\x1f\x7f\ufeff]/.test(text)) throw OUTSIDE;
+  if (text.startsWith('"')) {
+    // No escapes: the text between the quotes is the value.
+    const m = /^"([^"\\]*)"(?: +#.*)?$/.exec(text);
+    if (m === null) throw OUTSIDE;
+    return m[1];
+  }
+  if (text.startsWith("'")) {
+    const m = /^'((?:[^']|'')*)'(?: +#.*)?$/.exec(text);
+    if (m === null) throw OUTSIDE;
+    return m[1].replace(/''/g, "'");
+  }
+  if (/^\[\](?: +#.*)?$/.test(text)) return [];
+  if (/^\{\}(?: +#.*)?$/.test(text)) return {};
+  if (INDICATORS.has(text[0])) throw OUTSIDE;
+  const comment = text.indexOf(' #');
+  const plain = (comment < 0 ? text : text.slice(0, comment)).trimEnd();
+  // `: ` or a final `:` would make it a mapping; a `#` right after a space starts a comment (cut above).
+  if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
+  const resolved = resolveGoScalar(plain);
+  switch (resolved.kind) {
+    case 'str':
+      return plain;
+    case 'bool':
+      return resolved.value;
+    case 'int':
+      if (PLAIN_DECIMAL.test(plain)) return Number(resolved.value);
+      throw OUTSIDE;
+    default:
+      // Nulls (refused in a fleet anyway), floats and other integer spellings: parseHelmYaml.
+      throw OUTSIDE;
+  }
+}

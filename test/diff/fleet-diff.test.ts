@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffSides, diffSpecs } from '../../src/diff/fleet-diff';
+import { loadSidePair, SideSpec } from '../../src/diff/fleet-pair';
+import { RenderOptions } from '../../src/fleet/parallel-render';
+import { tempDir } from '../fleet/fleet-fixtures';
+
+const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
+
+/** The synthetic fleet with the host of every tenant `i` for which `change(i)` holds renamed. */
+function fleetText(size: number, change: (i: number) => boolean): string {
+  return (syntheticFleetYaml(size, 0) as string).replace(/host: tenant-(\d+)\.example\.org/g, (line, n) => (change(Number(n)) ? `host: moved-${n}.example.org` : line));
+}
+
+function write(texts: { old: string; new: string }): [SideSpec, SideSpec] {
+  const dir = tempDir('fleet-diff-');
+  writeFileSync(join(dir, 'old.yaml'), texts.old);
+  writeFileSync(join(dir, 'new.yaml'), texts.new);
+  return [{ file: join(dir, 'old.yaml') }, { file: join(dir, 'new.yaml') }];
+}
+
+/** The report of reading both sides first, then rendering and comparing (the way before). */
+async function stepByStep(specs: [SideSpec, SideSpec], options: RenderOptions) {
+  const [oldSide, newSide] = loadSidePair(...specs);
+  return diffSides(oldSide, newSide, options);
+}
+
+/** What `run` rejects with, as text ('' when it resolves). */
+async function problem(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('diff of two fleet files, rendering while the unchanged entries are checked', () => {
+  test('GIVEN two fleet files with a few tenants changed WHEN diffed THEN the report is the one of reading, then rendering and comparing', async () => {
+    const specs = write({ old: fleetText(30, () => false), new: fleetText(30, (i) => i % 10 === 3) });
+    const report = await diffSpecs(...specs, { parallelism: 1 });
+    expect(report).toEqual(await stepByStep(specs, { parallelism: 1 }));
+    expect(Object.keys(report.byTenant)).toEqual(['tenant-00003/monitoring', 'tenant-00013/monitoring', 'tenant-00023/monitoring']);
+  });
+
+  // Integration: worker threads load the compiled render worker from lib/ (built by `npm test`'s pretest).
+  test('GIVEN enough changed tenants for two render workers WHEN diffed THEN the report is the same as the step-by-step one in-process', async () => {
+    // 400 of 600 tenants change: 800 files for the workers, while 200 entries are checked in turns.
+    const specs = write({ old: fleetText(600, () => false), new: fleetText(600, (i) => i % 3 !== 0) });
+    const report = await diffSpecs(...specs, { parallelism: 2 });
+    expect(report).toEqual(await stepByStep(specs, { parallelism: 1 }));
+    expect(Object.keys(report.byTenant)).toHaveLength(400);
+  });
+
+  test.each([
+    ['an unchanged entry invalid on both sides (workers stopped)', 600, (text: string) => text.replace('host: tenant-00300.example.org', 'host: "Not A Host"')],
+    ['an unchanged entry invalid on both sides (in-process)', 30, (text: string) => text.replace('host: tenant-00009.example.org', 'host: "Not A Host"')],
+    ['a changed entry that is invalid', 30, (text: string) => text.replace('host: moved-00001.example.org', 'host: "Not A Host"')],
+    ['two tenants at one host, one of them unchanged', 30, (text: string) => text.replace('host: moved-00001.example.org', 'host: tenant-00009.example.org')],
+  ])('GIVEN %s WHEN diffed THEN it is refused with the messages of reading both files in full', async (_, size, breakIt) => {
+    const old = fleetText(size, () => false);
+    const changed = fleetText(size, (i) => i % 3 !== 0);
+    const specs = write({ old: breakIt(old), new: breakIt(changed) });
+    const expected = await problem(() => stepByStep(specs, { parallelism: 1 }));
+    expect(expected).toMatch(/new\.yaml|old\.yaml/);
+    expect(await problem(() => diffSpecs(...specs, { parallelism: 2 }))).toBe(expected);
+  });
+
+  test('GIVEN a rendered folder and a fleet file WHEN diffed THEN the step-by-step way gives the report', async () => {
+    const dir = tempDir('fleet-diff-');
+    const specs = write({ old: fleetText(12, () => false), new: fleetText(12, (i) => i === 5) });
+    const { synthFleetFile } = await import('../../src/fleet/fleet-stamp');
+    await synthFleetFile(specs[0].file, dir, { parallelism: 1 });
+    const report = await diffSpecs({ file: dir }, specs[1], { parallelism: 1 });
+    expect(report).toEqual(await stepByStep([{ file: dir }, specs[1]], { parallelism: 1 }));
+    expect(Object.keys(report.byTenant)).toEqual(['tenant-00005/monitoring']);
+  });
+});
