@@ -27,7 +27,7 @@ describe('fleet commands on the example fleet (real executable)', () => {
     expect(runBin(['validate', '-f', EXAMPLE]).status).toBe(0);
     const first = runBin(['synth', '-f', EXAMPLE, '-d', out]);
     expect(first.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['.grafana-tenancy-fleet', 'cozy-monitoring', 'tenant-acme', 'tenant-globex', 'tenant-initech', 'tenant-umbrella']);
+    expect(readdirSync(out).sort()).toEqual(['.grafana-tenancy-cache', '.grafana-tenancy-fleet', 'cozy-monitoring', 'tenant-acme', 'tenant-globex', 'tenant-initech', 'tenant-umbrella']);
     const second = runBin(['synth', '-f', EXAMPLE, '-d', out]);
     expect(second.stderr).toMatch(/ 0 written, 10 unchanged, 0 removed/);
   });

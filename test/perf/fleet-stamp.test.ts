@@ -5,8 +5,9 @@ import { CliIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
 import * as fleetModule from '../../src/config/fleet';
 import { statKeyOf } from '../../src/fleet/file-stat';
-import { fleetDigest, STAMP_FILE, stampText, synthFleetFile } from '../../src/fleet/fleet-stamp';
+import { STAMP_FILE, synthFleetFile } from '../../src/fleet/fleet-stamp';
 import { fleetLayout } from '../../src/fleet/render-fleet';
+import { CACHE_DIR, readStatCache, writeStatCache } from '../../src/fleet/stat-cache';
 import { synthFleet } from '../../src/fleet/synth';
 import { GENERATED_HEADER } from '../../src/fleet/layout';
 import * as render from '../../src/render/render';
@@ -22,20 +23,14 @@ const SPECS: TenantSpec[] = [
   { namespace: 'c' },
 ];
 
-/** Every file under `dir` (relative path → bytes), the record included. */
+/** Every file under `dir` (relative path → bytes), the record included, the stat cache not. */
 function tree(dir: string): Map<string, string> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath ?? (e as any).path, e.name).slice(dir.length + 1))
+    .filter((path) => !path.startsWith(`${CACHE_DIR}/`))
     .sort();
   return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-}
-
-/** The generated tree without the record, whose stats change with every file synth writes. */
-function outputs(dir: string): Map<string, string> {
-  const files = tree(dir);
-  files.delete(STAMP_FILE);
-  return files;
 }
 
 function ageEverything(dir: string): void {
@@ -82,31 +77,32 @@ describe('re-synth of an unchanged fleet file', () => {
     expect(changedSinceAged(out)).toEqual([]);
   });
 
-  test('GIVEN the record WHEN read THEN it is generated, names the fleet digest and every file with its inputs digest and stat', async () => {
+  test('GIVEN the record WHEN read THEN it is generated, names the fleet digest and every tenant file with its inputs digest', async () => {
     const { out } = await synthesized();
     const lines = readFileSync(join(out, STAMP_FILE), 'utf8').split('\n');
     expect(`${lines[0]}\n`).toBe(GENERATED_HEADER);
     expect(lines[1]).toMatch(/^# Fleet: [0-9a-f]{64}$/);
     expect(lines[2]).toBe('# Tenants: 4');
     const entries = lines.slice(3, -1).map((line) => line.split(' '));
-    expect(entries.map(([, path]) => path)).toEqual([
-      'a/kustomization.yaml',
-      'a/monitoring.yaml',
-      'b/kustomization.yaml',
-      'b/monitoring.yaml',
-      'b/second.yaml',
-      'c/kustomization.yaml',
-      'c/monitoring.yaml',
-    ]);
-    for (const [inputs, path, stat] of entries) {
-      // Each inputs digest is the one on the tenant file's digest line; kustomizations have none.
-      if (path.endsWith('kustomization.yaml')) expect(inputs).toBe('-');
-      else expect(readFileSync(join(out, path), 'utf8').split('\n')[1]).toContain(`inputs ${inputs},`);
-      // size:inode:mtime:ctime of the file as synth left it (before the test aged it)
-      const [size, ino] = stat.split(':');
-      const st = statSync(join(out, path), { bigint: true });
-      expect([size, ino]).toEqual([String(st.size), String(st.ino)]);
-    }
+    expect(entries.map(([, path]) => path)).toEqual(['a/monitoring.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/monitoring.yaml']);
+    // Each inputs digest is the one on the tenant file's digest line.
+    for (const [inputs, path] of entries) expect(readFileSync(join(out, path), 'utf8').split('\n')[1]).toContain(`inputs ${inputs},`);
+  });
+
+  test('GIVEN the same fleet synthesized into two folders THEN the records are the same bytes; the stats are in a cache git ignores', async () => {
+    const dir = tempDir();
+    const fleet = join(dir, 'tenants.yaml');
+    writeFileSync(fleet, stringify(fleetDocument(SPECS)));
+    await synthFleetFile(fleet, join(dir, 'one'), { parallelism: 1 });
+    await synthFleetFile(fleet, join(dir, 'two'), { parallelism: 1 });
+    // THEN the record holds nothing of this machine: it can be committed with the tree
+    expect(readFileSync(join(dir, 'one', STAMP_FILE), 'utf8')).toBe(readFileSync(join(dir, 'two', STAMP_FILE), 'utf8'));
+    // AND the cache tells git to ignore it, and holds each file's stat as synth left it
+    expect(readFileSync(join(dir, 'one', CACHE_DIR, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    const cache = readStatCache(join(dir, 'one'))!;
+    expect([...cache.stats.keys()]).toEqual(['a/kustomization.yaml', 'a/monitoring.yaml', 'b/kustomization.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/kustomization.yaml', 'c/monitoring.yaml']);
+    for (const [path, stat] of cache.stats) expect(stat).toBe(statKeyOf(join(dir, 'one', path)));
+    expect(cache.stats.get('a/monitoring.yaml')).not.toBe(readStatCache(join(dir, 'two'))!.stats.get('a/monitoring.yaml'));
   });
 
   describe('GIVEN a tree as synth left it (no file written since)', () => {
@@ -116,20 +112,21 @@ describe('re-synth of an unchanged fleet file', () => {
       writeFileSync(fleet, stringify(fleetDocument(SPECS)));
       const out = join(dir, 'rendered');
       await synthFleetFile(fleet, out, { parallelism: 1 });
-      // A coarse clock could give the record the tick of the last file: make it strictly later.
+      // A coarse clock could give the cache the tick of the last file: make it strictly later.
       const later = new Date(Date.now() + 5_000);
-      utimesSync(join(out, STAMP_FILE), later, later);
+      utimesSync(join(out, CACHE_DIR, 'stats'), later, later);
       return { fleet, out };
     }
+    const opened = (opens: jest.SpyInstance, out: string) => opens.mock.calls.map(([path]) => String(path)).filter((path) => path.startsWith(`${out}/`) && path.endsWith('.yaml'));
 
-    test('WHEN synthesized again THEN no generated file is even opened: their stats match the record', async () => {
+    test('WHEN synthesized again THEN no generated file is even opened: their stats are those synth left', async () => {
       const { fleet, out } = await fresh();
       const opens = jest.spyOn(nodeFs, 'openSync');
       // WHEN
       const result = await synthFleetFile(fleet, out, { parallelism: 1 });
       // THEN
       expect(result.parsed).toBe(false);
-      expect(opens.mock.calls.map(([path]) => String(path)).filter((path) => path.endsWith('.yaml') && path.startsWith(out))).toEqual([]);
+      expect(opened(opens, out)).toEqual([]);
     });
 
     test('WHEN a file is rewritten with its modification time put back (cp -p, rsync -t) THEN its change time gives it away and the tree is repaired', async () => {
@@ -147,34 +144,37 @@ describe('re-synth of an unchanged fleet file', () => {
       expect(readFileSync(file, 'utf8')).toBe(pristine);
     });
 
-    test('WHEN the record is not newer than a file it recorded (same clock tick) THEN that file is read and checked', async () => {
+    test.each([
+      ['is not newer than the files (the same clock tick)', (out: string) => utimesSync(join(out, CACHE_DIR, 'stats'), PAST, PAST)],
+      ['is missing', (out: string) => rmSync(join(out, CACHE_DIR), { recursive: true })],
+      ['is cut short', (out: string) => writeFileSync(join(out, CACHE_DIR, 'stats'), readFileSync(join(out, CACHE_DIR, 'stats'), 'utf8').slice(0, 200))],
+    ])('WHEN the stat cache %s THEN every file is read and checked, and it is still a no-op', async (_, damage) => {
       const { fleet, out } = await fresh();
-      utimesSync(join(out, STAMP_FILE), PAST, PAST);
+      damage(out);
       const opens = jest.spyOn(nodeFs, 'openSync');
       // WHEN
       const result = await synthFleetFile(fleet, out, { parallelism: 1 });
-      // THEN still a no-op, found by reading every file
+      // THEN
       expect(result.parsed).toBe(false);
-      expect(opens.mock.calls.filter(([path]) => String(path).endsWith('.yaml') && String(path).startsWith(out))).toHaveLength(7);
+      expect(opened(opens, out)).toHaveLength(7);
     });
   });
 
-  test('GIVEN a file rewritten by someone else after synth wrote it, before the record WHEN recorded THEN the record keeps the stat synth saw', async () => {
+  test('GIVEN a file rewritten by someone else after synth wrote it WHEN the cache is written THEN it keeps the stat synth saw', async () => {
     const dir = tempDir();
     const file = join(dir, 'tenants.yaml');
     writeFileSync(file, stringify(fleetDocument(SPECS)));
     const out = join(dir, 'rendered');
     const fleet = fleetModule.loadFleet(file);
-    const layout = fleetLayout(fleet);
-    const result = await synthFleet(fleet, out, { parallelism: 1 }, layout);
-    // WHEN another writer gets in between (same bytes even) and the record is made
+    const result = await synthFleet(fleet, out, { parallelism: 1 }, fleetLayout(fleet));
+    // WHEN another writer gets in between (same bytes even), then the cache is written
     const tenantFile = join(out, 'a/monitoring.yaml');
     writeFileSync(tenantFile, readFileSync(tenantFile));
-    const record = stampText(fleetDigest(readFileSync(file)), layout, result.inputs, result.stats);
-    // THEN the record's stat is synth's own, which the file no longer has: it will be read and checked
-    const recorded = record.split('\n').find((line) => line.includes(' a/monitoring.yaml '))!.split(' ')[2];
-    expect(recorded).toBe(result.stats.get('a/monitoring.yaml'));
-    expect(recorded).not.toBe(statKeyOf(tenantFile));
+    writeStatCache(out, result.stats);
+    // THEN the cached stat is synth's own, which the file no longer has: it will be read and checked
+    const cached = readStatCache(out)!.stats.get('a/monitoring.yaml');
+    expect(cached).toBe(result.stats.get('a/monitoring.yaml'));
+    expect(cached).not.toBe(statKeyOf(tenantFile));
   });
 
   test.each([
@@ -185,7 +185,7 @@ describe('re-synth of an unchanged fleet file', () => {
     ['a namespace folder deleted', (out: string) => rmSync(join(out, 'a'), { recursive: true })],
   ])('GIVEN %s WHEN synthesized again THEN the fleet is parsed and the tree restored byte for byte', async (_, damage) => {
     const { fleet, out } = await synthesized();
-    const pristine = outputs(out);
+    const pristine = tree(out);
     damage(out);
     const parses = jest.spyOn(fleetModule, 'parseFleet');
     // WHEN
@@ -193,10 +193,9 @@ describe('re-synth of an unchanged fleet file', () => {
     // THEN the full path ran and repaired exactly the damage
     expect(result.parsed).toBe(true);
     expect(parses).toHaveBeenCalledTimes(1);
-    expect(outputs(out)).toEqual(pristine);
+    expect(tree(out)).toEqual(pristine);
     expect(result.written.length).toBeGreaterThan(0);
-    // AND the record, which holds the new files' stats
-    expect(changedSinceAged(out).sort()).toEqual([STAMP_FILE, ...result.written].sort());
+    expect(changedSinceAged(out).sort()).toEqual([...result.written].sort());
   });
 
   test('GIVEN a link to an identical file where a tenant file goes WHEN synthesized again THEN synth refuses as the full path does', async () => {
@@ -209,7 +208,7 @@ describe('re-synth of an unchanged fleet file', () => {
 
   test('GIVEN a generated file of a tenant no longer recorded WHEN synthesized again THEN it is removed; a hand-written one stays and keeps the shortcut', async () => {
     const { fleet, out } = await synthesized();
-    const pristine = outputs(out);
+    const pristine = tree(out);
     writeFileSync(join(out, 'c/notes.yaml'), 'kind: ConfigMap\n');
     mkdirSync(join(out, 'old'));
     writeFileSync(join(out, 'old/monitoring.yaml'), `${GENERATED_HEADER}kind: List\n`);
@@ -219,7 +218,7 @@ describe('re-synth of an unchanged fleet file', () => {
     expect(repaired.parsed).toBe(true);
     expect(repaired.removed).toEqual(['old/monitoring.yaml']);
     expect(existsSync(join(out, 'old'))).toBe(false);
-    expect(outputs(out)).toEqual(new Map([...pristine, ['c/notes.yaml', 'kind: ConfigMap\n']]));
+    expect(tree(out)).toEqual(new Map([...pristine, ['c/notes.yaml', 'kind: ConfigMap\n']]));
     // AND with only the hand-written file left, the next re-synth takes the shortcut again
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
   });
@@ -248,15 +247,11 @@ describe('re-synth of an unchanged fleet file', () => {
     // A record that lost its last line (a killed run) no longer adds up.
     writeFileSync(join(out, STAMP_FILE), record.slice(0, record.lastIndexOf('\n', record.length - 2) + 1));
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
-    // The record is whole again (the same lines; the stats are those of the files now).
-    const paths = (text: string) => text.split('\n').map((line) => line.split(' ').slice(0, 2).join(' '));
-    const rewritten = readFileSync(join(out, STAMP_FILE), 'utf8');
-    expect(paths(rewritten)).toEqual(paths(record));
-    expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(false);
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
     // A record for another fleet file is not trusted.
-    writeFileSync(join(out, STAMP_FILE), rewritten.replace(/# Fleet: [0-9a-f]/, '# Fleet: x'));
+    writeFileSync(join(out, STAMP_FILE), record.replace(/# Fleet: [0-9a-f]/, '# Fleet: x'));
     expect((await synthFleetFile(fleet, out, { parallelism: 1 })).parsed).toBe(true);
-    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(rewritten);
+    expect(readFileSync(join(out, STAMP_FILE), 'utf8')).toBe(record);
   });
 
   test('GIVEN a hand-written file where the record goes WHEN synthesized THEN it is never overwritten and the fleet is always parsed', async () => {
