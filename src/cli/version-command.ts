@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Command } from './command';
 import { parseOutputFormat } from './options';
+import { runsFromBundle } from '../config/install-files';
 
 const usage = `Usage: grafana-tenancy version [-o text|json|yaml]
        grafana-tenancy --version
@@ -32,7 +33,7 @@ function packageVersion(): string {
 /** How this process loaded the CLI: what to look at first when a start is slow. */
 export function startMode(): 'snapshot' | 'bundle' | 'sources' {
   if (process.execArgv.includes('--snapshot-blob')) return 'snapshot';
-  return /[\\/]bundle[\\/][^\\/]+$/.test(__filename) ? 'bundle' : 'sources';
+  return runsFromBundle() ? 'bundle' : 'sources';
 }
 
 /** `grafana-tenancy 0.1.0`: what `--version` prints. */

@@ -6,7 +6,17 @@
  * `forgetInstallFiles` just before it is written.
  */
 
+import { basename, dirname } from 'node:path';
+
 const forgetters: Array<() => void> = [];
+
+/**
+ * Whether this code runs from the single-file bundle (lib/bundle, or its start-up snapshot),
+ * rather than from compiled or TypeScript sources: every bundled module shares its file name.
+ */
+export function runsFromBundle(): boolean {
+  return basename(dirname(__filename)) === 'bundle';
+}
 
 /** Registers `forget`, which drops a module's copies of install files. */
 export function onForgetInstallFiles(forget: () => void): void {

@@ -105,7 +105,7 @@ async function renderBoth(oldFleet: Fleet, newFleet: Fleet, options: RenderOptio
 
 /** The two fleets without the tenants that are the same on both, and those tenants. */
 export function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fleet; same: FleetTenant[] } {
-  if (JSON.stringify([...oldFleet.apiVersions].sort()) !== JSON.stringify([...newFleet.apiVersions].sort())) {
+  if (!sameList([...oldFleet.apiVersions].sort(), [...newFleet.apiVersions].sort())) {
     return { old: oldFleet, new: newFleet, same: [] };
   }
   const shared = sharedValues(oldFleet, newFleet);

@@ -1,9 +1,9 @@
 import { createHash, hash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chartFilesDir } from '../token/script-files';
+import { onForgetInstallFiles, runsFromBundle } from '../config/install-files';
 import { GENERATED_HEADER } from './layout';
-import { onForgetInstallFiles } from '../config/install-files';
 
 /*
  * What lets a re-synth skip a tenant without rendering it. The second line of every tenant file
@@ -82,7 +82,7 @@ export function rendererFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = createHash('sha256');
   const add = (file: string) => hash.update(file.slice(file.lastIndexOf('/') + 1)).update('\0').update(readFileSync(file)).update('\0');
-  if (basename(dirname(__filename)) === 'bundle') {
+  if (runsFromBundle()) {
     // The bundle holds the sources and every library. The start-up snapshot's entry is built from
     // the same sources in the same build: cli.js stands for both, so their digests agree.
     add(join(dirname(__filename), 'cli.js'));

@@ -13,7 +13,7 @@ export interface CliResult {
  * Runs the real executable as users run it: the command itself, which starts the compiled CLI
  * from its start-up snapshot when that fits (test/perf/startup-snapshot.test.ts covers the rest).
  */
-export function runBin(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const result = spawnSync(BIN, args, { encoding: 'utf8', cwd: options.cwd, input: options.input, env: options.env });
+export function runBin(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+  const result = spawnSync(BIN, args, { encoding: 'utf8', cwd: options.cwd, input: options.input });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
