@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { InstanceValuesInput } from '../config/schema';
 import { MonitoringInstance } from '../monitoring-instance';
+import { objectJson } from './object-json';
 import { toYaml } from './yaml-emit';
 
 /** A rendered Kubernetes object. */
@@ -25,7 +26,7 @@ export function renderInstance(target: InstanceTarget): Manifest[] {
   // Chart.toJson() skips the construct validations that app.synth() would run: run them here.
   const errors = constructs.flatMap((c) => c.node.validate());
   if (errors.length > 0) throw new Error(`${target.namespace}/${target.release}: ${errors.join('; ')}`);
-  return inDependencyOrder(chart, constructs) ? apiObjects(constructs).map((o) => o.toJson()) : chart.toJson();
+  return inDependencyOrder(chart, constructs) ? apiObjects(constructs).map(objectJson) : chart.toJson();
 }
 
 /**

@@ -1,0 +1,126 @@
+import { ApiObject, App, Lazy } from 'cdk8s';
+import * as externalSecretsGenerators from '../../imports/external-secrets-generators';
+import * as externalSecrets from '../../imports/external-secrets';
+import * as grafana from '../../imports/grafana';
+import * as k8s from '../../imports/k8s';
+import * as keycloak from '../../imports/keycloak';
+
+/*
+ * `apiObject.toJson()` in one pass over plain data. cdk8s resolves a manifest value by value
+ * (for each: `App.of`, a resolution context, three resolver calls and a key path), then copies
+ * it again to sort its keys (`ApiObject.toJson`, cdk8s/lib/api-object.js and resolve.js): that
+ * was a third of a fleet's render time. For an object whose values are plain data (strings,
+ * numbers, booleans, arrays, plain objects, and the generated number-or-string classes such as
+ * `Quantity`), resolving changes nothing but those classes, so one sorted copy gives the same
+ * manifest. Anything else (a `Lazy`, a token with `resolve()`, another class, a JSON patch, a
+ * custom resolver, a class this module does not know) takes cdk8s's own `toJson()`;
+ * test/render/object-json.test.ts holds both to the same bytes on every fixture.
+ */
+
+/** Thrown inside the copy for a value only cdk8s's resolvers may render; never escapes. */
+const NOT_PLAIN = Symbol('not plain data');
+
+/** The resolvers every App has (cdk8s App: Lazy, implicit token, number-or-string union). */
+const DEFAULT_RESOLVER_COUNT = 3;
+
+/**
+ * Generated classes (`cdk8s import`) whose `toJson()` is `{ ...GVK, ...toJson_<Class>Props(super.toJson()) }`,
+ * which is `Class.manifest(super.toJson())`.
+ */
+let generated: ReadonlySet<unknown> | undefined;
+function generatedClasses(): ReadonlySet<unknown> {
+  generated ??= new Set(
+    [k8s, keycloak, grafana, externalSecrets, externalSecretsGenerators]
+      .flatMap((module) => Object.values(module))
+      .filter((value) => typeof value === 'function' && 'GVK' in value && 'manifest' in value),
+  );
+  return generated;
+}
+
+/** `apiObject.toJson()`: see the comment at the top of this file. */
+export function objectJson(apiObject: ApiObject): Record<string, any> {
+  return plainManifest(apiObject) ?? apiObject.toJson();
+}
+
+/** `apiObject.toJson()` in one copy, or undefined when only cdk8s's own `toJson()` may render it. */
+export function plainManifest(apiObject: ApiObject): Record<string, any> | undefined {
+  const type = apiObject.constructor as { manifest?: (props: unknown) => Record<string, any> };
+  const known = type === ApiObject || (generatedClasses().has(type) && Object.getPrototypeOf(apiObject) === (type as Function).prototype);
+  const base = known ? plainBase(apiObject) : undefined;
+  return base === undefined || type === ApiObject ? base : type.manifest!(base);
+}
+
+/** What `ApiObject.prototype.toJson` gives for `apiObject`, or undefined when that needs cdk8s. */
+function plainBase(apiObject: ApiObject): Record<string, any> | undefined {
+  // Private fields of cdk8s's ApiObject: when they are not what this module expects, cdk8s renders.
+  const { props, patches } = apiObject as unknown as { props?: unknown; patches?: unknown };
+  if (!isPlainObject(props) || !Array.isArray(patches) || patches.length > 0) return undefined;
+  if (process.env.CDK8S_DISABLE_SORT || App.of(apiObject).resolvers.length !== DEFAULT_RESOLVER_COUNT) return undefined;
+  try {
+    const metadata = metadataJson(apiObject);
+    const json = sortedCopy({ ...props, metadata }, false) as Record<string, any>;
+    const result: Record<string, any> = {};
+    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
+      if (key in json) result[key] = json[key];
+    }
+    return result;
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+}
+
+/** `ApiObjectMetadataDefinition.toJson()` (cdk8s/lib/metadata.js): empty lists and maps left out. */
+function metadataJson(apiObject: ApiObject): unknown {
+  const m = apiObject.metadata as unknown as Record<string, unknown>;
+  const fields = {
+    ...(m._additionalAttributes as object),
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  };
+  return sortedCopy(fields, true);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && value.constructor === Object;
+}
+
+/**
+ * cdk8s's `sanitizeValue(resolve(value))` (cdk8s/lib/_util.js, resolve.js) for plain data: keys
+ * sorted, null and undefined left out, with `dropEmpty` empty arrays and objects too.
+ */
+function sortedCopy(value: unknown, dropEmpty: boolean): unknown {
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') throw NOT_PLAIN;
+  const v = value as Record<string, any>;
+  // The default resolvers, in their order: a Lazy or a token (an object with `resolve()`) is
+  // cdk8s's to render; any other class with a number or string `value` (the generated unions,
+  // such as Quantity) becomes `{ value }`.
+  if (v instanceof Lazy || typeof v.resolve === 'function') throw NOT_PLAIN;
+  if (Array.isArray(v)) {
+    if ((v as { value?: unknown }).value !== undefined) throw NOT_PLAIN;
+    if (dropEmpty && v.length === 0) return undefined;
+    return v.map((item) => sortedCopy(item, dropEmpty));
+  }
+  if (v.constructor !== Object) {
+    if (typeof v.value === 'number' || typeof v.value === 'string') return { value: v.value };
+    throw NOT_PLAIN;
+  }
+  const out: Record<string, any> = {};
+  let empty = true;
+  for (const key of Object.keys(v).sort()) {
+    if (key === '__proto__') throw NOT_PLAIN; // cdk8s's copies set a prototype there: its to render
+    const item = sortedCopy(v[key], dropEmpty);
+    if (item !== undefined) {
+      out[key] = item;
+      empty = false;
+    }
+  }
+  return dropEmpty && empty ? undefined : out;
+}
