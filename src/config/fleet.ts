@@ -1,5 +1,6 @@
 import { checkInstance, KEYCLOAK_API_VERSION } from './checks';
-import { readYamlFile } from './helm-yaml';
+import { readFleetDocument } from './fleet-text';
+import { parseYamlBytes, readInputFile } from './helm-yaml';
 import { deepMerge, isPlainObject, PlainObject } from './merge';
 import { message, MessageKey, RenderError } from './messages';
 import { firstNullPath } from './value-paths';
@@ -25,7 +26,43 @@ export { HELM_YAML, parseHelmYaml, readYamlFile } from './helm-yaml';
 
 /** Loads and validates a fleet file; every problem names the file, the tenant and the field. */
 export function loadFleet(file: string): Fleet {
-  return parseFleet(readYamlFile(file), file);
+  return loadFleetBytes(readInputFile(file), file);
+}
+
+/**
+ * Validates the fleet file `file` whose bytes are `bytes`. The text is read entry by entry where
+ * it allows (fleet-text.ts), else in full; `onRead` learns the length of the tenants list once
+ * it is read, before the checks (synth starts its render workers then). A fleet read entry by
+ * entry that fails a check is read again in full, so every problem is reported as a full read
+ * reports it.
+ */
+export function loadFleetBytes(bytes: Buffer, file: string, onRead?: (tenants: number) => void): Fleet {
+  const byEntry = readByEntry(bytes, file);
+  if (byEntry !== undefined) {
+    onRead?.(tenantCount(byEntry));
+    try {
+      return parseFleet(byEntry, file);
+    } catch {
+      // Reported by the full read below.
+    }
+  }
+  const document = parseYamlBytes(bytes, file);
+  if (byEntry === undefined) onRead?.(tenantCount(document));
+  return parseFleet(document, file);
+}
+
+function readByEntry(bytes: Buffer, file: string): Record<string, unknown> | undefined {
+  try {
+    return readFleetDocument(new TextDecoder('utf-8', { fatal: true }).decode(bytes), file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The length of a fleet document's tenant list, before it is checked (0 when it has none). */
+function tenantCount(document: unknown): number {
+  const tenants = (document as { tenants?: unknown } | null | undefined)?.tenants;
+  return Array.isArray(tenants) ? tenants.length : 0;
 }
 
 /**

@@ -96,14 +96,16 @@ export const HELM_YAML = {
 
 /** Reads a YAML file as Helm would, turning every problem into an {@link InputError} that names the file. */
 export function readYamlFile(file: string): unknown {
-  let bytes: Buffer;
+  return parseYamlBytes(readInputFile(file), file);
+}
+
+/** A file's bytes, `-` being standard input (as in `helm template -f -`); an {@link InputError} when it cannot be read. */
+export function readInputFile(file: string): Buffer {
   try {
-    // `-` is standard input, as in `helm template -f -`.
-    bytes = readFileSync(file === '-' ? 0 : file);
+    return readFileSync(file === '-' ? 0 : file);
   } catch (e) {
     throw new InputError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
   }
-  return parseYamlBytes(bytes, file);
 }
 
 /** Parses a YAML file's bytes as Helm would (for callers that read the file themselves). */

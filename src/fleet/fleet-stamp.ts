@@ -1,5 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { isUpToDate, rendererFingerprint, sha256 } from './digest';
 import { changeTimeNs, statKeyOf } from './file-stat';
 import { GENERATED_HEADER, isGenerated, kustomizationPath, kustomizationText } from './layout';
@@ -65,17 +66,16 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
     return { written: [], unchanged: current.files, removed: [], tenants: current.tenants, parsed: false };
   }
   // Loaded only here: the shortcut above needs neither the YAML reader nor the schema.
-  const { loadFleet, parseFleet } = await import('../config/fleet');
-  const { parseYamlBytes } = await import('../config/helm-yaml');
+  const { loadFleet, loadFleetBytes } = await import('../config/fleet');
   const { fleetLayout } = await import('./render-fleet');
   const { prestartRenderWorkers } = await import('./parallel-render');
-  // Parsed from the very bytes digested, so the record names what was rendered.
-  const document = bytes === undefined ? undefined : parseYamlBytes(bytes, file);
-  // The render workers load while this thread checks the fleet (a second for 10,000 tenants);
-  // started after the YAML is read, so their memory does not add to the reader's peak.
-  const prestarted = prestartRenderWorkers(tenantCount(document), options.parallelism);
+  // The render workers load while this thread checks the fleet; started once the fleet is read,
+  // so their memory does not add to the reader's peak.
+  let prestarted: Worker[] = [];
   try {
-    const fleet = document === undefined ? loadFleet(file) : parseFleet(document, file);
+    // Read from the very bytes digested, so the record names what was rendered.
+    const prestart = (tenants: number) => (prestarted = prestartRenderWorkers(tenants, options.parallelism));
+    const fleet = bytes === undefined ? loadFleet(file) : loadFleetBytes(bytes, file, prestart);
     const layout = fleetLayout(fleet);
     const { stats, ...result } = await synthFleet(fleet, outDir, { ...options, prestarted }, layout);
     if (digest !== undefined && writeStamp(outDir, stampText(digest, layout, result.inputs))) writeStatCache(outDir, stats);
@@ -83,12 +83,6 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
   } finally {
     await Promise.all(prestarted.map((worker) => worker.terminate()));
   }
-}
-
-/** The length of a fleet document's tenant list, before it is checked (0 when it has none). */
-function tenantCount(document: unknown): number {
-  const tenants = (document as { tenants?: unknown } | null | undefined)?.tenants;
-  return Array.isArray(tenants) ? tenants.length : 0;
 }
 
 /** The fleet digest of the record: the renderer and the fleet file's bytes. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFleet, parseFleet, parseHelmYaml } from '../../src/config/fleet';
-import { loadSidePair, readPair, splitTenants } from '../../src/diff/fleet-pair';
+import { loadSidePair, readPair } from '../../src/diff/fleet-pair';
 
 const HEAD = `apiVersions:
   - v1.edp.epam.com/v1
@@ -105,28 +105,5 @@ describe('reading the two fleet files of a diff', () => {
     expect(pair!.old).toEqual(full(flow(BASE), 'old.yaml'));
     expect(pair!.new).toEqual(full(flow(CHANGED), 'new.yaml'));
     expect(pair!.old.tenants[1].values.host).toBe('b.example.org');
-  });
-
-  test('GIVEN the plain layout WHEN split THEN each entry runs from its dash to the next one, comments included', () => {
-    const split = splitTenants(BASE)!;
-    expect(split.prefix).toBe(HEAD + '  ');
-    expect(split.indent).toBe('  ');
-    expect(split.entries).toHaveLength(3);
-    expect(split.entries[1]).toBe('- namespace: b\n    release: monitoring\n    host: b.example.org\n  # a comment between entries\n  ');
-    expect(split.suffix).toBe('');
-    expect(splitTenants(BASE + 'apiVersions2: []\n')!.suffix).toBe('apiVersions2: []\n');
-  });
-
-  test.each([
-    ['an anchor and an alias', BASE + '  - &x {namespace: e}\n  - *x\n'],
-    ['a merge key', BASE + '  - <<: {namespace: e}\n'],
-    ['a tag', BASE.replace('host: a.example.org', 'host: !!str a.example.org')],
-    ['a block scalar', BASE.replace('host: a.example.org', 'host: |\n      a.example.org')],
-    ['a quoted value over two lines', BASE.replace('host: a.example.org', 'host: "a.example\n      .org"')],
-    ['a flow list of tenants', HEAD.replace('tenants:\n', 'tenants: [{namespace: a}]\n')],
-    ['two documents', BASE + '---\nx: 1\n'],
-    ['a list followed by something that is not a top-level key', BASE + ' odd: 1\n'],
-  ])('GIVEN %s WHEN split THEN the file is not split (read in full)', (_, text) => {
-    expect(splitTenants(text)).toBeUndefined();
   });
 });

@@ -89,7 +89,7 @@ describe('objectJson leaves to cdk8s what only cdk8s may render', () => {
         return { ...super.toJson(), extra: true };
       }
     }
-    const group = new Labelled(chartIn(), 'g', { metadata: { name: 'g' }, spec: { name: 'g' } });
+    const group = new Labelled(chartIn(), 'g', { metadata: { name: 'g' }, spec: { name: 'g', realmRef: { name: 'realm' } } });
     expect(plainManifest(group)).toBeUndefined();
     expect(objectJson(group).extra).toBe(true);
   });

@@ -1,14 +1,14 @@
-import { resolveGoScalar } from '../config/go-scalar';
+import { resolveGoScalar } from './go-scalar';
 
 /*
- * Reads one tenant entry of a fleet file without the yaml library. Two 10,000-tenant fleet
- * files of a pull request are 20,000 entries, and the yaml library's tokenizer and composer cost
- * most of a diff's time in reading them. Entries are written by hand or by add-tenant in plain
+ * Reads one tenant entry of a fleet file without the yaml library: the yaml library's tokenizer
+ * and composer were most of the time taken to read a 10,000-tenant fleet (and twice that in a
+ * diff of two fleet files). Entries are written by hand or by add-tenant in plain
  * block style, mostly `key: value` lines, and those few forms are read here; anything else
  * (flow collections, escapes, numbers other than plain decimals, nulls, a value over two lines,
  * a key that is not a plain name, a repeated key ...) gives `undefined` and the caller reads the
  * entry with parseHelmYaml as before. So the reader never needs to know YAML's corner cases: it
- * only has to agree with parseHelmYaml on what it accepts, which test/diff/plain-entry.test.ts
+ * only has to agree with parseHelmYaml on what it accepts, which test/config/plain-entry.test.ts
  * checks on generated entries and scalars.
  */
 
@@ -30,8 +30,8 @@ const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 
 /**
  * The value of one tenant entry: `text` runs from the entry's `-` (at column `indent` of the file)
- * to the next entry's, as fleet-pair's splitter cuts it. Undefined when the text is outside the
- * subset this reader knows; the caller then reads it with parseHelmYaml.
+ * to the next entry's, as splitTenants (fleet-text.ts) cuts it. Undefined when the text is outside
+ * the subset this reader knows; the caller then reads it with parseHelmYaml.
  */
 export function readPlainEntry(text: string, indent: number): unknown {
   if (text.includes('\r') || text.includes('\t')) return undefined;

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseHelmYaml } from '../../src/config/helm-yaml';
-import { readPlainEntry } from '../../src/diff/plain-entry';
-import { splitTenants } from '../../src/diff/fleet-pair';
+import { readPlainEntry } from '../../src/config/plain-entry';
+import { splitTenants } from '../../src/config/fleet-text';
 
 /*
  * The plain-entry reader must agree with parseHelmYaml (the reader every command uses, itself

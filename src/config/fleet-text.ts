@@ -1,0 +1,117 @@
+import { parseHelmYaml } from './helm-yaml';
+import { isPlainObject } from './merge';
+import { readPlainEntry } from './plain-entry';
+
+/*
+ * Reads a fleet file entry by entry. A fleet is mostly its tenants list, written in plain block
+ * style, and the yaml library's tokenizer and composer were most of the time it took to read
+ * 10,000 tenants (before any of them could render). Where the text allows it (see
+ * splitTenants), the file around the list is read by parseHelmYaml and each entry on its own,
+ * by the plain-entry reader or else by parseHelmYaml; anywhere else the caller reads the file in
+ * full. A document read this way is the one parseHelmYaml gives for the whole text
+ * (test/config/fleet-text.test.ts).
+ */
+
+/**
+ * The fleet document of `text`, read entry by entry; undefined when the text must be read in
+ * full. Throws whatever parseHelmYaml throws for a part: callers that report problems read the
+ * whole file again, so that every message is the one a full read gives.
+ */
+export function readFleetDocument(text: string, label: string): Record<string, unknown> | undefined {
+  const split = splitTenants(text);
+  const frame = split && readFrame(split, label);
+  if (split === undefined || frame === undefined) return undefined;
+  const tenants = split.entries.map((entry) => readEntry(entry, split.indent, label));
+  return tenants.includes(undefined) ? undefined : { ...frame, tenants };
+}
+
+/**
+ * The file around the tenants list, read as a whole (`tenants` then holds null); undefined when
+ * it is not a mapping with that null.
+ */
+export function readFrame(split: TenantsSplit, label: string): Record<string, unknown> | undefined {
+  const frame = parseHelmYaml(split.prefix.slice(0, split.prefix.length - split.indent.length) + split.suffix, label);
+  return isPlainObject(frame) && frame.tenants === null ? frame : undefined;
+}
+
+/**
+ * The value of one entry of the tenants list: by the plain-entry reader when the entry is in its
+ * subset, else by parseHelmYaml on the entry alone, at the list's indentation; undefined when
+ * the text does not hold exactly one list item.
+ */
+export function readEntry(text: string, indent: string, label: string): unknown {
+  const plain = readPlainEntry(text, indent.length);
+  if (plain !== undefined) return plain;
+  const items = parseHelmYaml(indent + text, label);
+  return Array.isArray(items) && items.length === 1 ? items[0] : undefined;
+}
+
+/** A fleet file's text around its tenants list, and the text of each entry of that list. */
+export interface TenantsSplit {
+  readonly prefix: string;
+  readonly suffix: string;
+  /** The spaces before each entry's `-`. */
+  readonly indent: string;
+  /** Each entry from its `-` to the next entry's (comments and blank lines included). */
+  readonly entries: readonly string[];
+}
+
+/**
+ * Splits a fleet file's text line by line (the yaml library's own tokenizer costs most of a full
+ * read), or undefined unless the file is in the plain subset where an entry's text alone tells
+ * its value and every line at the list's indentation starting with `- ` starts an entry: no
+ * anchors, aliases, tags, merge keys or block scalars (whose kept trailing lines depend on what
+ * follows), no quote or bracket left open at the end of a line, one document, `tenants:` a
+ * top-level key holding a block list, followed by nothing or by another top-level key.
+ */
+export function splitTenants(text: string): TenantsSplit | undefined {
+  if (text.includes('<<') || /(?:^|[\s,[{])[&*!|>%]|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  const lines = text.split('\n');
+  if (lines.some(isOpenEnded)) return undefined;
+  const at = lines.findIndex((line) => /^tenants:\s*$/.test(line));
+  if (at < 0 || lines.indexOf(lines[at], at + 1) >= 0) return undefined;
+  let first = at + 1;
+  while (first < lines.length && isBlankOrComment(lines[first])) first++;
+  const head = /^( *)- /.exec(lines[first] ?? '');
+  if (head === null) return undefined;
+  const indent = head[1];
+  const starts: number[] = [];
+  let end = first;
+  for (; end < lines.length; end++) {
+    const line = lines[end];
+    if (line.startsWith(`${indent}- `) || line === `${indent}-`) starts.push(end);
+    else if (!isBlankOrComment(line) && /^ */.exec(line)![0].length <= indent.length) break;
+  }
+  // What follows the list must be another top-level key, so no entry runs on into it.
+  if (end < lines.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lines[end])) return undefined;
+  const offsetOf = lineOffsets(lines);
+  const bounds = [...starts.map((i) => offsetOf[i] + indent.length), end < lines.length ? offsetOf[end] : text.length];
+  return {
+    prefix: text.slice(0, bounds[0]),
+    suffix: text.slice(bounds[bounds.length - 1]),
+    indent,
+    entries: bounds.slice(0, -1).map((offset, i) => text.slice(offset, bounds[i + 1])),
+  };
+}
+
+function isBlankOrComment(line: string): boolean {
+  return /^\s*(?:#.*)?$/.test(line);
+}
+
+/** A line that may continue a quoted scalar or a flow collection on the next one. */
+function isOpenEnded(line: string): boolean {
+  // Most lines hold none of these characters: one search instead of five splits.
+  if (!/["'[\]{}\t]/.test(line)) return false;
+  const count = (c: string) => line.split(c).length - 1;
+  return count('"') % 2 !== 0 || count("'") % 2 !== 0 || count('[') !== count(']') || count('{') !== count('}') || line.includes('\t');
+}
+
+function lineOffsets(lines: readonly string[]): number[] {
+  const out: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    out.push(offset);
+    offset += line.length + 1;
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFleet, loadFleetBytes, parseFleet, parseHelmYaml } from '../../src/config/fleet';
+import { readFleetDocument, splitTenants } from '../../src/config/fleet-text';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
+
+const HEAD = `apiVersions:
+  - v1.edp.epam.com/v1
+defaults:
+  platform:
+    oidc:
+      enabled: true
+      issuerUrl: https://keycloak.example.org/realms/cozy
+      realmRef:
+        name: cozy
+tenants:
+`;
+const entry = (n: string, extra = '') => `  - namespace: ${n}\n    release: monitoring\n    host: ${n}.example.org\n${extra}`;
+const SYSTEM = '    oidc:\n      mode: System\n';
+const BASE = HEAD + entry('a', SYSTEM) + entry('b') + '  # a comment between entries\n' + entry('c', SYSTEM);
+const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'tenants.yaml'), 'utf8');
+
+/** Writes `text` as a fleet file and returns its path. */
+function fleetFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fleet-text-')), 'tenants.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The problems a check reports, or 'none'. */
+function problems(read: () => unknown): string {
+  try {
+    read();
+    return 'none';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('reading a fleet file entry by entry', () => {
+  test.each([
+    ['the bench fleet', syntheticFleetYaml(60, 1)],
+    ['a fleet with comments between entries and a key after the list', BASE + 'apiVersions2: []\n'],
+    ['a fleet whose entries need the yaml library (flow style, escapes)', BASE.replace('    oidc:\n      mode: System\n', '    oidc: {mode: System}\n').replace('host: b.example.org', 'host: "b.ex\\u0061mple.org"')],
+  ])('GIVEN %s WHEN read by entry THEN the document is the one parseHelmYaml reads from the whole text', (_, text) => {
+    const document = readFleetDocument(text, 'tenants.yaml');
+    expect(document).toBeDefined();
+    expect(document).toEqual(parseHelmYaml(text, 'tenants.yaml'));
+    // AND the keys keep the file's order
+    expect(Object.keys(document!)).toEqual(Object.keys(parseHelmYaml(text, 'tenants.yaml') as object));
+  });
+
+  test('GIVEN the example fleet WHEN loaded THEN the fleet equals a full read AND the tenant count is known before the checks', () => {
+    expect(readFleetDocument(EXAMPLE, 'tenants.yaml')).toBeDefined();
+    const counts: number[] = [];
+    const fleet = loadFleetBytes(Buffer.from(EXAMPLE), 'tenants.yaml', (n) => counts.push(n));
+    expect(fleet).toEqual(parseFleet(parseHelmYaml(EXAMPLE, 'tenants.yaml'), 'tenants.yaml'));
+    expect(counts).toEqual([fleet.tenants.length]);
+  });
+
+  test.each([
+    ['an invalid host', BASE.replace('host: c.example.org', 'host: "Not A Host"')],
+    ['a duplicate tenant', BASE + entry('a')],
+    ['an unknown field in an entry', BASE.replace('    host: b.example.org\n', '    host: b.example.org\n    hots: x\n')],
+    ['a repeated key in an entry', BASE.replace('    host: b.example.org\n', '    host: b.example.org\n    host: c.example.org\n')],
+    ['an entry that is not valid YAML', BASE.replace('    host: b.example.org\n', '    host: [b.example.org\n')],
+  ])('GIVEN a fleet with %s WHEN loaded THEN every problem is reported word for word as by a full read', (_, text) => {
+    const file = fleetFile(text);
+    const fullRead = problems(() => parseFleet(parseHelmYaml(text, file), file));
+    expect(fullRead).not.toBe('none');
+    expect(problems(() => loadFleet(file))).toBe(fullRead);
+  });
+
+  test('GIVEN bytes that are not UTF-8 WHEN loaded THEN the full read reports it', () => {
+    expect(problems(() => loadFleetBytes(Buffer.from([0x74, 0x3a, 0x20, 0xff, 0x0a]), 'bad.yaml'))).toMatch(/bad\.yaml: not valid UTF-8/);
+  });
+
+  test('GIVEN the plain layout WHEN split THEN each entry runs from its dash to the next one, comments included', () => {
+    const split = splitTenants(BASE)!;
+    expect(split.prefix).toBe(HEAD + '  ');
+    expect(split.indent).toBe('  ');
+    expect(split.entries).toHaveLength(3);
+    expect(split.entries[1]).toBe('- namespace: b\n    release: monitoring\n    host: b.example.org\n  # a comment between entries\n  ');
+    expect(split.suffix).toBe('');
+    expect(splitTenants(BASE + 'apiVersions2: []\n')!.suffix).toBe('apiVersions2: []\n');
+  });
+
+  test.each([
+    ['an anchor and an alias', BASE + '  - &x {namespace: e}\n  - *x\n'],
+    ['a merge key', BASE + '  - <<: {namespace: e}\n'],
+    ['a tag', BASE.replace('host: a.example.org', 'host: !!str a.example.org')],
+    ['a block scalar', BASE.replace('host: a.example.org', 'host: |\n      a.example.org')],
+    ['a quoted value over two lines', BASE.replace('host: a.example.org', 'host: "a.example\n      .org"')],
+    ['a flow list of tenants', HEAD.replace('tenants:\n', 'tenants: [{namespace: a}]\n')],
+    ['two documents', BASE + '---\nx: 1\n'],
+    ['a list followed by something that is not a top-level key', BASE + ' odd: 1\n'],
+  ])('GIVEN %s WHEN split THEN the file is not split (read in full)', (_, text) => {
+    expect(splitTenants(text)).toBeUndefined();
+  });
+});
