@@ -45,16 +45,6 @@ export function isUpToDate(file: Buffer, inputs: string): boolean {
   return match !== null && match[1] === inputs && match[2] === sha256(file.subarray(lineEnd + 1));
 }
 
-/** The inputs digest recorded in the digest line of `text`, a tenant file synth rendered. */
-export function recordedInputs(text: string): string {
-  const start = GENERATED_HEADER.length;
-  const match = DIGEST_LINE.exec(text.slice(start, text.indexOf('\n', start) + 1));
-  if (match === null) throw new Error('a rendered tenant file without its digest line');
-  // A copy: V8 keeps a substring as a slice of its source, which would keep every file synth
-  // wrote in memory for as long as its digest is held.
-  return Buffer.from(match[1], 'latin1').toString('latin1');
-}
-
 /** A tenant's inputs digest: see the comment at the top of this file. */
 export function inputsDigest(tenant: { namespace: string; release: string; values: unknown }, apiVersions: readonly string[]): string {
   return sha256(JSON.stringify([rendererFingerprint(), tenant.namespace, tenant.release, apiVersions, tenant.values]));

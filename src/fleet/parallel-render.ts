@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MessageKey, RenderError } from '../config/messages';
 import { rendererFingerprint } from './digest';
-import type { RenderBatch, RenderBatchResult } from './render-worker';
-import { renderTenantFile, TenantJob } from './tenant-file';
+import type { FileTarget, FileWrite } from './file-writer';
+import { BatchResult, RenderBatch, runBatch, WrittenTenant } from './render-batch';
+import type { RenderBatchResult } from './render-worker';
+import { TenantJob } from './tenant-file';
 
 /** Tenants per message: large enough to amortise posting, small enough to balance the workers. */
 const BATCH_SIZE = 100;
@@ -18,7 +20,7 @@ const MIN_TENANTS_PER_WORKER = 300;
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
-/** Batches (100 tenants, ~2.5 MB of output) per worker being rendered or waiting to be written. */
+/** Batches (100 tenants, up to ~2.5 MB of output) per worker being rendered or waiting for the sink. */
 const MAX_HELD_BATCHES_PER_WORKER = 2;
 
 export interface RenderOptions {
@@ -52,7 +54,7 @@ export async function renderTenantFiles(jobs: readonly TenantJob[], apiVersions:
 
 /**
  * Renders every tenant's file and hands each to `sink` as soon as it is ready, so a caller that
- * writes them out never holds the whole fleet's output (10,000 tenants are hundreds of MB).
+ * compares them never holds the whole fleet's output (10,000 tenants are hundreds of MB).
  * cdk8s synthesis is CPU-bound and single-threaded, so large fleets are spread over worker
  * threads; the bytes are the same either way because each tenant renders in its own App.
  */
@@ -62,16 +64,76 @@ export async function forEachRenderedTenant(
   options: RenderOptions,
   sink: RenderedTenantSink,
 ): Promise<void> {
-  const workers = workersFor(jobs.length, options.parallelism);
-  if (workers <= 1) {
-    for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
-      const batch = jobs.slice(start, start + BATCH_SIZE);
-      await Promise.all(batch.map((job, i) => sink(start + i, renderTenantFile(job, apiVersions))));
-      options.onProgress?.(start + batch.length, jobs.length);
-    }
-    return;
+  const batches = batchesOf(jobs, apiVersions, () => undefined);
+  await runBatches(batches, jobs.length, options, (result) => Promise.all(result.tenants.map((text, i) => sink(result.id * BATCH_SIZE + i, text as string))));
+}
+
+/** Where {@link writeTenantFiles} writes. */
+export interface FleetOutput {
+  readonly dir: string;
+  /** The file of each job, in the order of the jobs. */
+  readonly targets: readonly FileTarget[];
+  /** Files of known text to write too (kustomizations), shared out among the batches. */
+  readonly files: readonly (FileTarget & { readonly text: string })[];
+}
+
+/**
+ * Renders every tenant's file and writes it where `output` says, unless the file holds those
+ * bytes already (file-writer.ts), on the thread that rendered it: the files' text never crosses
+ * threads, and creating 20,000 files is spread over the workers with the rendering. Reports
+ * each tenant (`index` into the jobs) and each other file (`index` into `output.files`) once
+ * written, in no particular order.
+ */
+export async function writeTenantFiles(
+  jobs: readonly TenantJob[],
+  apiVersions: readonly string[],
+  output: FleetOutput,
+  options: RenderOptions,
+  onTenant: (index: number, written: WrittenTenant) => void,
+  onFile: (index: number, written: FileWrite) => void,
+): Promise<void> {
+  // The other files go with the batches, a share each; a fleet with nothing to render gets a batch for them.
+  const batchCount = Math.max(Math.ceil(jobs.length / BATCH_SIZE), output.files.length > 0 ? 1 : 0);
+  const filesPerBatch = Math.ceil(output.files.length / Math.max(batchCount, 1));
+  const batches = batchesOf(jobs, apiVersions, (id, start, end) => ({
+    dir: output.dir,
+    targets: output.targets.slice(start, end),
+    files: output.files.slice(id * filesPerBatch, (id + 1) * filesPerBatch),
+  }), batchCount);
+  await runBatches(batches, jobs.length, options, (result) => {
+    result.tenants.forEach((tenant, i) => onTenant(result.id * BATCH_SIZE + i, tenant as WrittenTenant));
+    result.files.forEach((file, i) => onFile(result.id * filesPerBatch + i, file));
+  });
+}
+
+/** `jobs` cut into batches of {@link BATCH_SIZE} (at least `count` of them), each with the output `outputOf` gives. */
+function batchesOf(
+  jobs: readonly TenantJob[],
+  apiVersions: readonly string[],
+  outputOf: (id: number, start: number, end: number) => RenderBatch['output'],
+  count = Math.ceil(jobs.length / BATCH_SIZE),
+): RenderBatch[] {
+  const fingerprint = rendererFingerprint();
+  return Array.from({ length: count }, (_, id) => {
+    const start = id * BATCH_SIZE;
+    const end = Math.min(start + BATCH_SIZE, jobs.length);
+    return { id, fingerprint, apiVersions, jobs: jobs.slice(start, end), output: outputOf(id, start, end) };
+  });
+}
+
+/**
+ * Runs `batches` on worker threads (one per core, or `parallelism`), or in-process for a small
+ * fleet, and hands each result to `handle`; `tenants` is their total of jobs, for the progress.
+ */
+async function runBatches(batches: readonly RenderBatch[], tenants: number, options: RenderOptions, handle: (result: BatchResult) => unknown): Promise<void> {
+  const workers = workersFor(tenants, options.parallelism);
+  if (workers > 1) return renderInWorkers(batches, tenants, workers, handle, options.onProgress, options.prestarted ?? []);
+  let done = 0;
+  for (const batch of batches) {
+    await handle(runBatch(batch));
+    done += batch.jobs.length;
+    options.onProgress?.(done, tenants);
   }
-  await renderInWorkers(jobs, apiVersions, workers, sink, options.onProgress, options.prestarted ?? []);
 }
 
 /** Worker threads for `tenants` tenants: one per core (or `parallelism`), at least 300 tenants each. */
@@ -99,32 +161,27 @@ function startWorker(): Worker {
 }
 
 async function renderInWorkers(
-  jobs: readonly TenantJob[],
-  apiVersions: readonly string[],
+  batches: readonly RenderBatch[],
+  tenants: number,
   workerCount: number,
-  sink: RenderedTenantSink,
+  handle: (result: BatchResult) => unknown,
   onProgress: ((done: number, total: number) => void) | undefined,
   prestarted: readonly Worker[],
 ): Promise<void> {
-  const batches: RenderBatch[] = [];
-  const fingerprint = rendererFingerprint();
-  for (let start = 0, id = 0; start < jobs.length; start += BATCH_SIZE, id++) {
-    batches.push({ id, fingerprint, apiVersions, jobs: jobs.slice(start, start + BATCH_SIZE) });
-  }
   // A prestarted worker that exited (threadId -1) already would never answer.
   const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
   const workers = [...ready, ...Array.from({ length: workerCount - ready.length }, startWorker)];
   try {
     await new Promise<void>((resolvePromise, reject) => {
       let next = 0;
-      let written = 0;
+      let handled = 0;
       let done = 0;
       let failed = false;
       /**
-       * Batches being rendered or rendered and not yet handed over by the sink, and the workers
-       * waiting for that number to drop. A worker gets its next batch as soon as it returns one,
-       * while that one is written: waiting for the writes left a core idle for a fifth of every
-       * batch. The cap keeps a slow disk from piling rendered output up in memory.
+       * Batches being rendered or rendered and not yet handled, and the workers waiting for that
+       * number to drop. A worker gets its next batch as soon as it returns one, while that one is
+       * handled: waiting left a core idle for a fifth of every batch. The cap keeps a slow
+       * consumer from piling rendered output up in memory.
        */
       let held = 0;
       const waiting: Worker[] = [];
@@ -141,18 +198,17 @@ async function renderInWorkers(
       };
       for (const worker of workers) {
         worker.on('message', (result: RenderBatchResult) => {
-          // After a failure, batches still in flight are dropped: nothing more reaches the sink.
+          // After a failure, batches still in flight are dropped: nothing more is handled.
           if (failed) return;
           if ('error' in result) return fail(rebuildError(result.error));
-          const first = result.id * BATCH_SIZE;
           post(worker);
-          Promise.all(result.texts.map((text, i) => sink(first + i, text))).then(() => {
+          Promise.resolve(handle(result)).then(() => {
             if (failed) return;
             held--;
-            written++;
-            done += result.texts.length;
-            onProgress?.(done, jobs.length);
-            if (written === batches.length) return resolvePromise();
+            handled++;
+            done += result.tenants.length;
+            onProgress?.(done, tenants);
+            if (handled === batches.length) return resolvePromise();
             const ready = waiting.shift();
             if (ready) post(ready);
           }, fail);
@@ -181,7 +237,7 @@ function workerScript(): string {
   throw new Error(`render worker not found at ${here} or ${compiled}; run 'npm run build'`);
 }
 
-function rebuildError(error: { name: string; message: string; key?: string }): Error {
+function rebuildError(error: { name: string; message: string; key?: string; code?: string }): Error {
   if (error.name === 'RenderError' && error.key) return new RenderError(error.key as MessageKey, error.message);
-  return Object.assign(new Error(error.message), { name: error.name });
+  return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code });
 }

@@ -1,33 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import { InstanceValues } from '../config/schema';
-import { markValidated } from '../config/parse';
-import { adoptRendererFingerprint } from './digest';
-import { renderTenantFile, TenantJob } from './tenant-file';
+import { RenderBatch, runBatch } from './render-batch';
 
-/** A batch of tenants posted by {@link renderInWorkers}. */
-export interface RenderBatch {
-  readonly id: number;
-  /** The posting thread's renderer fingerprint (digest.ts), for the inputs digests. */
-  readonly fingerprint: string;
-  readonly apiVersions: readonly string[];
-  readonly jobs: readonly TenantJob[];
-}
-
-export type RenderBatchResult =
-  | { readonly id: number; readonly texts: string[] }
-  | { readonly id: number; readonly error: { name: string; message: string; key?: string } };
+/** What a render worker posts back for a {@link RenderBatch}. */
+export type RenderBatchResult = ReturnType<typeof runBatch> | { readonly id: number; readonly error: { name: string; message: string; key?: string; code?: string } };
 
 parentPort?.on('message', (batch: RenderBatch) => {
   try {
-    adoptRendererFingerprint(batch.fingerprint);
-    const texts = batch.jobs.map((job) => {
-      // Checked by the thread that loaded the fleet; posting copied the values and lost the mark.
-      if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions: batch.apiVersions });
-      return renderTenantFile(job, batch.apiVersions);
-    });
-    parentPort!.postMessage({ id: batch.id, texts } satisfies RenderBatchResult);
+    parentPort!.postMessage(runBatch(batch) satisfies RenderBatchResult);
   } catch (e) {
-    const err = e as Error & { key?: string };
-    parentPort!.postMessage({ id: batch.id, error: { name: err.name, message: err.message, key: err.key } } satisfies RenderBatchResult);
+    const err = e as Error & { key?: string; code?: string };
+    parentPort!.postMessage({ id: batch.id, error: { name: err.name, message: err.message, key: err.key, code: err.code } } satisfies RenderBatchResult);
   }
 });

@@ -1,13 +1,14 @@
 import { closeSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Fleet } from '../config/fleet';
 import { InputError } from '../config/parse';
 import { GENERATED_HEADER, isGenerated } from './layout';
-import { forEachRenderedTenant, RenderOptions } from './parallel-render';
-import { inputsDigest, isUpToDate, recordedInputs } from './digest';
+import { FileTarget, FileWrite } from './file-writer';
+import { RenderOptions, writeTenantFiles } from './parallel-render';
+import { inputsDigest, isUpToDate } from './digest';
 import { statKey } from './file-stat';
 import { fleetLayout, FleetLayout } from './render-fleet';
 
@@ -34,15 +35,15 @@ export interface SynthResult {
  * - generated files the fleet no longer has are removed, then folders left empty;
  * - files without the generated header are never overwritten or removed: if the fleet would
  *   overwrite one, nothing at all is written.
- * Each tenant's file is written as soon as it is rendered, so memory stays flat however large
- * the fleet.
+ * Each tenant's file is written as soon as it is rendered, by the thread that rendered it, so
+ * memory stays flat however large the fleet.
  */
 export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOptions = {}, layout: FleetLayout = fleetLayout(fleet)): Promise<SynthResult> {
   const expected = new Set([...layout.tenantPaths, ...layout.kustomizations.keys()]);
   const before = await snapshot(outDir);
   // Every existing file synth may write is read once, here: up to date, or in the way?
-  // Each tenant's inputs digest: computed here for a file on disk, read from the rendered file
-  // for the others (the render worker computed it).
+  // Each tenant's inputs digest: computed here for a file on disk, reported by the render batch
+  // for the others.
   const inputs: string[] = new Array(layout.jobs.length);
   const inputsOf = (i: number) => (inputs[i] ??= layout.jobs[i].inputs ?? inputsDigest(layout.jobs[i], fleet.apiVersions));
   const stats = new Map<string, string>();
@@ -57,38 +58,33 @@ export async function synthFleet(fleet: Fleet, outDir: string, options: RenderOp
 
   // Tenants whose file holds their inputs digest and its own content digest are not rendered:
   // their file is what a render would write (digest.ts).
-  const writer = new ChangedFileWriter(outDir, before, stats);
+  const written: string[] = [];
+  const unchanged = [...upToDate].map((index) => layout.tenantPaths[index]);
   const stale = layout.jobs.flatMap((job, index) => (upToDate.has(index) ? [] : [{ job, index }]));
-  for (const index of upToDate) writer.unchanged.push(layout.tenantPaths[index]);
+  const target = (path: string): FileTarget => ({ path, existed: before.files.has(path) });
+  const files = kustomizations.flatMap(([path, text], i) => (folders.current.has(i) ? [] : [{ ...target(path), text }]));
+  kustomizations.forEach(([path], i) => folders.current.has(i) && unchanged.push(path));
+  const record = (path: string, write: FileWrite) => {
+    stats.set(path, write.stat);
+    (write.written ? written : unchanged).push(path);
+  };
   options.onProgress?.(upToDate.size, layout.jobs.length);
   const progress = options.onProgress && ((done: number) => options.onProgress!(upToDate.size + done, layout.jobs.length));
-  const rendering = forEachRenderedTenant(stale.map((s) => s.job), fleet.apiVersions, { ...options, onProgress: progress }, (i, text) => {
-    inputs[stale[i].index] = recordedInputs(text);
-    return writer.write(layout.tenantPaths[stale[i].index], text);
-  });
-  kustomizations.forEach(([path], i) => folders.current.has(i) && writer.unchanged.push(path));
-  // Written while the tenants render, not after: at the end the render workers are done and
-  // 10,000 kustomizations were a second of one busy thread. A bounded number at a time: 50,000
-  // namespaces written at once run out of file descriptors.
-  const toWrite = kustomizations.filter((_, i) => !folders.current.has(i));
-  let nextWrite = 0;
-  let renderFailed = false;
-  rendering.catch(() => (renderFailed = true));
-  const kustomizationWriter = async () => {
-    while (nextWrite < toWrite.length && !renderFailed) {
-      const [path, text] = toWrite[nextWrite++];
-      await writer.write(path, text);
-    }
-  };
-  const writing = Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toWrite.length) }, kustomizationWriter));
-  // Both settle before a failure is reported: nothing is written after synth returns.
-  const [rendered, wrote] = await Promise.allSettled([rendering, writing]);
-  if (rendered.status === 'rejected') throw rendered.reason;
-  if (wrote.status === 'rejected') throw wrote.reason;
+  await writeTenantFiles(
+    stale.map((s) => s.job),
+    fleet.apiVersions,
+    { dir: outDir, targets: stale.map((s) => target(layout.tenantPaths[s.index])), files },
+    { ...options, onProgress: progress },
+    (i, tenant) => {
+      inputs[stale[i].index] = tenant.inputs;
+      record(layout.tenantPaths[stale[i].index], tenant);
+    },
+    (i, file) => record(files[i].path, file),
+  );
 
   return {
-    written: writer.written.sort(),
-    unchanged: writer.unchanged.sort(),
+    written: written.sort(),
+    unchanged: unchanged.sort(),
     removed: removeStale(expected, outDir, before),
     inputs,
     stats,
@@ -181,55 +177,6 @@ async function readExisting(
 
 /** Files read at once: enough to keep the thread pool busy, few enough to keep memory flat. */
 const READ_CONCURRENCY = 16;
-
-/**
- * Writes files whose bytes differ from what is on disk, and records what it did. Asynchronous
- * on purpose: creating files is kernel time (0.3 ms each on some filesystems), and libuv's
- * thread pool runs a batch's writes side by side while the workers render the next batch.
- */
-class ChangedFileWriter {
-  readonly written: string[] = [];
-  readonly unchanged: string[] = [];
-  private readonly dirs = new Map<string, Promise<unknown>>();
-
-  constructor(
-    private readonly outDir: string,
-    private readonly before: TreeSnapshot,
-    private readonly stats: Map<string, string>,
-  ) {
-    for (const folder of before.folders.keys()) this.dirs.set(folder, Promise.resolve());
-  }
-
-  async write(path: string, text: string): Promise<void> {
-    const file = join(this.outDir, path);
-    const current = this.before.files.has(path) ? await readIfExists(file) : undefined;
-    // Same length first: most changed files differ in size, and a new file needs no compare.
-    if (current !== undefined && current.content.length === Buffer.byteLength(text) && current.content.equals(Buffer.from(text, 'utf8'))) {
-      this.stats.set(path, current.stat);
-      this.unchanged.push(path);
-      return;
-    }
-    await this.ensureDir(path.slice(0, path.lastIndexOf('/')));
-    const handle = await open(file, 'w');
-    try {
-      await handle.writeFile(text);
-      this.stats.set(path, statKey(await handle.stat({ bigint: true })));
-    } finally {
-      await handle.close();
-    }
-    this.written.push(path);
-  }
-
-  /** One mkdir per folder, shared by the writes waiting for it. */
-  private ensureDir(dir: string): Promise<unknown> {
-    let made = this.dirs.get(dir);
-    if (made === undefined) {
-      made = mkdir(join(this.outDir, dir), { recursive: true });
-      this.dirs.set(dir, made);
-    }
-    return made;
-  }
-}
 
 /**
  * Removes generated files in `<outDir>/<folder>/` that are not `expected`, then each folder

@@ -25,6 +25,12 @@ export interface TenantJob {
  * it (digest.ts), then the instance's YAML stream.
  */
 export function renderTenantFile(job: TenantJob, apiVersions: readonly string[]): string {
+  return tenantFile(job, apiVersions).text;
+}
+
+/** {@link renderTenantFile}, with the inputs digest its digest line records. */
+export function tenantFile(job: TenantJob, apiVersions: readonly string[]): { text: string; inputs: string } {
   const body = toYamlStream(renderInstance({ namespace: job.namespace, release: job.release, values: job.values, apiVersions }));
-  return GENERATED_HEADER + digestLine(job.inputs ?? inputsDigest(job, apiVersions), body) + body;
+  const inputs = job.inputs ?? inputsDigest(job, apiVersions);
+  return { text: GENERATED_HEADER + digestLine(inputs, body) + body, inputs };
 }

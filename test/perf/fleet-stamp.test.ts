@@ -59,7 +59,7 @@ describe('re-synth of an unchanged fleet file', () => {
   test('GIVEN a tree synth left WHEN the same fleet file is synthesized again THEN it is not parsed, nothing is rendered or written', async () => {
     const { fleet, out } = await synthesized();
     const before = tree(out);
-    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    const parses = jest.spyOn(fleetModule, 'loadFleetBytes');
     const loads = jest.spyOn(fleetModule, 'loadFleet');
     const renders = jest.spyOn(render, 'renderInstance');
     // WHEN
@@ -187,7 +187,7 @@ describe('re-synth of an unchanged fleet file', () => {
     const { fleet, out } = await synthesized();
     const pristine = tree(out);
     damage(out);
-    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    const parses = jest.spyOn(fleetModule, 'loadFleetBytes');
     // WHEN
     const result = await synthFleetFile(fleet, out, { parallelism: 1 });
     // THEN the full path ran and repaired exactly the damage
@@ -228,7 +228,7 @@ describe('re-synth of an unchanged fleet file', () => {
     const text = readFileSync(fleet, 'utf8');
     // One byte: tenant c's host.
     writeFileSync(fleet, text.replace('monitoring.c.example.org', 'monitoring.d.example.org'));
-    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    const parses = jest.spyOn(fleetModule, 'loadFleetBytes');
     // WHEN
     const result = await synthFleetFile(fleet, out, { parallelism: 1 });
     // THEN
@@ -272,7 +272,7 @@ describe('re-synth of an unchanged fleet file', () => {
     const { fleet, out } = await synthesized();
     const io = { out: '', err: '', stderrIsTty: true } as CliIo & { out: string; err: string };
     Object.assign(io, { stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) });
-    const parses = jest.spyOn(fleetModule, 'parseFleet');
+    const parses = jest.spyOn(fleetModule, 'loadFleetBytes');
     expect(await runCli(['synth', '-f', fleet, '-d', out], io)).toBe(0);
     expect(parses).not.toHaveBeenCalled();
     expect(io.err).toBe(`\rrendered 4/4 (100%)\nsynth: 4 tenants from ${fleet} into ${out}/: 0 written, 7 unchanged, 0 removed\n`);
