@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statKeyOf } from '../../src/fleet/file-stat';
 import { forEachRenderedTenant } from '../../src/fleet/parallel-render';
 import { fleetLayout, renderFleet } from '../../src/fleet/render-fleet';
 import { synthFleet } from '../../src/fleet/synth';
@@ -51,5 +54,29 @@ describe('renderFleet across worker threads', () => {
     expect(progress).toEqual([700]);
     expect(again.written).toEqual([]);
     expect(again.inputs).toEqual(first.inputs);
+  });
+
+  test('GIVEN a fleet WHEN synthesized by render workers (which write the files) and in-process THEN the trees and records are the same', async () => {
+    // GIVEN
+    const fleet = mixedFleet(700);
+    const [byWorkers, inProcess] = [tempDir(), tempDir()];
+    // WHEN
+    const workers = await synthFleet(fleet, byWorkers, { parallelism: 2 });
+    const local = await synthFleet(fleet, inProcess, { parallelism: 1 });
+    // THEN every file (tenants and kustomizations) is written once, with the same bytes
+    expect(workers.written).toEqual(local.written);
+    expect(workers.written).toHaveLength(1400);
+    const read = (dir: string) => workers.written.map((path) => readFileSync(join(dir, path), 'utf8'));
+    expect(read(byWorkers)).toEqual(read(inProcess));
+    // AND each file's stat key is the one taken on it when it was written
+    for (const path of workers.written) expect(workers.stats.get(path)).toBe(statKeyOf(join(byWorkers, path)));
+    expect(workers.inputs).toEqual(local.inputs);
+  });
+
+  test('GIVEN a file where a tenant folder should be WHEN synthesized by workers THEN synth fails with the file system\'s error', async () => {
+    const fleet = mixedFleet(700);
+    const out = tempDir();
+    writeFileSync(join(out, fleet.tenants[650].namespace), 'not a folder');
+    await expect(synthFleet(fleet, out, { parallelism: 2 })).rejects.toMatchObject({ message: expect.stringContaining(fleet.tenants[650].namespace), code: expect.stringMatching(/^E/) });
   });
 });
