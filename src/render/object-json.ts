@@ -57,36 +57,55 @@ function plainBase(apiObject: ApiObject): Record<string, any> | undefined {
   if (!isPlainObject(props) || !Array.isArray(patches) || patches.length > 0) return undefined;
   if (process.env.CDK8S_DISABLE_SORT || App.of(apiObject).resolvers.length !== DEFAULT_RESOLVER_COUNT) return undefined;
   try {
-    const metadata = metadataJson(apiObject);
-    const json = sortedCopy({ ...props, metadata }, false) as Record<string, any>;
-    const result: Record<string, any> = {};
-    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
-      if (key in json) result[key] = json[key];
+    // cdk8s sorts `{ ...props, metadata }` and then moves apiVersion, kind and metadata first.
+    const json: Record<string, any> = {};
+    for (const key of FIRST_KEYS) {
+      const item = key === 'metadata' ? metadataJson(apiObject) : sortedCopy(props[key], false);
+      if (item !== undefined) json[key] = item;
     }
-    return result;
+    for (const key of Object.keys(props).sort()) {
+      if (FIRST_KEYS.includes(key)) continue;
+      checkKey(key);
+      const item = sortedCopy(props[key], false);
+      if (item !== undefined) json[key] = item;
+    }
+    return json;
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
   }
 }
 
+const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/** The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s/lib/metadata.js) over the ones it was given. */
+const METADATA_FIELDS = ['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels'] as const;
+
 /** `ApiObjectMetadataDefinition.toJson()` (cdk8s/lib/metadata.js): empty lists and maps left out. */
 function metadataJson(apiObject: ApiObject): unknown {
   const m = apiObject.metadata as unknown as Record<string, unknown>;
-  const fields = {
-    ...(m._additionalAttributes as object),
-    name: m.name,
-    namespace: m.namespace,
-    annotations: m.annotations,
-    finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
-    labels: m.labels,
-  };
+  // Not a spread of the attributes it was given: cdk8s deleted a key from that object, and a
+  // spread of such an object takes V8's slow path.
+  const fields: Record<string, unknown> = {};
+  for (const key of METADATA_FIELDS) fields[key] = m[key];
+  const given = m._additionalAttributes as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    checkKey(key);
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) fields[key] = given[key];
+  }
   return sortedCopy(fields, true);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && value.constructor === Object;
+}
+
+/**
+ * Keys cdk8s does not copy as plain data: `__proto__` (its copies set a prototype there) and
+ * `constructor` (which makes its resolver take the object for a class instance).
+ */
+function checkKey(key: string): void {
+  if (key === '__proto__' || key === 'constructor') throw NOT_PLAIN;
 }
 
 /**
@@ -99,28 +118,29 @@ function sortedCopy(value: unknown, dropEmpty: boolean): unknown {
   if (type === 'string' || type === 'number' || type === 'boolean') return value;
   if (type !== 'object') throw NOT_PLAIN;
   const v = value as Record<string, any>;
-  // The default resolvers, in their order: a Lazy or a token (an object with `resolve()`) is
-  // cdk8s's to render; any other class with a number or string `value` (the generated unions,
-  // such as Quantity) becomes `{ value }`.
-  if (v instanceof Lazy || typeof v.resolve === 'function') throw NOT_PLAIN;
-  if (Array.isArray(v)) {
-    if ((v as { value?: unknown }).value !== undefined) throw NOT_PLAIN;
-    if (dropEmpty && v.length === 0) return undefined;
-    return v.map((item) => sortedCopy(item, dropEmpty));
-  }
-  if (v.constructor !== Object) {
-    if (typeof v.value === 'number' || typeof v.value === 'string') return { value: v.value };
-    throw NOT_PLAIN;
-  }
-  const out: Record<string, any> = {};
-  let empty = true;
-  for (const key of Object.keys(v).sort()) {
-    if (key === '__proto__') throw NOT_PLAIN; // cdk8s's copies set a prototype there: its to render
-    const item = sortedCopy(v[key], dropEmpty);
-    if (item !== undefined) {
-      out[key] = item;
-      empty = false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype) {
+    // A plain object. A token among its values (`resolve()`) is a function: refused below.
+    const out: Record<string, any> = {};
+    let empty = true;
+    for (const key of Object.keys(v).sort()) {
+      checkKey(key);
+      const item = sortedCopy(v[key], dropEmpty);
+      if (item !== undefined) {
+        out[key] = item;
+        empty = false;
+      }
     }
+    return dropEmpty && empty ? undefined : out;
   }
-  return dropEmpty && empty ? undefined : out;
+  if (proto === Array.prototype) {
+    if ((v as { value?: unknown }).value !== undefined || (v as { resolve?: unknown }).resolve !== undefined) throw NOT_PLAIN;
+    if (dropEmpty && v.length === 0) return undefined;
+    return (v as unknown as unknown[]).map((item) => sortedCopy(item, dropEmpty));
+  }
+  // The default resolvers, in their order: a Lazy or a token is cdk8s's to render; another class
+  // with a number or string `value` (the generated unions, such as Quantity) becomes `{ value }`.
+  if (v instanceof Lazy || typeof v.resolve === 'function') throw NOT_PLAIN;
+  if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) return { value: v.value };
+  throw NOT_PLAIN;
 }
