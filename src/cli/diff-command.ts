@@ -21,7 +21,8 @@ Options:
   -o, --output FMT   text (default), markdown (for a pull-request comment) or json
       --exit-code    exit 1 when something changed (like git diff --exit-code)
   -j, --jobs N       worker threads for rendering fleet files (default: one per 1,500
-                     tenant files to render, up to one per core; 1 renders in-process)
+                     tenant files to render, up to one per core) and for comparing two
+                     rendered folders (one per 2,000 files, up to one per core); 1: in-process
   -q, --quiet        no progress
   -h, --help         show this help
 

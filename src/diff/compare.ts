@@ -34,6 +34,8 @@ export interface TreeSource {
   /** Relative `/`-separated paths. */
   readonly paths: readonly string[];
   read(path: string): string;
+  /** The folder the paths are in, for a rendered folder (its files can be read by worker threads). */
+  readonly dir?: string;
 }
 
 export function inMemory(tree: FileTree): TreeSource {
@@ -61,6 +63,26 @@ export function compareTrees(
     comparison.add(path, oldPaths.has(path) ? before.read(path) : undefined, newPaths.has(path) ? after.read(path) : undefined);
   }
   return comparison.report(labels);
+}
+
+/**
+ * What comparing one file's two sides gives on its own ({@link compareFile}), to be added to a
+ * {@link TreeComparison} with the others in path order: so files can be compared on worker
+ * threads and the report stays the one `add` gives.
+ */
+export interface FileComparison {
+  readonly unchanged: number;
+  readonly changes: readonly ObjectChange[];
+  /** The file's objects not matched within it, for the matching across files. */
+  readonly oldLeftovers: readonly LocatedObject[];
+  readonly newLeftovers: readonly LocatedObject[];
+}
+
+/** Compares the file at `path` on each side (undefined where that side has none) on its own. */
+export function compareFile(path: string, oldText: string | undefined, newText: string | undefined): FileComparison {
+  const local = new TreeComparison();
+  local.add(path, oldText, newText);
+  return local.fileComparison();
 }
 
 /**
@@ -95,6 +117,22 @@ export class TreeComparison {
     const { onlyOld, onlyNew, same } = differingDocuments(oldText === undefined ? [] : splitDocuments(oldText), newText === undefined ? [] : splitDocuments(newText));
     this.unchanged += same;
     this.match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
+  }
+
+  /**
+   * A file compared on its own ({@link compareFile}), in path order like {@link add}. Its objects
+   * left over after matching within the file are matched with the other files' here, as `add`
+   * matches them: within a file, an object's key can only have matched that same file's object.
+   */
+  addCompared(file: FileComparison): void {
+    this.unchanged += file.unchanged;
+    this.changes.push(...file.changes);
+    this.match(file.oldLeftovers, file.newLeftovers);
+  }
+
+  /** This comparison's state as one file's (see {@link compareFile}). */
+  fileComparison(): FileComparison {
+    return { unchanged: this.unchanged, changes: this.changes, oldLeftovers: [...this.oldLeftovers.values()], newLeftovers: [...this.newLeftovers.values()] };
   }
 
   /** The report, once every file has been added (call once: it matches what is left over). */
@@ -162,7 +200,8 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 }
 
-function isKustomization(path: string): boolean {
+/** A kustomization file: never compared (synth writes them from the tenants' files). */
+export function isKustomization(path: string): boolean {
   return path === KUSTOMIZATION_FILE || path.endsWith(`/${KUSTOMIZATION_FILE}`);
 }
 

@@ -2,7 +2,8 @@ import { Fleet, FleetTenant, parseFleet } from '../config/fleet';
 import { forEachRenderedTenant, RenderOptions } from '../fleet/parallel-render';
 import { fleetLayout } from '../fleet/render-fleet';
 import { TenantJob } from '../fleet/tenant-file';
-import { compareTrees, DiffReport, TreeComparison } from './compare';
+import { DiffReport, TreeComparison } from './compare';
+import { compareSources } from './compare-folders';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
 import { ObjectCounter, renderSides, sameList, Side, splitIdentical, withDefaultParallelism } from './sides';
 
@@ -23,7 +24,7 @@ export async function diffSides(oldSide: Side, newSide: Side, options: RenderOpt
     return comparison.report(labels);
   }
   const trees = await renderSides(oldSide, newSide, options);
-  return compareTrees(trees.old, trees.new, labels, trees.unchanged);
+  return compareSources(trees.old, trees.new, labels, trees.unchanged, options.parallelism);
 }
 
 /**

@@ -189,5 +189,5 @@ export function folderSource(dir: string): TreeSource {
     }
   };
   walk(dir);
-  return { paths: paths.sort(), read: (path) => readFileSync(join(dir, ...path.split('/')), 'utf8') };
+  return { paths: paths.sort(), read: (path) => readFileSync(join(dir, ...path.split('/')), 'utf8'), dir };
 }

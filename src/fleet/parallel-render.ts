@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MessageKey, RenderError } from '../config/messages';
 import { rendererFingerprint } from './digest';
 import type { FileTarget, FileWrite } from './file-writer';
 import { BatchResult, RenderBatch, runBatch, WrittenTenant } from './render-batch';
-import type { RenderBatchResult } from './render-worker';
+import type { WorkerBatch, WorkerResult } from './render-worker';
+import { rebuildError } from './worker-error';
 import { TenantJob } from './tenant-file';
 
 /** Tenants per message: large enough to amortise posting, small enough to balance the workers. */
@@ -127,8 +127,11 @@ function batchesOf(
  */
 async function runBatches(batches: readonly RenderBatch[], tenants: number, options: RenderOptions, handle: (result: BatchResult) => unknown): Promise<void> {
   const workers = workersFor(tenants, options.parallelism);
-  if (workers > 1) return renderInWorkers(batches, tenants, workers, handle, options.onProgress, options.prestarted ?? []);
   let done = 0;
+  if (workers > 1) {
+    const progress = (result: BatchResult) => options.onProgress?.((done += result.tenants.length), tenants);
+    return runInWorkers(batches, workers, handle, progress, options.prestarted ?? []);
+  }
   for (const batch of batches) {
     await handle(runBatch(batch));
     done += batch.jobs.length;
@@ -160,13 +163,17 @@ function startWorker(): Worker {
   return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
 }
 
-async function renderInWorkers(
-  batches: readonly RenderBatch[],
-  tenants: number,
+/**
+ * Runs `batches` (render batches, or the diff's compare batches: see render-worker.ts) on
+ * `workerCount` worker threads, handing each result to `handle` and, once that settled, to
+ * `handled`. Rejects on the first failure, after which nothing more is handled.
+ */
+export async function runInWorkers<R extends { readonly id: number }>(
+  batches: readonly WorkerBatch[],
   workerCount: number,
-  handle: (result: BatchResult) => unknown,
-  onProgress: ((done: number, total: number) => void) | undefined,
-  prestarted: readonly Worker[],
+  handle: (result: R) => unknown,
+  handled: (result: R) => void,
+  prestarted: readonly Worker[] = [],
 ): Promise<void> {
   // A prestarted worker that exited (threadId -1) already would never answer.
   const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
@@ -174,8 +181,7 @@ async function renderInWorkers(
   try {
     await new Promise<void>((resolvePromise, reject) => {
       let next = 0;
-      let handled = 0;
-      let done = 0;
+      let handledCount = 0;
       let failed = false;
       /**
        * Batches being rendered or rendered and not yet handled, and the workers waiting for that
@@ -197,7 +203,7 @@ async function renderInWorkers(
         worker.postMessage(batches[next++]);
       };
       for (const worker of workers) {
-        worker.on('message', (result: RenderBatchResult) => {
+        worker.on('message', (result: WorkerResult<R>) => {
           // After a failure, batches still in flight are dropped: nothing more is handled.
           if (failed) return;
           if ('error' in result) return fail(rebuildError(result.error));
@@ -205,10 +211,9 @@ async function renderInWorkers(
           Promise.resolve(handle(result)).then(() => {
             if (failed) return;
             held--;
-            handled++;
-            done += result.tenants.length;
-            onProgress?.(done, tenants);
-            if (handled === batches.length) return resolvePromise();
+            handledCount++;
+            handled(result);
+            if (handledCount === batches.length) return resolvePromise();
             const ready = waiting.shift();
             if (ready) post(ready);
           }, fail);
@@ -235,9 +240,4 @@ function workerScript(): string {
   const compiled = resolve(__dirname, '../../lib/src/fleet/render-worker.js');
   if (existsSync(compiled)) return compiled;
   throw new Error(`render worker not found at ${here} or ${compiled}; run 'npm run build'`);
-}
-
-function rebuildError(error: { name: string; message: string; key?: string; code?: string }): Error {
-  if (error.name === 'RenderError' && error.key) return new RenderError(error.key as MessageKey, error.message);
-  return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code });
 }

@@ -1,14 +1,22 @@
 import { parentPort } from 'node:worker_threads';
+import { CompareBatch, runCompareBatch } from '../diff/compare-batch';
 import { RenderBatch, runBatch } from './render-batch';
+import { describeError, WorkerError } from './worker-error';
 
-/** What a render worker posts back for a {@link RenderBatch}. */
-export type RenderBatchResult = ReturnType<typeof runBatch> | { readonly id: number; readonly error: { name: string; message: string; key?: string; code?: string } };
+/*
+ * A worker thread of parallel-render.ts: renders batches of tenants (render-batch.ts), and for
+ * the diff of two rendered folders compares batches of files (compare-batch.ts).
+ */
 
-parentPort?.on('message', (batch: RenderBatch) => {
+export type WorkerBatch = RenderBatch | CompareBatch;
+
+/** What a worker posts back for a batch: its result, or what went wrong. */
+export type WorkerResult<R> = R | { readonly id: number; readonly error: WorkerError };
+
+parentPort?.on('message', (batch: WorkerBatch) => {
   try {
-    parentPort!.postMessage(runBatch(batch) satisfies RenderBatchResult);
+    parentPort!.postMessage('compare' in batch ? runCompareBatch(batch) : runBatch(batch));
   } catch (e) {
-    const err = e as Error & { key?: string; code?: string };
-    parentPort!.postMessage({ id: batch.id, error: { name: err.name, message: err.message, key: err.key, code: err.code } } satisfies RenderBatchResult);
+    parentPort!.postMessage({ id: batch.id, error: describeError(e) });
   }
 });

@@ -77,6 +77,6 @@ describe('renderFleet across worker threads', () => {
     const fleet = mixedFleet(700);
     const out = tempDir();
     writeFileSync(join(out, fleet.tenants[650].namespace), 'not a folder');
-    await expect(synthFleet(fleet, out, { parallelism: 2 })).rejects.toMatchObject({ message: expect.stringContaining(fleet.tenants[650].namespace), code: expect.stringMatching(/^E/) });
+    await expect(synthFleet(fleet, out, { parallelism: 2 })).rejects.toMatchObject({ message: expect.stringContaining(fleet.tenants[650].namespace), code: expect.stringMatching(/^E/), syscall: expect.any(String) });
   });
 });

@@ -1,0 +1,56 @@
+import { availableParallelism } from 'node:os';
+import { runInWorkers } from '../fleet/parallel-render';
+import { compareTrees, DiffReport, FileComparison, isKustomization, TreeComparison, TreeSource } from './compare';
+import { CompareBatch, CompareBatchResult } from './compare-batch';
+
+/** Files per compare batch: small enough to share the files out evenly, large enough to amortise a message. */
+const FILES_PER_BATCH = 100;
+/**
+ * Files per worker thread below which two folders are compared in-process: a worker loads the
+ * code and warms up on its own (a few tenths of a second of CPU), which pays off only when there
+ * are thousands of files to read and compare.
+ */
+const MIN_FILES_PER_WORKER = 2000;
+
+/**
+ * {@link compareTrees} of two sides, on worker threads when both are folders with enough files
+ * (`parallelism` workers at most; 1 compares in-process): each worker reads and compares its
+ * share of the files, and the results are added in path order, so the report is the same.
+ */
+export async function compareSources(
+  oldTree: TreeSource,
+  newTree: TreeSource,
+  labels: { old: string; new: string },
+  alreadyUnchanged: number,
+  parallelism = availableParallelism(),
+): Promise<DiffReport> {
+  const oldPaths = new Set(oldTree.paths.filter((p) => !isKustomization(p)));
+  const newPaths = new Set(newTree.paths.filter((p) => !isKustomization(p)));
+  const paths = [...new Set([...oldPaths, ...newPaths])].sort();
+  const workers = Math.min(parallelism, Math.floor(paths.length / MIN_FILES_PER_WORKER));
+  if (oldTree.dir === undefined || newTree.dir === undefined || workers < 2) return compareTrees(oldTree, newTree, labels, alreadyUnchanged);
+
+  const compare = { oldDir: oldTree.dir, newDir: newTree.dir };
+  const batches: CompareBatch[] = [];
+  for (let start = 0; start < paths.length; start += FILES_PER_BATCH) {
+    const files = paths.slice(start, start + FILES_PER_BATCH).map((path) => ({ path, old: oldPaths.has(path), new: newPaths.has(path) }));
+    batches.push({ id: batches.length, compare, files });
+  }
+  // Results come back in any order; each is added once those of every batch before it are.
+  const comparison = new TreeComparison(alreadyUnchanged);
+  const waiting = new Map<number, readonly FileComparison[]>();
+  let next = 0;
+  await runInWorkers<CompareBatchResult>(
+    batches,
+    workers,
+    (result) => {
+      waiting.set(result.id, result.compared);
+      for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
+        waiting.delete(next++);
+        ready.forEach((file) => comparison.addCompared(file));
+      }
+    },
+    () => {},
+  );
+  return comparison.report(labels);
+}
