@@ -207,11 +207,19 @@ export function isKustomization(path: string): boolean {
 
 /**
  * The documents of a YAML stream as text. A line that is exactly `---` always starts a new
- * document, so splitting there never cuts a document in two. Comment-only parts are dropped.
+ * document, so splitting there never cuts a document in two. Comment-only parts are dropped, and
+ * the comment lines before a document's content: a file's header (synth's digest line changes
+ * with every change of the tenant's inputs) then leaves its first document the same text.
  */
 export function splitDocuments(text: string): string[] {
-  return text.split(/^---[ \t]*$/m).filter((d) => /^[ \t]*[^#\s]/m.test(d));
+  return text
+    .split(/^---[ \t]*$/m)
+    .filter((d) => /^[ \t]*[^#\s]/m.test(d))
+    .map((d) => d.replace(LEADING_COMMENTS, ''));
 }
+
+/** Blank and comment-only lines at the start of a document: nothing of its content. */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)+/;
 
 /** Documents of two versions of a file, minus those present byte for byte on both sides. */
 function differingDocuments(before: readonly string[], after: readonly string[]): { onlyOld: string[]; onlyNew: string[]; same: number } {

@@ -5,7 +5,7 @@ import { TenantJob } from '../fleet/tenant-file';
 import { DiffReport, TreeComparison } from './compare';
 import { compareSources } from './compare-folders';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
-import { ObjectCounter, renderSides, sameList, Side, splitIdentical, withDefaultParallelism } from './sides';
+import { ObjectCounter, renderSides, sameList, Side, splitIdentical, diffRenderOptions } from './sides';
 
 /**
  * The report of a diff of two sides: what `renderSides` then `compareTrees` give. Two fleets
@@ -183,7 +183,7 @@ async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: Tr
     }
   };
   let scheduled = false;
-  const rendering = forEachRenderedTenant(jobs, newFleet.apiVersions, withDefaultParallelism(options, jobs.length), (index, text) => {
+  const rendering = forEachRenderedTenant(jobs, newFleet.apiVersions, diffRenderOptions(options, jobs.length), (index, text) => {
     // A rejected promise (not a throw, which would escape the worker's message handler) makes
     // the render stop and its workers end: when the fleet fails its checks, or comparing failed.
     if (stopped() || failure !== undefined) return Promise.reject(new Error('rendering stopped'));

@@ -24,9 +24,14 @@ export type Side = { readonly label: string; readonly folder: TreeSource } | { r
  */
 const MIN_RENDERS_PER_WORKER = 1500;
 
-export function withDefaultParallelism(options: RenderOptions, renders: number): RenderOptions {
-  if (options.parallelism !== undefined) return options;
-  return { ...options, parallelism: Math.max(1, Math.min(availableParallelism(), Math.floor(renders / MIN_RENDERS_PER_WORKER))) };
+/**
+ * The render options of a diff: render workers only for many renders (see
+ * MIN_RENDERS_PER_WORKER) unless `--jobs` says otherwise, and files without their digest line
+ * (the diff compares objects; computing the digests was a seventh of each render).
+ */
+export function diffRenderOptions(options: RenderOptions, renders: number): RenderOptions {
+  const parallelism = options.parallelism ?? Math.max(1, Math.min(availableParallelism(), Math.floor(renders / MIN_RENDERS_PER_WORKER)));
+  return { ...options, parallelism, digestLine: false };
 }
 
 /** Reads a side: a folder of rendered YAML (e.g. synth's output), or a fleet file. */
@@ -83,7 +88,7 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
     const counts = new ObjectCounter(newSide.fleet.apiVersions);
     return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + counts.of(t), 0) };
   }
-  const tree = async (side: Side) => ('folder' in side ? side.folder : inMemory(await renderFleet(side.fleet, withDefaultParallelism(options, side.fleet.tenants.length))));
+  const tree = async (side: Side) => ('folder' in side ? side.folder : inMemory(await renderFleet(side.fleet, diffRenderOptions(options, side.fleet.tenants.length))));
   return { old: await tree(oldSide), new: await tree(newSide), unchanged: 0 };
 }
 
@@ -95,11 +100,11 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
 async function renderBoth(oldFleet: Fleet, newFleet: Fleet, options: RenderOptions): Promise<[FileTree, FileTree]> {
   const renders = oldFleet.tenants.length + newFleet.tenants.length;
   if (!sameList(oldFleet.apiVersions, newFleet.apiVersions)) {
-    return [await renderFleet(oldFleet, withDefaultParallelism(options, renders)), await renderFleet(newFleet, withDefaultParallelism(options, renders))];
+    return [await renderFleet(oldFleet, diffRenderOptions(options, renders)), await renderFleet(newFleet, diffRenderOptions(options, renders))];
   }
   const oldLayout = fleetLayout(oldFleet);
   const newLayout = fleetLayout(newFleet);
-  const texts = await renderTenantFiles([...oldLayout.jobs, ...newLayout.jobs], newFleet.apiVersions, withDefaultParallelism(options, renders));
+  const texts = await renderTenantFiles([...oldLayout.jobs, ...newLayout.jobs], newFleet.apiVersions, diffRenderOptions(options, renders));
   return [layoutTree(oldLayout, texts.slice(0, oldLayout.jobs.length)), layoutTree(newLayout, texts.slice(oldLayout.jobs.length))];
 }
 

@@ -34,6 +34,12 @@ export interface RenderOptions {
   readonly prestarted?: readonly Worker[];
   /** Called after each rendered batch with the number of tenants done so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Whether the files handed to a sink carry their digest line: a diff compares the objects
+   * and needs no digests. Files synth writes always do.
+   * @default true
+   */
+  readonly digestLine?: boolean;
 }
 
 /**
@@ -64,7 +70,7 @@ export async function forEachRenderedTenant(
   options: RenderOptions,
   sink: RenderedTenantSink,
 ): Promise<void> {
-  const batches = batchesOf(jobs, apiVersions, () => undefined);
+  const batches = batchesOf(jobs, apiVersions, () => undefined).map((batch) => ({ ...batch, digestLine: options.digestLine }));
   await runBatches(batches, jobs.length, options, (result) => Promise.all(result.tenants.map((text, i) => sink(result.id * BATCH_SIZE + i, text as string))));
 }
 

@@ -2,7 +2,7 @@ import { InstanceValues } from '../config/schema';
 import { markValidated } from '../config/parse';
 import { adoptRendererFingerprint } from './digest';
 import { FileTarget, FileWrite, writeIfChanged } from './file-writer';
-import { tenantFile, TenantJob } from './tenant-file';
+import { tenantFile, tenantFileWithoutDigest, TenantJob } from './tenant-file';
 
 /**
  * A share of a fleet's rendering, run by a render worker or in-process: the same code either way,
@@ -19,6 +19,11 @@ export interface RenderBatch {
    * @default - the text of each job's file is returned
    */
   readonly output?: BatchOutput;
+  /**
+   * Whether returned files carry their digest line (synth's files always do).
+   * @default true
+   */
+  readonly digestLine?: boolean;
 }
 
 export interface BatchOutput {
@@ -50,6 +55,7 @@ export function runBatch(batch: RenderBatch): BatchResult {
   const tenants = batch.jobs.map((job, i) => {
     // Checked by the thread that loaded the fleet; posting to a worker copies the values and loses the mark.
     if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions: batch.apiVersions });
+    if (output === undefined && batch.digestLine === false) return tenantFileWithoutDigest(job, batch.apiVersions);
     const { text, inputs } = tenantFile(job, batch.apiVersions);
     return output === undefined ? text : { ...writeIfChanged(output.dir, output.targets[i], text), inputs };
   });

@@ -30,7 +30,19 @@ export function renderTenantFile(job: TenantJob, apiVersions: readonly string[])
 
 /** {@link renderTenantFile}, with the inputs digest its digest line records. */
 export function tenantFile(job: TenantJob, apiVersions: readonly string[]): { text: string; inputs: string } {
-  const body = toYamlStream(renderInstance({ namespace: job.namespace, release: job.release, values: job.values, apiVersions }));
+  const body = renderBody(job, apiVersions);
   const inputs = job.inputs ?? inputsDigest(job, apiVersions);
   return { text: GENERATED_HEADER + digestLine(inputs, body) + body, inputs };
+}
+
+/**
+ * A tenant's file without its digest line, for a diff: it compares the objects, and the two
+ * digests were a seventh of a render.
+ */
+export function tenantFileWithoutDigest(job: TenantJob, apiVersions: readonly string[]): string {
+  return GENERATED_HEADER + renderBody(job, apiVersions);
+}
+
+function renderBody(job: TenantJob, apiVersions: readonly string[]): string {
+  return toYamlStream(renderInstance({ namespace: job.namespace, release: job.release, values: job.values, apiVersions }));
 }
