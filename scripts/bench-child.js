@@ -1,9 +1,9 @@
 'use strict';
 // Runs one CLI command in this process (output discarded) and reports the exit code and this
-// process's peak RSS, worker threads included, as one JSON line: what bench.js measures. It
-// loads the CLI as `node bin/grafana-tenancy` does (the bundle with its code cache when fresh);
-// bin/'s start-up snapshot would save about 20 ms per step, noise at fleet scale, and this
-// process has to run the command itself to report its RSS.
+// process's peak RSS, worker threads included, as one JSON line: the peak RSS bench.js reports
+// for each fleet step (it times bin/grafana-tenancy itself, whose peak a parent cannot read).
+// It loads the CLI as `node bin/grafana-tenancy` does (the bundle with its code cache when
+// fresh): this process has to run the command itself to report its RSS.
 const { join } = require('node:path');
 
 const lib = join(__dirname, '..', 'lib');

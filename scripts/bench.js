@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * npm run bench [-- --sizes 1000,10000[,50000]] [--target-size 10000] [--runs N] [--helm-sample N] [--chart DIR] [--keep]
+ * npm run bench [-- --sizes 1000,10000[,50000]] [--target-size 10000] [--runs N] [--helm-sample N] [--chart DIR] [--dir DIR] [--keep]
  *
- * Times what users wait for, each in a fresh process, as wall time from process start to exit:
+ * Times what users wait for: bin/grafana-tenancy as users run it (from its start-up snapshot),
+ * each run a fresh process, as wall time from process start to exit, output to /dev/null:
  *   - one `render` of a tenant, against `helm template` of the same tenant (runs interleaved);
  *   - `--help`;
  *   - per fleet size (synthetic fleets, modes mixed): synth into an empty folder (cold), a no-op
@@ -11,13 +12,21 @@
  *     to the defaults) and of two fleet files (10% changed: the CI path, rendering in the diff).
  * Every target is a ratio against a reference measured in the same run (helm template per
  * tenant on a sample of the fleet's tenants; the cold synth), so a loaded machine slows both
- * sides; each row says PASS or MISS. Then the scaling: per-tenant cost and peak RSS by size.
+ * sides; each row says PASS or MISS. Then the scaling: per-tenant cost and peak RSS by size (the
+ * peak of each fleet step read in a second run by bench-child.js).
  * Not a test: exit status 0 whatever the numbers (CI does not run it); numbers depend on the
  * machine and its load, so quote medians of several runs (--runs).
+ *
+ * The fleets and trees go under --dir, by default a RAM-backed folder (/dev/shm where there is
+ * one, else the system's temporary folder), and are removed only at the end. helm template
+ * writes nothing to disk; and on a disk the kernel's cost of creating 20,000 files depends on what
+ * happened before: on ext4 without a journal (this project's development VM), creating files
+ * within minutes of deleting many costs seconds of kernel time, as the inode allocator skips
+ * recently deleted inodes (recently_deleted() in fs/ext4/ialloc.c). Pass --dir to measure a disk.
  */
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { cpus, tmpdir } = require('node:os');
+const { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } = require('node:fs');
+const { cpus, devNull, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const { stringify } = require('yaml');
@@ -27,6 +36,8 @@ const ROOT = resolve(__dirname, '..');
 const CHILD = join(__dirname, 'bench-child.js');
 const BIN = join(ROOT, 'bin', 'grafana-tenancy');
 const HELM = join(ROOT, '.tools', 'bin', 'helm');
+/** Where timed commands write: a diff of 10,000 changed tenants prints megabytes. */
+const DEV_NULL = openSync(devNull, 'w');
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,10 +46,21 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '5' },
     chart: { type: 'string', default: join(ROOT, 'charts', 'grafana-tenancy') },
     'helm-sample': { type: 'string', default: '20' },
+    dir: { type: 'string', default: defaultWorkDir() },
     keep: { type: 'boolean', default: false },
   },
 });
 const SIZES = opts.sizes.split(',').map(Number);
+
+/** /dev/shm when it is a writable folder (RAM-backed on Linux), else the system's temporary folder. */
+function defaultWorkDir() {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
 const TARGET_SIZE = SIZES.includes(Number(opts['target-size'])) ? Number(opts['target-size']) : Math.max(...SIZES);
 const RUNS = Math.max(1, Number(opts.runs));
 
@@ -58,27 +80,29 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Wall seconds of one process, from spawn to exit; throws when it fails. */
+/** Wall seconds of one process, from spawn to exit, its output thrown away; throws when it fails. */
 function timeProcess(command, args) {
   const start = process.hrtime.bigint();
-  const child = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const child = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', DEV_NULL, 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${child.status}\n${child.stderr}`);
   return seconds;
 }
 
-/** A CLI step in a fresh process (bench-child.js, which starts like bin/): wall time and peak RSS. */
-function runStep(args) {
-  const start = process.hrtime.bigint();
+/**
+ * Peak RSS (worker threads included) of a CLI step, in MB: run once more in a fresh process by
+ * bench-child.js, which runs the command itself to read its own resource usage (the timed runs
+ * are of bin/grafana-tenancy, as users run it, whose peak a parent process cannot read).
+ */
+function peakRssMb(args) {
   // Without NODE_EXTRA_CA_CERTS, as bin/grafana-tenancy starts node (see its header).
   const { NODE_EXTRA_CA_CERTS, ...env } = process.env;
   const child = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const last = child.stdout.trim().split('\n').pop();
   if (child.status !== 0 || !last) throw new Error(`bench step failed: ${args.join(' ')}\n${child.stderr}`);
   const { code, maxRssKb } = JSON.parse(last);
-  if (code !== 0 && args[0] !== 'diff') throw new Error(`${args.join(' ')} exited ${code}\n${child.stderr}`);
-  return { seconds, rssMb: maxRssKb / 1024 };
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}\n${child.stderr}`);
+  return maxRssKb / 1024;
 }
 
 function deepMerge(base, override) {
@@ -89,7 +113,7 @@ function deepMerge(base, override) {
   return out;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'gt-bench-'));
+const work = mkdtempSync(join(opts.dir, 'gt-bench-'));
 const haveHelm = existsSync(join(opts.chart, 'templates')) && existsSync(HELM);
 console.log(`grafana-tenancy bench: node ${process.version}, ${cpus().length} cores, ${RUNS} runs per single-process row, temp ${work}`);
 if (!haveHelm) console.log(`helm rows skipped: needs ${HELM} (scripts/install-tools.sh) and the chart at ${opts.chart}`);
@@ -162,19 +186,22 @@ try {
     const base = fleet('base.yaml', 0, false);
     const some = fleet('some-changed.yaml', 1, false);
     const all = fleet('all-changed.yaml', 0, true);
-    const step = (name, args) => {
-      const r = runStep(args);
+    // Timed as users run it (bin/grafana-tenancy, from its start-up snapshot); the peak RSS of
+    // each step is read in a second run of the same step (see peakRssMb), into other folders.
+    const timed = (name, args, rssArgs = args) => {
+      const r = { seconds: timeProcess(BIN, args), rssArgs };
       rows.push({ size, step: name, ...r });
       return r;
     };
-    const cold = step('synth cold', ['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
-    const noOp = step('synth no-op', ['synth', '-q', '-f', base, '-d', join(dir, 'base')]);
-    runStep(['synth', '-q', '-f', some, '-d', join(dir, 'some')]);
-    runStep(['synth', '-q', '-f', all, '-d', join(dir, 'all')]);
-    step('diff trees, 10% changed', ['diff', join(dir, 'base'), join(dir, 'some')]);
-    const treeAll = step('diff trees, all changed', ['diff', join(dir, 'base'), join(dir, 'all')]);
-    const fleetDiff = step('diff fleet files, 10% changed', ['diff', base, some]);
-    rmSync(dir, { recursive: true, force: true });
+    const tree = (name) => join(dir, name);
+    const cold = timed('synth cold', ['synth', '-q', '-f', base, '-d', tree('base')], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
+    const noOp = timed('synth no-op', ['synth', '-q', '-f', base, '-d', tree('base')], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
+    timeProcess(BIN, ['synth', '-q', '-f', some, '-d', tree('some')]);
+    timeProcess(BIN, ['synth', '-q', '-f', all, '-d', tree('all')]);
+    timed('diff trees, 10% changed', ['diff', tree('base'), tree('some')]);
+    const treeAll = timed('diff trees, all changed', ['diff', tree('base'), tree('all')]);
+    const fleetDiff = timed('diff fleet files, 10% changed', ['diff', base, some]);
+    for (const row of rows.filter((r) => r.size === size)) row.rssMb = peakRssMb(row.rssArgs);
     if (size !== TARGET_SIZE) continue;
 
     const n = size.toLocaleString('en-US');
