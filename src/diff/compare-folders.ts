@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { runInWorkers } from '../fleet/parallel-render';
-import { compareTrees, DiffReport, FileComparison, isKustomization, TreeComparison, TreeSource } from './compare';
-import { CompareBatch, CompareBatchResult } from './compare-batch';
+import { compareTrees, DiffReport, isKustomization, TreeComparison, TreeSource } from './compare';
+import { CompareBatch, CompareBatchResult, inBatchOrder } from './compare-batch';
 
 /** Files per compare batch: small enough to share the files out evenly, large enough to amortise a message. */
 const FILES_PER_BATCH = 100;
@@ -36,21 +36,7 @@ export async function compareSources(
     const files = paths.slice(start, start + FILES_PER_BATCH).map((path) => ({ path, old: oldPaths.has(path), new: newPaths.has(path) }));
     batches.push({ id: batches.length, compare, files });
   }
-  // Results come back in any order; each is added once those of every batch before it are.
   const comparison = new TreeComparison(alreadyUnchanged);
-  const waiting = new Map<number, readonly FileComparison[]>();
-  let next = 0;
-  await runInWorkers<CompareBatchResult>(
-    batches,
-    workers,
-    (result) => {
-      waiting.set(result.id, result.compared);
-      for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
-        waiting.delete(next++);
-        ready.forEach((file) => comparison.addCompared(file));
-      }
-    },
-    () => {},
-  );
+  await runInWorkers<CompareBatchResult>(batches, workers, inBatchOrder(comparison), () => {});
   return comparison.report(labels);
 }

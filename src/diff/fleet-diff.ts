@@ -1,11 +1,11 @@
 import { Fleet, FleetTenant, parseFleet } from '../config/fleet';
-import { forEachRenderedTenant, RenderOptions } from '../fleet/parallel-render';
-import { fleetLayout } from '../fleet/render-fleet';
-import { TenantJob } from '../fleet/tenant-file';
+import { RenderOptions, runInWorkers } from '../fleet/parallel-render';
+import { FleetLayout, fleetLayout } from '../fleet/render-fleet';
 import { DiffReport, TreeComparison } from './compare';
+import { CompareBatchResult, inBatchOrder, runCompareBatch, TenantCompareBatch } from './compare-batch';
 import { compareSources } from './compare-folders';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
-import { ObjectCounter, renderSides, sameList, Side, splitIdentical, diffRenderOptions } from './sides';
+import { diffRenderOptions, ObjectCounter, renderSides, sameList, Side, splitIdentical } from './sides';
 
 /**
  * The report of a diff of two sides: what `renderSides` then `compareTrees` give. Two fleets
@@ -125,86 +125,44 @@ function countObjects(tenants: readonly FleetTenant[], apiVersions: readonly str
   return tenants.reduce((n, t) => n + counts.of(t), 0);
 }
 
-/** Rendered files held for the comparison at most (a few batches), before rendering waits for it. */
-const MAX_WAITING_FILES = 400;
-
-/** A tenant file's path and the index of its job on each side that has it. */
-interface Slot {
-  readonly path: string;
-  readonly old?: number;
-  readonly new?: number;
-}
+/** Tenant files per compare batch: about a hundred renders, as in a render batch. */
+const TENANTS_PER_BATCH = 50;
 
 /**
- * Renders both fleets' tenants (the same API versions) and adds each tenant's files to
- * `comparison` in the order compareTrees visits them, as soon as the files before them are
- * there. Stops rendering (rejects) once `stopped` says so.
+ * Renders both fleets' tenants (the same API versions) and compares each tenant's file on the
+ * thread that rendered it (compare-batch.ts), adding the results to `comparison` in the order
+ * compareTrees visits the files. Kustomizations are never compared, so they are not made at
+ * all. Stops (rejects) once `stopped` says so.
  */
 async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: TreeComparison, options: RenderOptions, stopped = () => false): Promise<void> {
-  // The jobs sorted by path, old side first: the workers take them in that order, so files
-  // arrive nearly in it. Kustomizations are never compared, so they are not made at all.
   const oldLayout = fleetLayout(oldFleet);
   const newLayout = fleetLayout(newFleet);
-  const oldAt = new Map(oldLayout.tenantPaths.map((path, i) => [path, i]));
-  const newAt = new Map(newLayout.tenantPaths.map((path, i) => [path, i]));
-  const jobs: TenantJob[] = [];
-  const add = (job: TenantJob | undefined) => (job === undefined ? undefined : jobs.push(job) - 1);
-  const slots: Slot[] = [...new Set([...oldLayout.tenantPaths, ...newLayout.tenantPaths])].sort().map((path) => ({
-    path,
-    old: add(oldLayout.jobs[oldAt.get(path) ?? -1]),
-    new: add(newLayout.jobs[newAt.get(path) ?? -1]),
-  }));
-
-  // Files wait here until every file before them in path order has been compared.
-  const texts: (string | undefined)[] = new Array(jobs.length);
-  let waiting = 0;
-  const ready = (i: number | undefined) => i === undefined || texts[i] !== undefined;
-  const take = (i: number | undefined) => {
-    if (i === undefined) return undefined;
-    const text = texts[i];
-    texts[i] = undefined;
-    waiting--;
-    return text;
+  const jobAt = (layout: FleetLayout) => new Map(layout.tenantPaths.map((path, i) => [path, layout.jobs[i]]));
+  const [oldJobs, newJobs] = [jobAt(oldLayout), jobAt(newLayout)];
+  const tenants = [...new Set([...oldLayout.tenantPaths, ...newLayout.tenantPaths])].sort().map((path) => ({ path, old: oldJobs.get(path), new: newJobs.get(path) }));
+  const batches: TenantCompareBatch[] = [];
+  for (let start = 0; start < tenants.length; start += TENANTS_PER_BATCH) {
+    batches.push({ id: batches.length, compare: { apiVersions: newFleet.apiVersions }, tenants: tenants.slice(start, start + TENANTS_PER_BATCH) });
+  }
+  const renders = oldLayout.jobs.length + newLayout.jobs.length;
+  const add = inBatchOrder(comparison);
+  const handle = (result: CompareBatchResult) => {
+    // When the fleet fails its checks, the rendering stops (and its workers end).
+    if (stopped()) throw new Error('rendering stopped');
+    add(result);
   };
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  // Render calls waiting for the comparison to catch up (see MAX_WAITING_FILES).
-  let caughtUp: (() => void)[] = [];
-  const compareReady = () => {
-    try {
-      for (; next < slots.length && ready(slots[next].old) && ready(slots[next].new); next++) comparison.add(slots[next].path, take(slots[next].old), take(slots[next].new));
-    } catch (error) {
-      failure ??= { error };
-    }
-    if (waiting <= MAX_WAITING_FILES || failure !== undefined) {
-      const release = caughtUp;
-      caughtUp = [];
-      release.forEach((resolve) => resolve());
-    }
+  let done = 0;
+  const handled = (result: CompareBatchResult) => {
+    done += batches[result.id].tenants.reduce((n, t) => n + (t.old ? 1 : 0) + (t.new ? 1 : 0), 0);
+    options.onProgress?.(done, renders);
   };
-  let scheduled = false;
-  const rendering = forEachRenderedTenant(jobs, newFleet.apiVersions, diffRenderOptions(options, jobs.length), (index, text) => {
-    // A rejected promise (not a throw, which would escape the worker's message handler) makes
-    // the render stop and its workers end: when the fleet fails its checks, or comparing failed.
-    if (stopped() || failure !== undefined) return Promise.reject(new Error('rendering stopped'));
-    texts[index] = text;
-    waiting++;
-    // Compared after the worker has its next batch (posted once this batch's sink calls return).
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(() => {
-        scheduled = false;
-        compareReady();
-      });
-    }
-    // Too many files not compared yet: this worker's next batch waits (memory stays bounded when
-    // comparing is slower than rendering). The file compared next is always in a batch already
-    // handed out, so the comparison can always catch up.
-    return waiting > MAX_WAITING_FILES ? new Promise<void>((resolve) => caughtUp.push(resolve)) : undefined;
-  });
-  await rendering.catch((error: unknown) => {
-    throw failure?.error ?? error;
-  });
-  compareReady();
-  if (failure !== undefined) throw failure.error;
+  const { parallelism = 1 } = diffRenderOptions(options, renders);
+  if (parallelism > 1) return runInWorkers(batches, parallelism, handle, handled);
+  for (const batch of batches) {
+    // A turn of the event loop per batch: the fleet's checks (checkWhole) go on meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
+    const result = runCompareBatch(batch);
+    handle(result);
+    handled(result);
+  }
 }

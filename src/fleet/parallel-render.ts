@@ -214,7 +214,8 @@ export async function runInWorkers<R extends { readonly id: number }>(
           if (failed) return;
           if ('error' in result) return fail(rebuildError(result.error));
           post(worker);
-          Promise.resolve(handle(result)).then(() => {
+          // A handler that throws fails the run like one that rejects.
+          new Promise((settle) => settle(handle(result))).then(() => {
             if (failed) return;
             held--;
             handledCount++;

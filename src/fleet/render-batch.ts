@@ -53,12 +53,21 @@ export function runBatch(batch: RenderBatch): BatchResult {
   adoptRendererFingerprint(batch.fingerprint);
   const { output } = batch;
   const tenants = batch.jobs.map((job, i) => {
-    // Checked by the thread that loaded the fleet; posting to a worker copies the values and loses the mark.
-    if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions: batch.apiVersions });
+    adoptValidation(job, batch.apiVersions);
     if (output === undefined && batch.digestLine === false) return tenantFileWithoutDigest(job, batch.apiVersions);
     const { text, inputs } = tenantFile(job, batch.apiVersions);
     return output === undefined ? text : { ...writeIfChanged(output.dir, output.targets[i], text), inputs };
   });
   const files = output?.files.map((file) => writeIfChanged(output.dir, file, file.text)) ?? [];
   return { id: batch.id, tenants, files };
+}
+
+/**
+ * `job`, its values taken as checked when the thread that loaded the fleet checked them (posting
+ * a job to a worker copies its values and loses that thread's mark): rendering does not parse
+ * them again.
+ */
+export function adoptValidation(job: TenantJob, apiVersions: readonly string[]): TenantJob {
+  if (job.validated) markValidated(job.values as InstanceValues, { ...job, apiVersions });
+  return job;
 }
