@@ -60,11 +60,14 @@ export function parseObjects(text: string, path: string): LocatedObject[] {
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-  );
+  const object = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(object).sort()) {
+    // A `__proto__` key (JSON can hold one) is defined as a key, as Object.fromEntries does.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: canonical(object[key]), enumerable: true, writable: true, configurable: true });
+    else out[key] = canonical(object[key]);
+  }
+  return out;
 }
 
 /**
@@ -78,7 +81,26 @@ export function reviewLines(body: Manifest): string[] {
 
 /** Whether two objects are the same, ignoring key order. */
 export function sameObject(a: Manifest, b: Manifest): boolean {
-  return JSON.stringify(canonicalBody(a)) === JSON.stringify(canonicalBody(b));
+  return sameJson(canonicalBody(a), canonicalBody(b));
+}
+
+/**
+ * Whether two canonical forms have the same JSON text (what this compared before: the same keys
+ * in the same order, values JSON writes alike), without writing it: stops at the first difference.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => sameJson(item, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  const otherKeys = Object.keys(y);
+  return keys.length === otherKeys.length && keys.every((key, i) => key === otherKeys[i] && sameJson(x[key], y[key]));
 }
 
 /**
