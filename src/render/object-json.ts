@@ -1,9 +1,9 @@
 import { ApiObject, App, Lazy } from 'cdk8s';
-import * as externalSecretsGenerators from '../../imports/external-secrets-generators';
-import * as externalSecrets from '../../imports/external-secrets';
-import * as grafana from '../../imports/grafana';
-import * as k8s from '../../imports/k8s';
-import * as keycloak from '../../imports/keycloak';
+import { ExternalSecret } from '../../imports/external-secrets';
+import { Password } from '../../imports/external-secrets-generators';
+import { Grafana, GrafanaDashboard, GrafanaDatasource, GrafanaFolder, GrafanaServiceAccount } from '../../imports/grafana';
+import { KubeConfigMap, KubeCronJob, KubeJob, KubeRole, KubeRoleBinding, KubeSecret, KubeServiceAccount } from '../../imports/k8s';
+import { KeycloakClient, KeycloakClientScope, KeycloakRealmGroup } from '../../imports/keycloak';
 
 /*
  * `apiObject.toJson()` in one pass over plain data. cdk8s resolves a manifest value by value
@@ -24,18 +24,32 @@ const NOT_PLAIN = Symbol('not plain data');
 const DEFAULT_RESOLVER_COUNT = 3;
 
 /**
- * Generated classes (`cdk8s import`) whose `toJson()` is `{ ...GVK, ...toJson_<Class>Props(super.toJson()) }`,
- * which is `Class.manifest(super.toJson())`.
+ * The generated classes (`cdk8s import`, scripts/import-crds.sh) this project renders. Their
+ * `toJson()` is `{ ...GVK, ...toJson_<Class>Props(super.toJson()) }`, which is
+ * `Class.manifest(super.toJson())`. Named one by one: a lookup in the modules' namespaces would
+ * make the bundle build an object of getters for each module's thousand exports, which the
+ * start-up snapshot of every command then carries. A class left out here is rendered by cdk8s
+ * (test/render/object-json.test.ts checks that every fixture's objects take the one-copy path).
  */
-let generated: ReadonlySet<unknown> | undefined;
-function generatedClasses(): ReadonlySet<unknown> {
-  generated ??= new Set(
-    [k8s, keycloak, grafana, externalSecrets, externalSecretsGenerators]
-      .flatMap((module) => Object.values(module))
-      .filter((value) => typeof value === 'function' && 'GVK' in value && 'manifest' in value),
-  );
-  return generated;
-}
+const GENERATED_CLASSES: ReadonlySet<unknown> = new Set([
+  ExternalSecret,
+  Password,
+  Grafana,
+  GrafanaDashboard,
+  GrafanaDatasource,
+  GrafanaFolder,
+  GrafanaServiceAccount,
+  KeycloakClient,
+  KeycloakClientScope,
+  KeycloakRealmGroup,
+  KubeConfigMap,
+  KubeCronJob,
+  KubeJob,
+  KubeRole,
+  KubeRoleBinding,
+  KubeSecret,
+  KubeServiceAccount,
+]);
 
 /** `apiObject.toJson()`: see the comment at the top of this file. */
 export function objectJson(apiObject: ApiObject): Record<string, any> {
@@ -45,7 +59,7 @@ export function objectJson(apiObject: ApiObject): Record<string, any> {
 /** `apiObject.toJson()` in one copy, or undefined when only cdk8s's own `toJson()` may render it. */
 export function plainManifest(apiObject: ApiObject): Record<string, any> | undefined {
   const type = apiObject.constructor as { manifest?: (props: unknown) => Record<string, any> };
-  const known = type === ApiObject || (generatedClasses().has(type) && Object.getPrototypeOf(apiObject) === (type as Function).prototype);
+  const known = type === ApiObject || (GENERATED_CLASSES.has(type) && Object.getPrototypeOf(apiObject) === (type as Function).prototype);
   const base = known ? plainBase(apiObject) : undefined;
   return base === undefined || type === ApiObject ? base : type.manifest!(base);
 }
