@@ -4,6 +4,7 @@ import {
 } from 'yaml';
 import { goFloatKey, goPlainValue, resolveGoScalar } from './go-scalar';
 import { goQuote } from './go-quote';
+import { readPlainDocument } from './plain-entry';
 import { isPlainObject } from './merge';
 import { InputError, formatPath } from './parse';
 
@@ -116,7 +117,8 @@ export function parseYamlBytes(bytes: Buffer, file: string): unknown {
   } catch {
     throw new InputError([`${file}: not valid UTF-8 (Helm refuses it too): save the file as UTF-8`]);
   }
-  return parseHelmYaml(text, file);
+  // Most values files are plain `key: value` blocks, read without the yaml library (plain-entry.ts).
+  return readPlainDocument(text) ?? parseHelmYaml(text, file);
 }
 
 /**

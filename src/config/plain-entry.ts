@@ -52,6 +52,31 @@ export function readPlainEntry(text: string, indent: number): unknown {
   }
 }
 
+/**
+ * The value of a whole file in the same subset: a block mapping at column 0 (a values file as
+ * people write them). Undefined for anything else, which the caller reads with parseHelmYaml:
+ * an empty file, several documents, a top-level list or scalar, and whatever readPlainEntry
+ * leaves to it.
+ */
+export function readPlainDocument(text: string): Record<string, unknown> | undefined {
+  if (text.includes('\r') || text.includes('\t') || text.startsWith('\ufeff')) return undefined;
+  const lines: Line[] = [];
+  for (const raw of text.split('\n')) {
+    const body = raw.trimStart();
+    if (body === '' || body.startsWith('#')) continue;
+    lines.push({ col: raw.length - body.length, text: body.trimEnd() });
+  }
+  if (lines.length === 0 || lines[0].col !== 0 || isDash(lines[0].text)) return undefined;
+  try {
+    const reader = new Reader(lines);
+    const mapping = reader.block(0) as Record<string, unknown>;
+    return reader.done() ? mapping : undefined;
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    throw e;
+  }
+}
+
 class Reader {
   private pos = 0;
 

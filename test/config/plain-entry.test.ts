@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseHelmYaml } from '../../src/config/helm-yaml';
-import { readPlainEntry } from '../../src/config/plain-entry';
+import { readPlainDocument, readPlainEntry } from '../../src/config/plain-entry';
 import { splitTenants } from '../../src/config/fleet-text';
 
 /*
@@ -31,6 +31,18 @@ function agrees(text: string, indent = 2): boolean {
 
 const CHART_CI = join(__dirname, '..', '..', 'charts', 'grafana-tenancy', 'ci');
 
+const TRICKY = [
+  // numbers in every spelling go-yaml, YAML 1.1 and 1.2 read differently
+  '0', '7', '017', '08', '0x1F', '0o17', '0b11', '1_000', '+1', '-1', '-0', '1.5', '.5', '1e3', 'e2', '1:30', '2001-12-14',
+  '9223372036854775807', '9223372036854775808', '123456789012345', '1234567890123456', '.inf', '.nan',
+  // booleans and nulls of YAML 1.1 and their near misses
+  'y', 'n', 'yes', 'No', 'on', 'OFF', 'true', 'False', 'tRUE', '~', 'null', 'Null', 'nULL',
+  // indicators, comments and quotes
+  'a#b', 'a #b', 'a # b', '#a', '-a', '- a', '?a', ':a', 'a:b', 'a: b', 'a:', '%a', '@a', '`a', '!a', '&a', '*a', '|', '>',
+  'a, b', '[a]', '[]', '{}', '{a: 1}', "'a'", "'it''s'", "'a' #c", "'a'#c", '"a"', '"a" # c', '"a"#c', '"a\\nb"', '"\\u00e9"',
+  '"a\'b"', "'a\"b'", 'a "b"', "it's", 'https://example.org/a?b=c#d', 'é', '日本', 'a  b', 'a b ', '""', "''",
+];
+
 describe('reading a tenant entry without the yaml library', () => {
   test('GIVEN the entries of the synthetic bench fleet WHEN read THEN every one is read, the same as parseHelmYaml', () => {
     const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
@@ -56,17 +68,6 @@ describe('reading a tenant entry without the yaml library', () => {
     expect(accepted).toBeGreaterThanOrEqual(10);
   });
 
-  const TRICKY = [
-    // numbers in every spelling go-yaml, YAML 1.1 and 1.2 read differently
-    '0', '7', '017', '08', '0x1F', '0o17', '0b11', '1_000', '+1', '-1', '-0', '1.5', '.5', '1e3', 'e2', '1:30', '2001-12-14',
-    '9223372036854775807', '9223372036854775808', '123456789012345', '1234567890123456', '.inf', '.nan',
-    // booleans and nulls of YAML 1.1 and their near misses
-    'y', 'n', 'yes', 'No', 'on', 'OFF', 'true', 'False', 'tRUE', '~', 'null', 'Null', 'nULL',
-    // indicators, comments and quotes
-    'a#b', 'a #b', 'a # b', '#a', '-a', '- a', '?a', ':a', 'a:b', 'a: b', 'a:', '%a', '@a', '`a', '!a', '&a', '*a', '|', '>',
-    'a, b', '[a]', '[]', '{}', '{a: 1}', "'a'", "'it''s'", "'a' #c", "'a'#c", '"a"', '"a" # c', '"a"#c', '"a\\nb"', '"\\u00e9"',
-    '"a\'b"', "'a\"b'", 'a "b"', "it's", 'https://example.org/a?b=c#d', 'é', '日本', 'a  b', 'a b ', '""', "''",
-  ];
 
   test('GIVEN tricky scalars as values, list items and keys WHEN read THEN each is refused or read as parseHelmYaml reads it', () => {
     let accepted = 0;
@@ -132,5 +133,56 @@ describe('reading a tenant entry without the yaml library', () => {
       if (agrees(`- namespace: t${i}\n${body}\n  `)) accepted++;
     }
     expect(accepted).toBeGreaterThan(150);
+  });
+});
+
+/** parseHelmYaml's value of a whole file, or 'refused' when it throws. */
+function helmDocument(text: string): unknown {
+  try {
+    return parseHelmYaml(text, 'values.yaml');
+  } catch {
+    return 'refused';
+  }
+}
+
+describe('reading a whole values file without the yaml library', () => {
+  test('GIVEN every chart CI values file WHEN read THEN each one read agrees with parseHelmYaml, and most are read', () => {
+    const files = readdirSync(CHART_CI).filter((f) => f.endsWith('.yaml'));
+    let accepted = 0;
+    for (const file of files) {
+      const text = readFileSync(join(CHART_CI, file), 'utf8');
+      const plain = readPlainDocument(text);
+      if (plain === undefined) continue;
+      accepted++;
+      expect({ file, value: plain }).toEqual({ file, value: helmDocument(text) });
+    }
+    expect(accepted).toBeGreaterThanOrEqual(files.length / 2);
+  });
+
+  test('GIVEN tricky scalars as top-level and nested values and keys WHEN read THEN each is refused or read as parseHelmYaml reads it', () => {
+    let accepted = 0;
+    for (const s of TRICKY) {
+      for (const text of [`v: ${s}\n`, `a:\n  b: ${s}\n`, `list:\n- ${s}\n`, `${s}: v\n`]) {
+        const plain = readPlainDocument(text);
+        if (plain === undefined) continue;
+        accepted++;
+        expect({ text, value: plain }).toEqual({ text, value: helmDocument(text) });
+      }
+    }
+    expect(accepted).toBeGreaterThan(60);
+  });
+
+  test.each([
+    ['an empty file', ''],
+    ['only comments', '# nothing\n'],
+    ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['a top-level list', '- a\n- b\n'],
+    ['a top-level scalar', 'just text\n'],
+    ['a byte order mark', '\ufeffa: 1\n'],
+    ['a merge key', 'base: &b {x: 1}\nc:\n  <<: *b\n'],
+    ['an indented first key', '  a: 1\n'],
+    ['a repeated key', 'a: 1\na: 2\n'],
+  ])('GIVEN %s WHEN read THEN it is left to parseHelmYaml', (_, text) => {
+    expect(readPlainDocument(text)).toBeUndefined();
   });
 });
