@@ -37,9 +37,9 @@ export function readPlainEntry(text: string, indent: number): unknown {
   if (text.includes('\r') || text.includes('\t')) return undefined;
   const lines: Line[] = [];
   for (const [i, raw] of text.split('\n').entries()) {
-    const body = raw.trimStart();
+    const body = trimSpacesStart(raw);
     if (body === '' || body.startsWith('#')) continue;
-    lines.push({ col: i === 0 ? indent : raw.length - body.length, text: body.trimEnd() });
+    lines.push({ col: i === 0 ? indent : raw.length - body.length, text: trimSpacesEnd(body) });
   }
   if (lines.length === 0 || lines[0].col !== indent) return undefined;
   try {
@@ -62,9 +62,9 @@ export function readPlainDocument(text: string): Record<string, unknown> | undef
   if (text.includes('\r') || text.includes('\t') || text.startsWith('\ufeff')) return undefined;
   const lines: Line[] = [];
   for (const raw of text.split('\n')) {
-    const body = raw.trimStart();
+    const body = trimSpacesStart(raw);
     if (body === '' || body.startsWith('#')) continue;
-    lines.push({ col: raw.length - body.length, text: body.trimEnd() });
+    lines.push({ col: raw.length - body.length, text: trimSpacesEnd(body) });
   }
   if (lines.length === 0 || lines[0].col !== 0 || isDash(lines[0].text)) return undefined;
   try {
@@ -95,7 +95,7 @@ class Reader {
     const out: unknown[] = [];
     while (!this.done() && this.lines[this.pos].col === col && isDash(this.lines[this.pos].text)) {
       const { text } = this.lines[this.pos];
-      const rest = text.slice(1).trimStart();
+      const rest = trimSpacesStart(text.slice(1));
       if (rest === '' || rest.startsWith('#')) {
         this.pos++;
         out.push(this.nested(col, false));
@@ -168,7 +168,7 @@ function scalar(text: string): unknown {
   if (/^\{\}(?: +#.*)?$/.test(text)) return {};
   if (INDICATORS.has(text[0])) throw OUTSIDE;
   const comment = text.indexOf(' #');
-  const plain = (comment < 0 ? text : text.slice(0, comment)).trimEnd();
+  const plain = trimSpacesEnd(comment < 0 ? text : text.slice(0, comment));
   // `: ` or a final `:` would make it a mapping; a `#` right after a space starts a comment (cut above).
   if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
   const resolved = resolveGoScalar(plain);
@@ -184,4 +184,20 @@ function scalar(text: string): unknown {
       // Nulls (refused in a fleet anyway), floats and other integer spellings: parseHelmYaml.
       throw OUTSIDE;
   }
+}
+
+/*
+ * YAML's white space is the space and the tab (tabs are refused above), not JavaScript's
+ * trimStart/trimEnd set: a no-break space is part of a value.
+ */
+function trimSpacesStart(text: string): string {
+  let i = 0;
+  while (text.charCodeAt(i) === 32) i++;
+  return text.slice(i);
+}
+
+function trimSpacesEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return text.slice(0, end);
 }
