@@ -37,6 +37,6 @@ export async function compareSources(
     batches.push({ id: batches.length, compare, files });
   }
   const comparison = new TreeComparison(alreadyUnchanged);
-  await runInWorkers<CompareBatchResult>(batches, workers, inBatchOrder(comparison), () => {});
+  await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison) });
   return comparison.report(labels);
 }

@@ -157,7 +157,7 @@ async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: Tr
     options.onProgress?.(done, renders);
   };
   const { parallelism = 1 } = diffRenderOptions(options, renders);
-  if (parallelism > 1) return runInWorkers(batches, parallelism, handle, handled);
+  if (parallelism > 1) return runInWorkers(batches, parallelism, { handle, handled });
   for (const batch of batches) {
     // A turn of the event loop per batch: the fleet's checks (checkWhole) go on meanwhile.
     await new Promise((resolve) => setImmediate(resolve));

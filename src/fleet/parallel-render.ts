@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -106,10 +106,26 @@ export async function writeTenantFiles(
     targets: output.targets.slice(start, end),
     files: output.files.slice(id * filesPerBatch, (id + 1) * filesPerBatch),
   }), batchCount);
-  await runBatches(batches, jobs.length, options, (result) => {
-    result.tenants.forEach((tenant, i) => onTenant(result.id * BATCH_SIZE + i, tenant as WrittenTenant));
-    result.files.forEach((file, i) => onFile(result.id * filesPerBatch + i, file));
-  });
+  const made = new Set<string>();
+  const makeFolders = (batch: RenderBatch) => {
+    for (const { path } of [...batch.output!.targets, ...batch.output!.files]) {
+      const folder = path.slice(0, path.lastIndexOf('/'));
+      if (!made.has(folder)) mkdirSync(join(output.dir, folder), { recursive: true });
+      made.add(folder);
+    }
+  };
+  await runBatches(
+    batches,
+    jobs.length,
+    options,
+    (result) => {
+      result.tenants.forEach((tenant, i) => onTenant(result.id * BATCH_SIZE + i, tenant as WrittenTenant));
+      result.files.forEach((file, i) => onFile(result.id * filesPerBatch + i, file));
+    },
+    // Made here, by the thread that hands out the work (idle meanwhile): workers making them
+    // took turns at the output folder's lock, spinning in the kernel.
+    makeFolders,
+  );
 }
 
 /** `jobs` cut into batches of {@link BATCH_SIZE} (at least `count` of them), each with the output `outputOf` gives. */
@@ -131,14 +147,21 @@ function batchesOf(
  * Runs `batches` on worker threads (one per core, or `parallelism`), or in-process for a small
  * fleet, and hands each result to `handle`; `tenants` is their total of jobs, for the progress.
  */
-async function runBatches(batches: readonly RenderBatch[], tenants: number, options: RenderOptions, handle: (result: BatchResult) => unknown): Promise<void> {
+async function runBatches(
+  batches: readonly RenderBatch[],
+  tenants: number,
+  options: RenderOptions,
+  handle: (result: BatchResult) => unknown,
+  beforePost: (batch: RenderBatch) => void = () => {},
+): Promise<void> {
   const workers = workersFor(tenants, options.parallelism);
   let done = 0;
   if (workers > 1) {
-    const progress = (result: BatchResult) => options.onProgress?.((done += result.tenants.length), tenants);
-    return runInWorkers(batches, workers, handle, progress, options.prestarted ?? []);
+    const handled = (result: BatchResult) => options.onProgress?.((done += result.tenants.length), tenants);
+    return runInWorkers(batches, workers, { handle, handled, beforePost, prestarted: options.prestarted });
   }
   for (const batch of batches) {
+    beforePost(batch);
     await handle(runBatch(batch));
     done += batch.jobs.length;
     options.onProgress?.(done, tenants);
@@ -169,17 +192,26 @@ function startWorker(): Worker {
   return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
 }
 
+/** What {@link runInWorkers} does with each batch and its result. */
+export interface WorkerRun<B, R> {
+  /** Takes a batch's result; a rejection (or a throw) fails the run. */
+  readonly handle: (result: R) => unknown;
+  /** Called once `handle` settled. */
+  readonly handled?: (result: R) => void;
+  /** Called on this thread just before a batch is posted (to make what the worker will need). */
+  readonly beforePost?: (batch: B) => void;
+  /** Workers started ahead of time (see {@link prestartRenderWorkers}), used first. */
+  readonly prestarted?: readonly Worker[];
+}
+
 /**
  * Runs `batches` (render batches, or the diff's compare batches: see render-worker.ts) on
- * `workerCount` worker threads, handing each result to `handle` and, once that settled, to
- * `handled`. Rejects on the first failure, after which nothing more is handled.
+ * `workerCount` worker threads. Rejects on the first failure, after which nothing more is handled.
  */
-export async function runInWorkers<R extends { readonly id: number }>(
-  batches: readonly WorkerBatch[],
+export async function runInWorkers<B extends WorkerBatch, R extends { readonly id: number }>(
+  batches: readonly B[],
   workerCount: number,
-  handle: (result: R) => unknown,
-  handled: (result: R) => void,
-  prestarted: readonly Worker[] = [],
+  { handle, handled = () => {}, beforePost = () => {}, prestarted = [] }: WorkerRun<B, R>,
 ): Promise<void> {
   // A prestarted worker that exited (threadId -1) already would never answer.
   const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
@@ -206,6 +238,11 @@ export async function runInWorkers<R extends { readonly id: number }>(
         if (failed || next >= batches.length) return;
         if (held >= MAX_HELD_BATCHES_PER_WORKER * workerCount) return void waiting.push(worker);
         held++;
+        try {
+          beforePost(batches[next]);
+        } catch (e) {
+          return fail(e);
+        }
         worker.postMessage(batches[next++]);
       };
       for (const worker of workers) {
