@@ -1,3 +1,4 @@
+import { isPlainString } from '../render/yaml-emit';
 import { resolveGoScalar } from './go-scalar';
 
 /*
@@ -59,6 +60,22 @@ export function readPlainEntry(text: string, indent: number): unknown {
  * leaves to it.
  */
 export function readPlainDocument(text: string): Record<string, unknown> | undefined {
+  return readMapping(text, HELM);
+}
+
+/**
+ * The value of one YAML document as js-yaml's `load` reads it, for the documents the project's
+ * YAML writer (src/render/yaml-emit.ts) writes: a block mapping at column 0 of plain names and
+ * the scalars that writer writes plain (strings that read back as themselves, booleans, null,
+ * decimal integers, `[]`, `{}`) or in double quotes without escapes. Undefined for anything
+ * else, which the caller reads with js-yaml: test/config/plain-entry.test.ts holds the two to
+ * the same values on every rendered fixture.
+ */
+export function readEmittedDocument(text: string): Record<string, unknown> | undefined {
+  return readMapping(text, JS_YAML);
+}
+
+function readMapping(text: string, dialect: Dialect): Record<string, unknown> | undefined {
   if (text.includes('\r') || text.includes('\t') || text.startsWith('\ufeff')) return undefined;
   const lines: Line[] = [];
   for (const raw of text.split('\n')) {
@@ -68,7 +85,7 @@ export function readPlainDocument(text: string): Record<string, unknown> | undef
   }
   if (lines.length === 0 || lines[0].col !== 0 || isDash(lines[0].text)) return undefined;
   try {
-    const reader = new Reader(lines);
+    const reader = new Reader(lines, dialect);
     const mapping = reader.block(0) as Record<string, unknown>;
     return reader.done() ? mapping : undefined;
   } catch (e) {
@@ -77,10 +94,35 @@ export function readPlainDocument(text: string): Record<string, unknown> | undef
   }
 }
 
+/** How a YAML reader resolves what this reader reads: the scalars, and which keys stay the same string. */
+interface Dialect {
+  /** A value written on its key's (or dash's) line; throws OUTSIDE for what it leaves to the reader. */
+  scalar(text: string): unknown;
+  /** Whether a plain key is read as that same string. */
+  plainKey(key: string): boolean;
+}
+
+/** Helm's reader (go-yaml through sigs.k8s.io/yaml): parseHelmYaml. */
+const HELM: Dialect = {
+  scalar,
+  // A key go-yaml reads as a number, boolean or null becomes another string in Helm.
+  plainKey: (key) => resolveGoScalar(key).kind === 'str',
+};
+
+/** js-yaml's `load` (the diff's parser) with its default schema (YAML 1.2's core types, timestamps, merge keys). */
+const JS_YAML: Dialect = {
+  scalar: jsYamlScalar,
+  // Booleans and nulls as keys become the strings "true", "false", "null" there.
+  plainKey: (key) => !/^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/.test(key),
+};
+
 class Reader {
   private pos = 0;
 
-  constructor(private readonly lines: Line[]) {}
+  constructor(
+    private readonly lines: Line[],
+    private readonly dialect: Dialect = HELM,
+  ) {}
 
   done(): boolean {
     return this.pos === this.lines.length;
@@ -106,7 +148,7 @@ class Reader {
         out.push(this.mapping(keyCol));
       } else {
         this.pos++;
-        out.push(scalar(rest));
+        out.push(this.dialect.scalar(rest));
       }
       this.refuseDeeper(col);
     }
@@ -119,11 +161,11 @@ class Reader {
       const match = KEY_LINE.exec(this.lines[this.pos].text);
       if (match === null) throw OUTSIDE;
       const [, key, rest = ''] = match;
-      // A key go-yaml reads as a number, boolean or null becomes another string in Helm; a
-      // repeated key is refused by parseHelmYaml (with its line): both are left to it.
-      if (resolveGoScalar(key).kind !== 'str' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw OUTSIDE;
+      // A key read as another string, and a repeated key (which the readers refuse, with its
+      // line), are left to the YAML library.
+      if (!this.dialect.plainKey(key) || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw OUTSIDE;
       this.pos++;
-      out[key] = rest === '' || rest.startsWith('#') ? this.nested(col, true) : scalar(rest);
+      out[key] = rest === '' || rest.startsWith('#') ? this.nested(col, true) : this.dialect.scalar(rest);
       this.refuseDeeper(col);
     }
     return out;
@@ -200,4 +242,30 @@ function trimSpacesEnd(text: string): string {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
   return text.slice(0, end);
+}
+
+/**
+ * A scalar as js-yaml reads it, of the forms the YAML writer writes: strings plain only where
+ * they read back as themselves (the writer's own test, which its YAML 1.1 guard makes stricter
+ * than js-yaml's), `true`, `false`, `null`, decimal integers, `[]`, `{}`, and double-quoted text
+ * without escapes. Anything else (a comment, other numbers, escapes, single quotes) is js-yaml's.
+ */
+function jsYamlScalar(text: string): unknown {
+  if (isPlainString(text)) return text;
+  switch (text) {
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'null':
+      return null;
+    case '[]':
+      return [];
+    case '{}':
+      return {};
+  }
+  if (/^-?(?:0|[1-9][0-9]{0,14})$/.test(text)) return Number(text);
+  const quoted = /^"([^"\\\x00-\x1f\x7f]*)"$/.exec(text);
+  if (quoted !== null) return quoted[1];
+  throw OUTSIDE;
 }

@@ -1,8 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { parseHelmYaml } from '../../src/config/helm-yaml';
-import { readPlainDocument, readPlainEntry } from '../../src/config/plain-entry';
+import { loadAll } from 'js-yaml';
+import { parse, stringify } from 'yaml';
+import { parseFleet } from '../../src/config/fleet';
+import { readEmittedDocument, readPlainDocument, readPlainEntry } from '../../src/config/plain-entry';
+import { splitDocuments } from '../../src/diff/compare';
+import { renderInstance, toYamlStream } from '../../src/render/render';
+import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 import { splitTenants } from '../../src/config/fleet-text';
 
 /*
@@ -187,5 +192,56 @@ describe('reading a whole values file without the yaml library', () => {
     ['a repeated key', 'a: 1\na: 2\n'],
   ])('GIVEN %s WHEN read THEN it is left to parseHelmYaml', (_, text) => {
     expect(readPlainDocument(text)).toBeUndefined();
+  });
+});
+
+describe('reading a document the renderer wrote without js-yaml (for the diff)', () => {
+  /** js-yaml's value of one document, or 'refused' when it throws. */
+  const jsYaml = (text: string) => {
+    try {
+      return loadAll(text)[0];
+    } catch {
+      return 'refused';
+    }
+  };
+  /** Reads `text` both ways; whether the fast reader took it (and then agreed, key order included). */
+  const agreesWithJsYaml = (text: string) => {
+    const fast = readEmittedDocument(text);
+    if (fast === undefined) return false;
+    expect({ text, value: JSON.stringify(fast) }).toEqual({ text, value: JSON.stringify(jsYaml(text)) });
+    return true;
+  };
+
+  test('GIVEN every document of every rendered chart fixture and of a synthetic fleet WHEN read THEN each one read is js-yaml\'s value, and most are read', () => {
+    const documents: string[] = [];
+    for (const fixture of CI_FIXTURES.filter((f) => !f.helmOnly)) {
+      const values = parse(readFileSync(ciFixturePath(fixture), 'utf8'));
+      documents.push(...splitDocuments(toYamlStream(renderInstance({ namespace: fixture.namespace, release: fixture.release, values, apiVersions: fixture.apiVersions }))));
+    }
+    const fleet = parseFleet(require('../../scripts/synthetic-fleet').syntheticFleet(24, 1), 'synthetic.yaml');
+    for (const t of fleet.tenants) documents.push(...splitDocuments(toYamlStream(renderInstance({ ...t, apiVersions: fleet.apiVersions }))));
+    const read = documents.filter(agreesWithJsYaml).length;
+    expect(read).toBeGreaterThan(documents.length * 0.8);
+  });
+
+  test('GIVEN tricky scalars as values, list items and keys WHEN read THEN each is refused or read as js-yaml reads it', () => {
+    let accepted = 0;
+    for (const s of [...TRICKY, ...NOT_YAML_SPACE, 'True', 'NULL', 'Yes', '.inf', '0x1F', '1e3', '"a\\tb"', "'a'"]) {
+      for (const text of [`v: ${s}\n`, `a:\n  b: ${s}\n`, `list:\n- ${s}\n`, `list:\n  - k: ${s}\n`, `${s}: v\n`]) if (agreesWithJsYaml(text)) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(60);
+  });
+
+  test.each([
+    ['a block scalar', 'data:\n  script: |\n    echo hi\n'],
+    ['an anchor and an alias', 'a: &x 1\nb: *x\n'],
+    ['a repeated key', 'a: 1\na: 2\n'],
+    ['a boolean key', 'True: 1\n'],
+    ['a comment after a value', 'a: b # c\n'],
+    ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['a float', 'a: 1.5\n'],
+    ['an empty value', 'a:\nb: 1\n'],
+  ])('GIVEN %s WHEN read THEN it is left to js-yaml', (_, text) => {
+    expect(readEmittedDocument(text)).toBeUndefined();
   });
 });
