@@ -3,24 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFleet, loadFleetBytes, parseFleet, parseHelmYaml } from '../../src/config/fleet';
 import { readFleetDocument, splitTenants } from '../../src/config/fleet-text';
+import { BASE, entry, HEAD, SYSTEM } from '../support/fleet-texts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
 
-const HEAD = `apiVersions:
-  - v1.edp.epam.com/v1
-defaults:
-  platform:
-    oidc:
-      enabled: true
-      issuerUrl: https://keycloak.example.org/realms/cozy
-      realmRef:
-        name: cozy
-tenants:
-`;
-const entry = (n: string, extra = '') => `  - namespace: ${n}\n    release: monitoring\n    host: ${n}.example.org\n${extra}`;
-const SYSTEM = '    oidc:\n      mode: System\n';
-const BASE = HEAD + entry('a', SYSTEM) + entry('b') + '  # a comment between entries\n' + entry('c', SYSTEM);
 const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'tenants.yaml'), 'utf8');
 
 /** Writes `text` as a fleet file and returns its path. */

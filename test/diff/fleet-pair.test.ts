@@ -3,21 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFleet, parseFleet, parseHelmYaml } from '../../src/config/fleet';
 import { loadSidePair, readPair } from '../../src/diff/fleet-pair';
+import { BASE, entry, HEAD, SYSTEM } from '../support/fleet-texts';
 
-const HEAD = `apiVersions:
-  - v1.edp.epam.com/v1
-defaults:
-  platform:
-    oidc:
-      enabled: true
-      issuerUrl: https://keycloak.example.org/realms/cozy
-      realmRef:
-        name: cozy
-tenants:
-`;
-const entry = (n: string, extra = '') => `  - namespace: ${n}\n    release: monitoring\n    host: ${n}.example.org\n${extra}`;
-const SYSTEM = '    oidc:\n      mode: System\n';
-const BASE = HEAD + entry('a', SYSTEM) + entry('b') + '  # a comment between entries\n' + entry('c', SYSTEM);
 /** b changes its host, c leaves, d arrives. */
 const CHANGED = HEAD + entry('a', SYSTEM) + entry('b').replace('host: b.', 'host: new-b.') + entry('d');
 
