@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * npm run bench [-- --sizes 1000,10000[,50000]] [--target-size 10000] [--runs N] [--helm-sample N] [--chart DIR] [--dir DIR] [--keep]
+ * npm run bench [-- --sizes 1000,10000[,50000]] [--target-size 10000] [--runs N] [--fleet-runs N] [--helm-sample N] [--chart DIR] [--dir DIR] [--keep]
  *
  * Times what users wait for: bin/grafana-tenancy as users run it (from its start-up snapshot),
  * each run a fresh process, as wall time from process start to exit, output to /dev/null:
@@ -15,7 +15,8 @@
  * sides; each row says PASS or MISS. Then the scaling: per-tenant cost and peak RSS by size (the
  * peak of each fleet step read in a second run by bench-child.js).
  * Not a test: exit status 0 whatever the numbers (CI does not run it); numbers depend on the
- * machine and its load, so quote medians of several runs (--runs).
+ * machine and its load: each row is the median of several runs (--runs for one render and
+ * --help, --fleet-runs rounds of the fleet steps, each round into fresh folders).
  *
  * The fleets and trees go under --dir, by default a RAM-backed folder (/dev/shm where there is
  * one, else the system's temporary folder), and are removed only at the end. helm template
@@ -44,6 +45,7 @@ const { values: opts } = parseArgs({
     sizes: { type: 'string', default: '1000,10000' },
     'target-size': { type: 'string', default: '10000' },
     runs: { type: 'string', default: '5' },
+    'fleet-runs': { type: 'string', default: '3' },
     chart: { type: 'string', default: join(ROOT, 'charts', 'grafana-tenancy') },
     'helm-sample': { type: 'string', default: '20' },
     dir: { type: 'string', default: defaultWorkDir() },
@@ -63,6 +65,7 @@ function defaultWorkDir() {
 }
 const TARGET_SIZE = SIZES.includes(Number(opts['target-size'])) ? Number(opts['target-size']) : Math.max(...SIZES);
 const RUNS = Math.max(1, Number(opts.runs));
+const FLEET_RUNS = Math.max(1, Number(opts['fleet-runs']));
 
 /** The project's speed targets on a 2-core machine, each against its reference. */
 const TARGETS = {
@@ -186,21 +189,29 @@ try {
     const base = fleet('base.yaml', 0, false);
     const some = fleet('some-changed.yaml', 1, false);
     const all = fleet('all-changed.yaml', 0, true);
-    // Timed as users run it (bin/grafana-tenancy, from its start-up snapshot); the peak RSS of
-    // each step is read in a second run of the same step (see peakRssMb), into other folders.
-    const timed = (name, args, rssArgs = args) => {
-      const r = { seconds: timeProcess(BIN, args), rssArgs };
-      rows.push({ size, step: name, ...r });
-      return r;
-    };
+    // Timed as users run it (bin/grafana-tenancy, from its start-up snapshot), in rounds (a
+    // drifting machine slows every step alike), each row the median of its rounds; the peak RSS
+    // of each step is read in one more run (see peakRssMb), into other folders.
     const tree = (name) => join(dir, name);
-    const cold = timed('synth cold', ['synth', '-q', '-f', base, '-d', tree('base')], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
-    const noOp = timed('synth no-op', ['synth', '-q', '-f', base, '-d', tree('base')], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
+    const steps = new Map();
+    const timed = (name, args, rssArgs = args) => {
+      const step = steps.get(name) ?? { times: [], rssArgs };
+      step.times.push(timeProcess(BIN, args));
+      steps.set(name, step);
+    };
     timeProcess(BIN, ['synth', '-q', '-f', some, '-d', tree('some')]);
     timeProcess(BIN, ['synth', '-q', '-f', all, '-d', tree('all')]);
-    timed('diff trees, 10% changed', ['diff', tree('base'), tree('some')]);
-    const treeAll = timed('diff trees, all changed', ['diff', tree('base'), tree('all')]);
-    const fleetDiff = timed('diff fleet files, 10% changed', ['diff', base, some]);
+    for (let round = 0; round < FLEET_RUNS; round++) {
+      const baseTree = tree(`base-${round}`);
+      timed('synth cold', ['synth', '-q', '-f', base, '-d', baseTree], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
+      timed('synth no-op', ['synth', '-q', '-f', base, '-d', baseTree], ['synth', '-q', '-f', base, '-d', tree('base-rss')]);
+      timed('diff trees, 10% changed', ['diff', baseTree, tree('some')]);
+      timed('diff trees, all changed', ['diff', baseTree, tree('all')]);
+      timed('diff fleet files, 10% changed', ['diff', base, some]);
+    }
+    for (const [name, { times, rssArgs }] of steps) rows.push({ size, step: name, seconds: median(times), rssArgs });
+    const row = (name) => rows.find((r) => r.size === size && r.step === name);
+    const [cold, noOp, treeAll, fleetDiff] = ['synth cold', 'synth no-op', 'diff trees, all changed', 'diff fleet files, 10% changed'].map(row);
     for (const row of rows.filter((r) => r.size === size)) row.rssMb = peakRssMb(row.rssArgs);
     if (size !== TARGET_SIZE) continue;
 
