@@ -11,6 +11,13 @@ const FILES_PER_BATCH = 100;
  * are thousands of files to read and compare.
  */
 const MIN_FILES_PER_WORKER = 2000;
+/**
+ * A compare worker's young generation: it reads every file as a string (about 25 KB a tenant)
+ * and parses the documents that differ, and with the render workers' 16 MB a fifth of its time
+ * went to collecting garbage. 64 MB made a diff of two 10,000-tenant trees, all changed, about
+ * a tenth faster (paired runs), for about 100 MB more peak memory (about 300 MB in all).
+ */
+const COMPARE_YOUNG_GENERATION_MB = 64;
 
 /**
  * {@link compareTrees} of two sides, on worker threads when both are folders with enough files
@@ -37,6 +44,6 @@ export async function compareSources(
     batches.push({ id: batches.length, compare, files });
   }
   const comparison = new TreeComparison(alreadyUnchanged);
-  await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison) });
+  await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison), youngGenerationMb: COMPARE_YOUNG_GENERATION_MB });
   return comparison.report(labels);
 }

@@ -188,8 +188,8 @@ export function prestartRenderWorkers(expectedTenants: number, parallelism?: num
   });
 }
 
-function startWorker(): Worker {
-  return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
+function startWorker(youngGenerationMb = WORKER_YOUNG_GENERATION_MB): Worker {
+  return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
 }
 
 /** What {@link runInWorkers} does with each batch and its result. */
@@ -202,6 +202,11 @@ export interface WorkerRun<B, R> {
   readonly beforePost?: (batch: B) => void;
   /** Workers started ahead of time (see {@link prestartRenderWorkers}), used first. */
   readonly prestarted?: readonly Worker[];
+  /**
+   * The young generation of each worker this run starts.
+   * @default 16 MB (see WORKER_YOUNG_GENERATION_MB)
+   */
+  readonly youngGenerationMb?: number;
 }
 
 /**
@@ -211,11 +216,11 @@ export interface WorkerRun<B, R> {
 export async function runInWorkers<B extends WorkerBatch, R extends { readonly id: number }>(
   batches: readonly B[],
   workerCount: number,
-  { handle, handled = () => {}, beforePost = () => {}, prestarted = [] }: WorkerRun<B, R>,
+  { handle, handled = () => {}, beforePost = () => {}, prestarted = [], youngGenerationMb }: WorkerRun<B, R>,
 ): Promise<void> {
   // A prestarted worker that exited (threadId -1) already would never answer.
   const ready = prestarted.filter((w) => w.threadId !== -1).slice(0, workerCount);
-  const workers = [...ready, ...Array.from({ length: workerCount - ready.length }, startWorker)];
+  const workers = [...ready, ...Array.from({ length: workerCount - ready.length }, () => startWorker(youngGenerationMb))];
   try {
     await new Promise<void>((resolvePromise, reject) => {
       let next = 0;
