@@ -10,10 +10,10 @@ import { diffRenderOptions, ObjectCounter, renderSides, sameList, Side, splitIde
 /**
  * The report of a diff of two sides: what `renderSides` then `compareTrees` give. Two fleets
  * with the same API versions (a pull request's fleet files) take a shorter way to the same
- * report: the tenants that differ are rendered, both sides with one set of render workers, and
- * each tenant's files are compared as soon as they are rendered, while the workers render the
- * next tenants, instead of after all of them (comparing was a fifth of such a diff, with the
- * main thread idle until the last tenant was rendered).
+ * report: the tenants that differ are rendered, both sides in one go, and each tenant's files
+ * are compared by the thread that rendered them, instead of after all of them (comparing was a
+ * fifth of such a diff). Two rendered folders are compared on worker threads when they are large
+ * (compare-folders.ts).
  */
 export async function diffSides(oldSide: Side, newSide: Side, options: RenderOptions = {}): Promise<DiffReport> {
   const labels = { old: oldSide.label, new: newSide.label };
