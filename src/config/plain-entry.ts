@@ -1,4 +1,4 @@
-import { isPlainString } from '../render/yaml-emit';
+import { isPlainSafe } from '../render/yaml-emit';
 import { resolveGoScalar } from './go-scalar';
 
 /*
@@ -35,22 +35,8 @@ const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
  * the subset this reader knows; the caller then reads it with parseHelmYaml.
  */
 export function readPlainEntry(text: string, indent: number): unknown {
-  if (text.includes('\r') || text.includes('\t')) return undefined;
-  const lines: Line[] = [];
-  for (const [i, raw] of text.split('\n').entries()) {
-    const body = trimSpacesStart(raw);
-    if (body === '' || body.startsWith('#')) continue;
-    lines.push({ col: i === 0 ? indent : raw.length - body.length, text: trimSpacesEnd(body) });
-  }
-  if (lines.length === 0 || lines[0].col !== indent) return undefined;
-  try {
-    const reader = new Reader(lines);
-    const list = reader.block(indent);
-    return reader.done() && Array.isArray(list) && list.length === 1 ? list[0] : undefined;
-  } catch (e) {
-    if (e === OUTSIDE) return undefined;
-    throw e;
-  }
+  const list = readBlock(text, indent, HELM);
+  return Array.isArray(list) && list.length === 1 ? list[0] : undefined;
 }
 
 /**
@@ -76,18 +62,27 @@ export function readEmittedDocument(text: string): Record<string, unknown> | und
 }
 
 function readMapping(text: string, dialect: Dialect): Record<string, unknown> | undefined {
+  const node = readBlock(text, 0, dialect);
+  return node === undefined || Array.isArray(node) ? undefined : (node as Record<string, unknown>);
+}
+
+/**
+ * The block node of `text`, whose first line starts at column `indent` (an entry's text is cut
+ * after its indentation), all of it read; undefined when anything is outside the subset.
+ */
+function readBlock(text: string, indent: number, dialect: Dialect): unknown {
   if (text.includes('\r') || text.includes('\t') || text.startsWith('\ufeff')) return undefined;
   const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
+  for (const [i, raw] of text.split('\n').entries()) {
     const body = trimSpacesStart(raw);
     if (body === '' || body.startsWith('#')) continue;
-    lines.push({ col: raw.length - body.length, text: trimSpacesEnd(body) });
+    lines.push({ col: i === 0 ? indent + raw.length - body.length : raw.length - body.length, text: trimSpacesEnd(body) });
   }
-  if (lines.length === 0 || lines[0].col !== 0 || isDash(lines[0].text)) return undefined;
+  if (lines.length === 0 || lines[0].col !== indent) return undefined;
   try {
     const reader = new Reader(lines, dialect);
-    const mapping = reader.block(0) as Record<string, unknown>;
-    return reader.done() ? mapping : undefined;
+    const node = reader.block(indent);
+    return reader.done() ? node : undefined;
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
@@ -251,7 +246,7 @@ function trimSpacesEnd(text: string): string {
  * without escapes. Anything else (a comment, other numbers, escapes, single quotes) is js-yaml's.
  */
 function jsYamlScalar(text: string): unknown {
-  if (isPlainString(text)) return text;
+  if (isPlainSafe(text)) return text;
   switch (text) {
     case 'true':
       return true;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { runInWorkers } from '../fleet/parallel-render';
-import { compareTrees, DiffReport, isKustomization, TreeComparison, TreeSource } from './compare';
+import { comparedFiles, compareTrees, DiffReport, TreeComparison, TreeSource } from './compare';
 import { CompareBatch, CompareBatchResult, inBatchOrder } from './compare-batch';
 
 /** Files per compare batch: small enough to share the files out evenly, large enough to amortise a message. */
@@ -31,17 +31,14 @@ export async function compareSources(
   alreadyUnchanged: number,
   parallelism = availableParallelism(),
 ): Promise<DiffReport> {
-  const oldPaths = new Set(oldTree.paths.filter((p) => !isKustomization(p)));
-  const newPaths = new Set(newTree.paths.filter((p) => !isKustomization(p)));
-  const paths = [...new Set([...oldPaths, ...newPaths])].sort();
-  const workers = Math.min(parallelism, Math.floor(paths.length / MIN_FILES_PER_WORKER));
+  const files = comparedFiles(oldTree, newTree);
+  const workers = Math.min(parallelism, Math.floor(files.length / MIN_FILES_PER_WORKER));
   if (oldTree.dir === undefined || newTree.dir === undefined || workers < 2) return compareTrees(oldTree, newTree, labels, alreadyUnchanged);
 
   const compare = { oldDir: oldTree.dir, newDir: newTree.dir };
   const batches: CompareBatch[] = [];
-  for (let start = 0; start < paths.length; start += FILES_PER_BATCH) {
-    const files = paths.slice(start, start + FILES_PER_BATCH).map((path) => ({ path, old: oldPaths.has(path), new: newPaths.has(path) }));
-    batches.push({ id: batches.length, compare, files });
+  for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
+    batches.push({ id: batches.length, compare, files: files.slice(start, start + FILES_PER_BATCH) });
   }
   const comparison = new TreeComparison(alreadyUnchanged);
   await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison), youngGenerationMb: COMPARE_YOUNG_GENERATION_MB });

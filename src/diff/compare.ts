@@ -56,13 +56,18 @@ export function compareTrees(
 ): DiffReport {
   const before = oldTree instanceof Map ? inMemory(oldTree) : oldTree;
   const after = newTree instanceof Map ? inMemory(newTree) : newTree;
-  const oldPaths = new Set(before.paths.filter((p) => !isKustomization(p)));
-  const newPaths = new Set(after.paths.filter((p) => !isKustomization(p)));
   const comparison = new TreeComparison(alreadyUnchanged);
-  for (const path of [...new Set([...oldPaths, ...newPaths])].sort()) {
-    comparison.add(path, oldPaths.has(path) ? before.read(path) : undefined, newPaths.has(path) ? after.read(path) : undefined);
+  for (const { path, old, new: now } of comparedFiles(before, after)) {
+    comparison.add(path, old ? before.read(path) : undefined, now ? after.read(path) : undefined);
   }
   return comparison.report(labels);
+}
+
+/** The files a comparison visits, in its order (by path, kustomizations left out), and which sides have each. */
+export function comparedFiles(before: TreeSource, after: TreeSource): { path: string; old: boolean; new: boolean }[] {
+  const oldPaths = new Set(before.paths.filter((p) => !isKustomization(p)));
+  const newPaths = new Set(after.paths.filter((p) => !isKustomization(p)));
+  return [...new Set([...oldPaths, ...newPaths])].sort().map((path) => ({ path, old: oldPaths.has(path), new: newPaths.has(path) }));
 }
 
 /**
@@ -200,8 +205,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 }
 
-/** A kustomization file: never compared (synth writes them from the tenants' files). */
-export function isKustomization(path: string): boolean {
+function isKustomization(path: string): boolean {
   return path === KUSTOMIZATION_FILE || path.endsWith(`/${KUSTOMIZATION_FILE}`);
 }
 

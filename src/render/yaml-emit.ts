@@ -95,13 +95,9 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPlainSafe(text: string): boolean {
-  return PLAIN_SAFE.test(text) && !RESERVED.test(text);
-}
-
 /** Whether this writer writes `text` plain: then every YAML 1.1 or 1.2 reader reads it back as this string. */
-export function isPlainString(text: string): boolean {
-  return isPlainSafe(text);
+export function isPlainSafe(text: string): boolean {
+  return PLAIN_SAFE.test(text) && !RESERVED.test(text);
 }
 
 /** Keys already known to be written plain: the same few hundred keys come back in every object. */

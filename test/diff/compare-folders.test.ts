@@ -5,6 +5,7 @@ import { InputError } from '../../src/config/input-error';
 import { compareTrees } from '../../src/diff/compare';
 import { compareSources } from '../../src/diff/compare-folders';
 import { folderSource } from '../../src/diff/sides';
+import * as parallelRender from '../../src/fleet/parallel-render';
 import { tempDir } from '../fleet/fleet-fixtures';
 
 // Integration: worker threads load the compiled worker from lib/ (built by `npm test`'s pretest).
@@ -43,9 +44,12 @@ describe('comparing two rendered folders on worker threads', () => {
     const [oldDir, newDir] = [folder(before), folder(after)];
     const labels = { old: 'old', new: 'new' };
     // WHEN
+    const onWorkers = jest.spyOn(parallelRender, 'runInWorkers');
     const parallel = await compareSources(folderSource(oldDir), folderSource(newDir), labels, 0, 2);
     const inProcess = compareTrees(folderSource(oldDir), folderSource(newDir), labels);
-    // THEN
+    // THEN the files went to two workers, and the report is the in-process one
+    expect(onWorkers).toHaveBeenCalledWith(expect.any(Array), 2, expect.anything());
+    onWorkers.mockRestore();
     expect(parallel).toEqual(inProcess);
     expect(parallel.total).toEqual({ added: 1, removed: 1, changed: 601 });
     expect(parallel.changes.find((c) => c.name === 'moved-back')?.change).toBe('changed');
