@@ -3,9 +3,10 @@ import { readFleetDocument } from './fleet-text';
 import { parseYamlBytes, readInputFile } from './helm-yaml';
 import { deepMerge, isPlainObject, PlainObject } from './merge';
 import { message, MessageKey, RenderError } from './messages';
+import { FleetValuesParser } from './fleet-values';
 import { firstNullPath } from './value-paths';
 import { describeValue, explainIssue, formatIssues, InputError, markValidated, schemaProblems } from './parse';
-import { instanceValuesSchema, InstanceValues, InstanceValuesInput } from './schema';
+import { InstanceValues, InstanceValuesInput } from './schema';
 import { findFleetProblems, findSharedTargets, TenantClaim } from '../fleet/fleet-checks';
 
 /** One tenant of a fleet: where it lives and its values (defaults merged, all fields filled). */
@@ -91,6 +92,7 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
   // With broken apiVersions or defaults every render check could fail for the wrong reason:
   // check each tenant's own fields only, and render nothing.
   const topLevelOk = problems.length === 0;
+  const valuesParser = new FleetValuesParser(defaults);
 
   const tenants: FleetTenant[] = [];
   const claims: TenantClaim[] = [];
@@ -124,7 +126,7 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
     // what the tenant left out), so each tenant is parsed once. Only a failing tenant is parsed
     // on its own too, so each problem names the tenant's field as written, exactly as before.
     const nullPath = merged !== undefined && topLevelOk ? firstNullPath(merged) : undefined;
-    const parsed = merged !== undefined && topLevelOk && nullPath === undefined ? instanceValuesSchema.safeParse(merged, { error: explainIssue }) : undefined;
+    const parsed = merged !== undefined && topLevelOk && nullPath === undefined ? valuesParser.safeParse(merged) : undefined;
     const own = parsed?.success ? [] : schemaProblems(rest);
     own.forEach((p) => report(p));
     if (merged === undefined) return;
