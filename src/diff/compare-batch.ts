@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adoptValidation } from '../fleet/render-batch';
-import { tenantFileWithoutDigest, TenantJob } from '../fleet/tenant-file';
-import { compareFile, FileComparison, TreeComparison } from './compare';
+import { TenantJob } from '../fleet/tenant-file';
+import { renderInstance } from '../render/render';
+import { compareFile, compareRendered, FileComparison, TreeComparison } from './compare';
 
 /*
  * A share of a diff's comparing, run on a worker thread or in-process: each file compared on its
- * own (compareFile), the results added to the report in path order by the caller. A file's two
+ * own (compareFile; compareRendered for rendered tenants), the results added to the report in path order by the caller. A file's two
  * sides are read from two rendered folders, or rendered from two fleets' tenants.
  */
 
@@ -20,7 +21,7 @@ export interface FolderCompareBatch {
   readonly files: readonly { readonly path: string; readonly old: boolean; readonly new: boolean }[];
 }
 
-/** Tenant files of two fleets with the same API versions, rendered without their digest line. */
+/** Tenant files of two fleets with the same API versions, compared as the objects rendered for them. */
 export interface TenantCompareBatch {
   readonly id: number;
   readonly compare: { readonly apiVersions: readonly string[] };
@@ -41,8 +42,12 @@ export function runCompareBatch(batch: CompareBatch): CompareBatchResult {
     return { id: batch.id, compared: batch.files.map((f) => compareFile(f.path, f.old ? read(oldDir, f.path) : undefined, f.new ? read(newDir, f.path) : undefined)) };
   }
   const { apiVersions } = batch.compare;
-  const render = (job: TenantJob | undefined) => (job === undefined ? undefined : tenantFileWithoutDigest(adoptValidation(job, apiVersions), apiVersions));
-  return { id: batch.id, compared: batch.tenants.map((t) => compareFile(t.path, render(t.old), render(t.new))) };
+  const render = (job: TenantJob | undefined) => {
+    if (job === undefined) return undefined;
+    const { namespace, release, values } = adoptValidation(job, apiVersions);
+    return renderInstance({ namespace, release, values, apiVersions });
+  };
+  return { id: batch.id, compared: batch.tenants.map((t) => compareRendered(t.path, render(t.old), render(t.new))) };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { FileTree } from '../fleet/render-fleet';
 import { unifiedHunks } from './line-diff';
-import { LocatedObject, ObjectId, parseObjects, reviewLines, sameObject } from './objects';
+import { Manifest } from '../render/render';
+import { LocatedObject, locateObjects, ObjectId, parseObjects, reviewLines, sameObject, tenantOfPath } from './objects';
 
 export type ChangeType = 'added' | 'removed' | 'changed';
 
@@ -91,6 +92,19 @@ export function compareFile(path: string, oldText: string | undefined, newText: 
 }
 
 /**
+ * {@link compareFile} for a file given as the objects the renderer made for it (undefined where a
+ * side has no such file), not as YAML text: the diff of two fleet files renders both sides and
+ * need not write them only to read them back. It gives what compareFile gives for the files'
+ * text, as the renderer writes objects that read back the same (test/diff/compare.test.ts).
+ */
+export function compareRendered(path: string, oldObjects: readonly Manifest[] | undefined, newObjects: readonly Manifest[] | undefined): FileComparison {
+  const local = new TreeComparison();
+  const tenant = tenantOfPath(path);
+  local.addObjects(locateObjects(oldObjects ?? [], tenant), locateObjects(newObjects ?? [], tenant));
+  return local.fileComparison();
+}
+
+/**
  * {@link compareTrees} one file at a time, for a caller that has the files one by one (the diff
  * of two fleet files compares each tenant's files while the next tenants render). Given the same
  * files in the same order (sorted by path, kustomizations left out), it gives the same report.
@@ -122,6 +136,11 @@ export class TreeComparison {
     const { onlyOld, onlyNew, same } = differingDocuments(oldText === undefined ? [] : splitDocuments(oldText), newText === undefined ? [] : splitDocuments(newText));
     this.unchanged += same;
     this.match(onlyOld.flatMap((d) => parseObjects(d, path)), onlyNew.flatMap((d) => parseObjects(d, path)));
+  }
+
+  /** One file's objects on each side (none where that side has no such file), as {@link add} would parse them. */
+  addObjects(oldObjects: readonly LocatedObject[], newObjects: readonly LocatedObject[]): void {
+    this.match(oldObjects, newObjects);
   }
 
   /**

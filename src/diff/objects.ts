@@ -44,6 +44,14 @@ export function parseObjects(text: string, path: string): LocatedObject[] {
   } catch (e) {
     throw new InputError([`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
+  return locateObjects(documents, tenant);
+}
+
+/**
+ * The Kubernetes objects among parsed documents (or a renderer's manifests) of the file of
+ * `tenant`; documents without kind or name are skipped.
+ */
+export function locateObjects(documents: readonly unknown[], tenant: string): LocatedObject[] {
   const objects: LocatedObject[] = [];
   for (const document of documents) {
     const body = document as Manifest | null;
@@ -78,47 +86,36 @@ export function canonical(value: unknown): unknown {
  * redacted, written by the renderer's own YAML writer, so scalars look as they do in the files.
  */
 export function reviewLines(body: Manifest): string[] {
-  const text = toYaml(canonicalBody(redactSecret(body)));
+  const text = toYaml(canonical(redactSecret(body)));
   return text.replace(/\n$/, '').split('\n');
 }
 
-/** Whether two objects are the same, ignoring key order. */
-export function sameObject(a: Manifest, b: Manifest): boolean {
-  return sameJson(canonicalBody(a), canonicalBody(b));
-}
-
 /**
- * Whether two canonical forms have the same JSON text (what this compared before: the same keys
- * in the same order, values JSON writes alike), without writing it: stops at the first difference.
+ * Whether two objects are the same, ignoring key order: whether their canonical forms have the
+ * same JSON text (the same keys, values JSON writes alike), without making either form or
+ * writing the text. Stops at the first difference; keys are sorted only where their orders
+ * differ (a renderer's objects, and parsed ones it wrote, have theirs sorted already).
  */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameObject(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return JSON.stringify(a) === JSON.stringify(b);
+  const aObject = typeof a === 'object' && a !== null;
+  const bObject = typeof b === 'object' && b !== null;
+  // An object's JSON text ({...} or [...]) is never a scalar's.
+  if (!aObject || !bObject) return !aObject && !bObject && JSON.stringify(a) === JSON.stringify(b);
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const other = b as unknown[];
-    return a.length === other.length && a.every((item, i) => sameJson(item, other[i]));
+    return a.length === other.length && a.every((item, i) => sameObject(item, other[i]));
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  const otherKeys = Object.keys(y);
-  return keys.length === otherKeys.length && keys.every((key, i) => key === otherKeys[i] && sameJson(x[key], y[key]));
-}
-
-/**
- * canonical() of a parsed object, made once: a changed object is compared (sameObject) and then
- * written for review (reviewLines), and its canonical form was a tenth of a fleet-file diff's
- * comparing. Parsed objects are never modified, so the form made first stays right.
- */
-const canonicalBodies = new WeakMap<object, unknown>();
-
-function canonicalBody(body: Manifest): unknown {
-  if (body === null || typeof body !== 'object') return canonical(body);
-  let form = canonicalBodies.get(body);
-  if (form === undefined) {
-    form = canonical(body);
-    canonicalBodies.set(body, form);
+  let keys = Object.keys(x);
+  let otherKeys = Object.keys(y);
+  if (keys.length !== otherKeys.length) return false;
+  if (!keys.every((key, i) => key === otherKeys[i])) {
+    keys = keys.sort();
+    otherKeys = otherKeys.sort();
+    if (!keys.every((key, i) => key === otherKeys[i])) return false;
   }
-  return form;
+  return keys.every((key) => sameObject(x[key], y[key]));
 }

@@ -1,5 +1,9 @@
-import { stringify } from 'yaml';
-import { compareTrees } from '../../src/diff/compare';
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { KEYCLOAK_API_VERSION } from '../../src/config/checks';
+import { compareFile, compareRendered, compareTrees } from '../../src/diff/compare';
+import { Manifest, renderInstance, toYamlStream } from '../../src/render/render';
+import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 import { formatReport } from '../../src/diff/format';
 import { renderFleet } from '../../src/fleet/render-fleet';
 import { fleetOf } from '../fleet/fleet-fixtures';
@@ -134,5 +138,28 @@ describe('markdown size', () => {
     const shown = (md.match(/<details>/g) ?? []).length;
     expect(shown).toBeGreaterThan(0);
     expect(md).toContain(`${2000 - shown} more object diffs left out`);
+  });
+});
+
+describe('comparing rendered objects without their YAML', () => {
+  // Every chart fixture the renderer takes, rendered for one target: as pairs of old and new sides,
+  // they change, add and remove every kind of object the project renders.
+  const target = { namespace: 'tenant-acme', release: 'monitoring', apiVersions: [KEYCLOAK_API_VERSION] };
+  const rendered = CI_FIXTURES.filter((f) => f.helmOnly === undefined).map((f) => renderInstance({ ...target, values: parse(readFileSync(ciFixturePath(f), 'utf8')) }));
+
+  test('GIVEN every pair of fixture renders, and one side missing WHEN compared as objects THEN the result is that of comparing their files', () => {
+    const path = 'tenant-acme/monitoring.yaml';
+    const text = (objects?: Manifest[]) => (objects === undefined ? undefined : toYamlStream(objects));
+    const sides = [undefined, ...rendered];
+    let changes = 0;
+    for (const before of sides) {
+      for (const after of sides) {
+        if (before === undefined && after === undefined) continue;
+        const compared = compareRendered(path, before, after);
+        expect(compared).toEqual(compareFile(path, text(before), text(after)));
+        changes += compared.changes.length;
+      }
+    }
+    expect(changes).toBeGreaterThan(rendered.length * 5);
   });
 });
