@@ -10,7 +10,6 @@ import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions, renderTenantFiles } from '../fleet/parallel-render';
 import { FileTree, fleetLayout, layoutTree, renderFleet } from '../fleet/render-fleet';
 import { inMemory, TreeSource } from './compare';
-import { inputsDigest } from '../fleet/digest';
 
 /** One side of a diff: a rendered folder, or a validated fleet still to be rendered. */
 export type Side = { readonly label: string; readonly folder: TreeSource } | { readonly label: string; readonly fleet: Fleet };
@@ -108,41 +107,49 @@ async function renderBoth(oldFleet: Fleet, newFleet: Fleet, options: RenderOptio
   return [layoutTree(oldLayout, texts.slice(0, oldLayout.jobs.length)), layoutTree(newLayout, texts.slice(oldLayout.jobs.length))];
 }
 
-/** The two fleets without the tenants that are the same on both, and those tenants. */
+/**
+ * The two fleets without the tenants that are the same on both, and those tenants. With the same
+ * API versions (in the same order), a tenant is the same when the other side has one of the same
+ * namespace and release (a fleet has one of each) with the same values, key order included: what
+ * the tenants' inputs digests (digest.ts) compare, without hashing. The same inputs render the
+ * same bytes.
+ */
 export function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; new: Fleet; same: FleetTenant[] } {
-  if (!sameList([...oldFleet.apiVersions].sort(), [...newFleet.apiVersions].sort())) {
+  // The API versions are part of the inputs, in their order (as in the digests).
+  if (!sameList(oldFleet.apiVersions, newFleet.apiVersions)) {
     return { old: oldFleet, new: newFleet, same: [] };
   }
-  const shared = sharedValues(oldFleet, newFleet);
-  // The same apiVersions on both sides: a tenant's inputs digest is then its own inputs.
-  const digests = (fleet: Fleet) => new Map(fleet.tenants.filter((t) => !shared.has(t.values)).map((t) => [t, inputsDigest(t, fleet.apiVersions)]));
-  const oldInputs = digests(oldFleet);
-  const newInputs = digests(newFleet);
-  const oldDigests = new Set(oldInputs.values());
-  const sameInputs = new Set([...newInputs.values()].filter((d) => oldDigests.has(d)));
-  const isSame = (t: FleetTenant, inputs: Map<FleetTenant, string>) => shared.has(t.values) || sameInputs.has(inputs.get(t)!);
+  const location = (t: FleetTenant) => `${t.namespace}\0${t.release}`;
+  const oldAt = new Map(oldFleet.tenants.map((t) => [location(t), t]));
+  const sameNew = new Set<FleetTenant>();
+  const sameOld = new Set<FleetTenant>();
+  for (const t of newFleet.tenants) {
+    const other = oldAt.get(location(t));
+    if (other !== undefined && sameJsonText(other.values, t.values)) {
+      sameNew.add(t);
+      sameOld.add(other);
+    }
+  }
   return {
-    old: { ...oldFleet, tenants: oldFleet.tenants.filter((t) => !isSame(t, oldInputs)) },
-    new: { ...newFleet, tenants: newFleet.tenants.filter((t) => !isSame(t, newInputs)) },
-    same: newFleet.tenants.filter((t) => isSame(t, newInputs)),
+    old: { ...oldFleet, tenants: oldFleet.tenants.filter((t) => !sameOld.has(t)) },
+    new: { ...newFleet, tenants: newFleet.tenants.filter((t) => !sameNew.has(t)) },
+    same: newFleet.tenants.filter((t) => sameNew.has(t)),
   };
 }
 
 /**
- * The values objects that both fleets hold for the same tenant: the pair reader (fleet-pair.ts)
- * gives an old entry of the same text under the same apiVersions and defaults the new side's
- * validated tenant. Such a tenant's inputs are the same on both sides without hashing them
- * (10,000 digests of the values as JSON were a tenth of a diff of two fleet files).
+ * Whether two values have the same JSON text (keys in the same order), without writing it: the
+ * pair reader gives both sides the same values object for an entry of the same text, and the
+ * fleet's parser shares the objects of fields tenants have alike, so most comparisons end at
+ * `a === b`. A key holding undefined (left out of JSON) makes values differ: they are rendered.
  */
-function sharedValues(oldFleet: Fleet, newFleet: Fleet): Set<unknown> {
-  const shared = new Set<unknown>();
-  if (!sameList(oldFleet.apiVersions, newFleet.apiVersions)) return shared;
-  const byValues = new Map<unknown, FleetTenant>(newFleet.tenants.map((t) => [t.values, t]));
-  for (const t of oldFleet.tenants) {
-    const other = byValues.get(t.values);
-    if (other !== undefined && other.namespace === t.namespace && other.release === t.release) shared.add(t.values);
-  }
-  return shared;
+function sameJsonText(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  return keys.length === otherKeys.length && keys.every((key, i) => key === otherKeys[i] && sameJsonText((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /** The same strings in the same order. */
@@ -160,11 +167,12 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
  */
 export class ObjectCounter {
   private readonly byShape = new Map<string, number>();
+  private readonly shapes = new ShapeKeys();
 
   constructor(private readonly apiVersions: readonly string[]) {}
 
   of(tenant: Pick<FleetTenant, 'namespace' | 'release' | 'values'>): number {
-    const key = shapeKey(tenant.values);
+    const key = this.shapes.of(tenant.values);
     let count = this.byShape.get(key);
     if (count === undefined) {
       const app = new App({ outdir: undefined });
@@ -176,10 +184,43 @@ export class ObjectCounter {
   }
 }
 
-/** The values without what cannot change the number of objects (see {@link ObjectCounter}). */
-function shapeKey(values: FleetTenant['values']): string {
-  const config = Object.keys(values.oidc.customConfig.config).sort();
-  return JSON.stringify({ ...values, host: undefined, oidc: { ...values.oidc, customConfig: { ...values.oidc.customConfig, config } } });
+/**
+ * Keys that are equal exactly when two values are equal without what cannot change the number of
+ * objects (see {@link ObjectCounter}): the host, and the text of the `customConfig.config`
+ * settings (their names still count). A key names each field and a number for its JSON text;
+ * the text of an object is written once per object: a fleet's tenants share the objects of the
+ * fields they have alike (config/fleet-values.ts), so 10,000 tenants write a few hundred texts.
+ */
+class ShapeKeys {
+  private readonly textIds = new Map<string, number>();
+  private readonly objectIds = new WeakMap<object, number>();
+
+  of(values: FleetTenant['values']): string {
+    let key = '';
+    for (const [field, value] of Object.entries(values)) {
+      if (field === 'host') continue;
+      key += `${field}:${this.idOf(value, field === 'oidc' ? oidcShape : undefined)},`;
+    }
+    return key;
+  }
+
+  private idOf(value: unknown, shape?: (value: any) => unknown): number {
+    const isObject = typeof value === 'object' && value !== null;
+    let id = isObject ? this.objectIds.get(value) : undefined;
+    if (id === undefined) {
+      // JSON.stringify(undefined) is undefined: a field present with no value has a text of its own.
+      const text = JSON.stringify(shape ? shape(value) : value) ?? 'undefined';
+      id = this.textIds.get(text) ?? this.textIds.size;
+      this.textIds.set(text, id);
+      if (isObject) this.objectIds.set(value, id);
+    }
+    return id;
+  }
+}
+
+/** The oidc values without the text of the `customConfig.config` settings: their names, sorted. */
+function oidcShape(oidc: FleetTenant['values']['oidc']): unknown {
+  return { ...oidc, customConfig: { ...oidc.customConfig, config: Object.keys(oidc.customConfig.config).sort() } };
 }
 
 /** Every YAML file under `dir` except kustomizations, read when the diff gets to it. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { KEYCLOAK_API_VERSION } from '../../src/config/checks';
 import { parseInstanceValues } from '../../src/config/parse';
 import { ObjectCounter } from '../../src/diff/sides';
 import { renderInstance } from '../../src/render/render';
@@ -31,6 +32,21 @@ describe('object counts of unchanged tenants (diff of fleet files)', () => {
         const rendered = renderInstance({ ...t, apiVersions: fixture.apiVersions }).length;
         expect(counter.of(t)).toBe(rendered);
       }
+      // AND the second was the first's shape: one instance built for both
+      expect(counter['byShape'].size).toBe(1);
     },
   );
+
+  test('GIVEN every fixture counted by one counter THEN no two shapes share a count by mistake', () => {
+    // GIVEN one counter (one memo) for all fixtures, each rendered with the Keycloak API served
+    const apiVersions = [KEYCLOAK_API_VERSION];
+    const counter = new ObjectCounter(apiVersions);
+    const fixtures = CI_FIXTURES.filter((f) => !f.helmOnly);
+    for (const fixture of fixtures) {
+      const t = { namespace: fixture.namespace, release: fixture.release, values: parseInstanceValues(parse(readFileSync(ciFixturePath(fixture), 'utf8'))) };
+      // WHEN counted THEN each is what it renders
+      expect([fixture.file, counter.of(t)]).toEqual([fixture.file, renderInstance({ ...t, apiVersions }).length]);
+    }
+    expect(counter['byShape'].size).toBe(fixtures.length);
+  });
 });
