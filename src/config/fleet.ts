@@ -111,9 +111,9 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
       return;
     }
     const { namespace, release, ...rest } = entry;
-    const tenant = `tenants[${index}] (${describeTenant(namespace, release)})`;
-    const report = (text: string, field?: string) => tenantProblems.push({ tenant, text, fromDefaults: field !== undefined && inheritsFrom(defaults, rest, field) ? field : undefined });
-    const locationProblems = (['namespace', 'release'] as const).flatMap((field) => {
+    const report = (text: string, field?: string) =>
+      tenantProblems.push({ tenant: `tenants[${index}] (${describeTenant(namespace, release)})`, text, fromDefaults: field !== undefined && inheritsFrom(defaults, rest, field) ? field : undefined });
+    const locationProblems = typeof namespace === 'string' && typeof release === 'string' ? [] : (['namespace', 'release'] as const).flatMap((field) => {
       const value = entry[field];
       if (typeof value === 'string') return [];
       if (value === undefined) return [`${field} is missing: every tenant needs a namespace and a release`];

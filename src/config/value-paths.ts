@@ -21,6 +21,8 @@ let defaultPaths: readonly string[][] | undefined;
 
 /** The first path (in {@link valuePaths} order) that is null in `input`, as `a.b.c`. */
 export function firstNullPath(input: unknown, paths: readonly string[][] = (defaultPaths ??= valuePaths())): string | undefined {
+  // Most values hold no null at all: one walk of the input then answers for every path.
+  if (!holdsNull(input)) return undefined;
   for (const path of paths) {
     let node: unknown = input;
     for (let depth = 0; depth < path.length; depth++) {
@@ -30,6 +32,14 @@ export function firstNullPath(input: unknown, paths: readonly string[][] = (defa
     }
   }
   return undefined;
+}
+
+/** Whether `value` is null or holds a null anywhere in its objects and lists. */
+function holdsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  for (const key in value) if (holdsNull((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** Throws the catalogue's `nullValue` failure when any known value is null. */

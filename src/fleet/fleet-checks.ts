@@ -117,14 +117,21 @@ function tokenTargets({ namespace, release, values }: ValidTenant): string[] {
 
 /** Groups with more than one member, in order of first appearance. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
+  // Most keys are unique: each item's first one is kept alone, and a list made only for a second.
+  const first = new Map<string, T>();
+  const groups = new Map<T, T[]>();
   for (const item of items) {
     const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
+    const head = first.get(k);
+    if (head === undefined) first.set(k, item);
+    else {
+      const group = groups.get(head);
+      if (group) group.push(item);
+      else groups.set(head, [head, item]);
+    }
   }
-  return [...groups.values()].filter((g) => g.length > 1);
+  // In order of first appearance: the order of the groups' first members.
+  return items.filter((item) => groups.has(item)).map((head) => groups.get(head)!);
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {

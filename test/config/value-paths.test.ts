@@ -34,6 +34,7 @@ describe('value paths', () => {
     ['absent keys', {}],
     ['falsy non-null values', { host: '', grafana: { ingress: { enabled: false } }, serviceAccountToken: { orgId: 0 } }],
     ['a wrong type (left to the schema)', { grafana: 'x' }],
+    ['a null in a list or a free-form map (left to the schema)', { dashboards: { extra: [null] }, commonLabels: { team: null } }],
   ])('accepts %s', (_, input) => {
     expect(firstNullPath(input)).toBeUndefined();
   });

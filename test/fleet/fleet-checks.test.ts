@@ -40,6 +40,17 @@ describe('fleet-wide checks', () => {
     expect(found[0]).toContain('tenants[0]');
   });
 
+  test('GIVEN duplicates of two tenants, interleaved WHEN validated THEN each is reported, in the order the tenants first appear', () => {
+    const found = problems([
+      { namespace: 'b', release: 'm', host: 'b1.example.org' },
+      { namespace: 'a', release: 'm', host: 'a1.example.org' },
+      { namespace: 'a', release: 'm', host: 'a2.example.org' },
+      { namespace: 'b', release: 'm', host: 'b2.example.org' },
+      { namespace: 'b', release: 'm', host: 'b3.example.org' },
+    ]);
+    expect(found.map((p) => /tenants\[(\d)\] \((\w)\/m\): duplicate tenant/.exec(p)?.slice(1).join(''))).toEqual(['3b', '4b', '2a']);
+  });
+
   test('two tenants on one host are refused, the host given as a field path', () => {
     // GIVEN the host comes from defaults for both tenants
     const found = problems(
