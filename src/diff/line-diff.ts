@@ -28,11 +28,21 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] 
  * each change; empty when the inputs are equal.
  */
 export function unifiedHunks(a: readonly string[], b: readonly string[], context = 3): string[] {
+  // jsdiff's search starts by following the lines both sides begin with; it goes on alike when
+  // those lines (but the `context` before the first change) are left out, and line numbers shift
+  // by as many. A changed object is mostly lines before its change: they were most of the work.
+  const skip = Math.max(0, commonPrefix(a, b) - context);
   // One line per `\n`-terminated line: no "\ No newline at end of file" markers.
-  const text = (lines: readonly string[]) => lines.map((line) => `${line}\n`).join('');
+  const text = (lines: readonly string[]) => lines.slice(skip).map((line) => `${line}\n`).join('');
   const patch = structuredPatch('', '', text(a), text(b), '', '', { context, maxEditLength: MAX_EDIT_LENGTH });
   if (!patch) return a.length + b.length === 0 ? [] : [header(1, a.length, 1, b.length), ...diffLines(a, b).map((o) => `${o.op}${o.line}`)];
-  return patch.hunks.flatMap((h) => [header(h.oldStart, h.oldLines, h.newStart, h.newLines), ...h.lines]);
+  return patch.hunks.flatMap((h) => [header(h.oldStart + skip, h.oldLines, h.newStart + skip, h.newLines), ...h.lines]);
+}
+
+function commonPrefix(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 /** GNU diff numbers an empty side by the line before it (jsdiff's own formatPatch does the same). */

@@ -67,17 +67,32 @@ export function locateObjects(documents: readonly unknown[], tenant: string): Lo
   return objects;
 }
 
-/** Objects in a canonical form: keys sorted at every level, so key order never shows as a change. */
+/**
+ * Objects in a canonical form: keys sorted at every level, so key order never shows as a change.
+ * A value already in that form (a renderer's objects are) is returned as it is, not copied.
+ */
 export function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(object).sort()) {
-    // A `__proto__` key (JSON can hold one) is defined as a key, as Object.fromEntries does.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: canonical(object[key]), enumerable: true, writable: true, configurable: true });
-    else out[key] = canonical(object[key]);
+  if (Array.isArray(value)) {
+    const items = value.map(canonical);
+    return items.every((item, i) => item === value[i]) ? value : items;
   }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  const sorted = [...keys].sort();
+  let same = keys.every((key, i) => key === sorted[i] && key !== '__proto__');
+  const children = sorted.map((key) => {
+    const child = canonical(object[key]);
+    same &&= child === object[key];
+    return child;
+  });
+  if (same) return object;
+  const out: Record<string, unknown> = {};
+  sorted.forEach((key, i) => {
+    // A `__proto__` key (JSON can hold one) is defined as a key, as Object.fromEntries does.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: children[i], enumerable: true, writable: true, configurable: true });
+    else out[key] = children[i];
+  });
   return out;
 }
 

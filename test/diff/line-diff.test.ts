@@ -1,3 +1,4 @@
+import { structuredPatch } from 'diff';
 import { diffLines, unifiedHunks } from '../../src/diff/line-diff';
 
 /** Applies an edit script to its left side: must give the right side. */
@@ -62,5 +63,31 @@ describe('line diff', () => {
     const hunks = unifiedHunks(a, b);
     expect(hunks[0]).toBe('@@ -1,600 +1,600 @@');
     expect(hunks).toHaveLength(1201);
+  });
+});
+
+describe('hunks after the lines both sides begin with', () => {
+  /** What jsdiff gives for the whole inputs: the hunks without leaving the common lines out. */
+  function wholeHunks(a: string[], b: string[], context: number): string[] {
+    const text = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
+    const patch = structuredPatch('', '', text(a), text(b), '', '', { context, maxEditLength: 1000 })!;
+    const start = (line: number, count: number) => (count === 0 ? line - 1 : line);
+    return patch.hunks.flatMap((h) => [`@@ -${start(h.oldStart, h.oldLines)},${h.oldLines} +${start(h.newStart, h.newLines)},${h.newLines} @@`, ...h.lines]);
+  }
+
+  test('GIVEN 500 random pairs of texts of few distinct lines (many ways to align them) THEN the hunks are jsdiff\'s for the whole texts', () => {
+    let state = 7;
+    const next = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 500; i++) {
+      const a = Array.from({ length: 5 + next(40) }, () => 'abc'[next(3)]);
+      const b = [...a];
+      for (let edits = 1 + next(4); edits > 0; edits--) {
+        const at = next(b.length + 1);
+        if (next(2) === 0) b.splice(at, 1);
+        else b.splice(at, 0, 'abcd'[next(4)]);
+      }
+      const context = next(5);
+      expect([a, b, context, unifiedHunks(a, b, context)]).toEqual([a, b, context, wholeHunks(a, b, context)]);
+    }
   });
 });

@@ -33,3 +33,28 @@ describe('sameObject', () => {
     expect(sameObject({ x: 1, y: 2 }, { x: 1, z: 2 })).toBe(false);
   });
 });
+
+describe('canonical', () => {
+  test('GIVEN an object with its keys sorted at every level THEN it is returned as it is, not copied', () => {
+    const sorted = { a: [{ x: 1, y: { p: 'q' } }], b: { c: null, d: [1, 2] } };
+    expect(canonical(sorted)).toBe(sorted);
+  });
+
+  test('GIVEN keys out of order deep inside THEN a copy has them sorted, and the parts in order are shared', () => {
+    const inner = { p: 1, q: 2 };
+    const value = { a: inner, b: [{ z: 1, y: 2 }] };
+    const result = canonical(value) as { a: unknown; b: Record<string, unknown>[] };
+    expect(result).not.toBe(value);
+    expect(result.a).toBe(inner);
+    expect(Object.keys(result.b[0])).toEqual(['y', 'z']);
+    expect(value.b[0]).toEqual({ z: 1, y: 2 });
+    expect(Object.keys(value.b[0])).toEqual(['z', 'y']);
+  });
+
+  test('GIVEN a __proto__ key (JSON can hold one) THEN it stays a key of the copy', () => {
+    const value = JSON.parse('{"b": 1, "__proto__": {"x": 1}}');
+    const result = canonical(value) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+  });
+});
