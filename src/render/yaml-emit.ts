@@ -192,17 +192,25 @@ function scalar(value: unknown): string {
  * Blank lines stay empty, as the library writes them.
  */
 function blockScalar(value: string, indent: string): string {
-  // By indentation too: re-indenting a 50 KB script for every tenant was a visible cost.
-  const key = `b${indent.length}:${value}`;
-  let text = scalarCache.get(key);
+  // By indentation too: re-indenting a 50 KB script for every tenant was a visible cost. Keyed
+  // by the string itself (one object for every tenant of a thread, whose hash V8 keeps), not a
+  // key made from it: hashing a new 50 KB key per tenant was most of writing a token tenant.
+  const byValue = blockScalars.get(indent.length) ?? new Map<string, string>();
+  blockScalars.set(indent.length, byValue);
+  let text = byValue.get(value);
   if (text === undefined) {
     const relative = libraryYaml({ k: value }).slice('k: '.length);
     text = indent === '' ? relative : relative.replace(/\n(?=[^\n])/g, `\n${indent}`);
-    if (scalarCache.size >= SCALAR_CACHE_LIMIT) scalarCache.clear();
-    scalarCache.set(key, text);
+    if (byValue.size >= BLOCK_SCALAR_CACHE_LIMIT) byValue.clear();
+    byValue.set(value, text);
   }
   return text;
 }
+
+/** Block scalars as written at each indentation, by value (see blockScalar). */
+const blockScalars = new Map<number, Map<string, string>>();
+/** Distinct multi-line values kept per indentation: scripts and dashboards repeat across tenants. */
+const BLOCK_SCALAR_CACHE_LIMIT = 1000;
 
 /** The library's single-line form of a scalar; multi-line forms need the whole document. */
 function libraryScalar(value: string | number): string {
