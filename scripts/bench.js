@@ -40,8 +40,28 @@ const HELM = join(ROOT, '.tools', 'bin', 'helm');
 /** Where timed commands write: a diff of 10,000 changed tenants prints megabytes. */
 const DEV_NULL = openSync(devNull, 'w');
 
+const USAGE = `Usage: npm run bench [-- OPTIONS]
+
+Times bin/grafana-tenancy as users run it against the speed targets (docs/fleet.md, Performance):
+one render and --help against helm template, then per fleet size a cold synth, a no-op re-synth,
+diffs of two rendered trees and of two fleet files; prints PASS or MISS per target and the
+per-tenant cost and peak RSS by size. Not a test: it exits 0 whatever the numbers.
+
+Options:
+  --sizes LIST         fleet sizes, comma-separated (default 1000,10000; add 50000 for scaling)
+  --target-size N      the size the targets are checked at (default 10000, else the largest)
+  --runs N             runs of one render and of --help, median taken (default 5)
+  --fleet-runs N       rounds of the fleet steps, median taken (default 3)
+  --helm-sample N      tenants helm template renders for its per-tenant time (default 20)
+  --chart DIR          the chart helm renders (default charts/grafana-tenancy)
+  --dir DIR            where fleets and trees go (default /dev/shm when writable, else the temp folder)
+  --keep               keep that folder at the end
+  -h, --help           this text
+`;
+
 const { values: opts } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h', default: false },
     sizes: { type: 'string', default: '1000,10000' },
     'target-size': { type: 'string', default: '10000' },
     runs: { type: 'string', default: '5' },
@@ -52,7 +72,15 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
+if (opts.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const SIZES = opts.sizes.split(',').map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error(`bench: --sizes ${opts.sizes}: give whole numbers of tenants, comma-separated, e.g. --sizes 1000,10000`);
+  process.exit(2);
+}
 
 /** /dev/shm when it is a writable folder (RAM-backed on Linux), else the system's temporary folder. */
 function defaultWorkDir() {
