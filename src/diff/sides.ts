@@ -187,39 +187,42 @@ export class ObjectCounter {
 /**
  * Keys that are equal exactly when two values are equal without what cannot change the number of
  * objects (see {@link ObjectCounter}): the host, and the text of the `customConfig.config`
- * settings (their names still count). A key names each field and a number for its JSON text;
- * the text of an object is written once per object: a fleet's tenants share the objects of the
+ * settings (their names still count). A key names each field and a number for its JSON text.
+ * The text of a frozen object is written once: a fleet's tenants share the frozen objects of the
  * fields they have alike (config/fleet-values.ts), so 10,000 tenants write a few hundred texts.
  */
 class ShapeKeys {
   private readonly textIds = new Map<string, number>();
-  private readonly objectIds = new WeakMap<object, number>();
+  private readonly frozenIds = new WeakMap<object, number>();
+  private readonly frozenOidcIds = new WeakMap<object, number>();
 
   of(values: FleetTenant['values']): string {
     let key = '';
     for (const [field, value] of Object.entries(values)) {
       if (field === 'host') continue;
-      key += `${field}:${this.idOf(value, field === 'oidc' ? oidcShape : undefined)},`;
+      const id = field === 'oidc' ? this.idOf(value, this.frozenOidcIds, oidcShape) : this.idOf(value, this.frozenIds);
+      key += `${field}:${id},`;
     }
     return key;
   }
 
-  private idOf(value: unknown, shape?: (value: any) => unknown): number {
-    const isObject = typeof value === 'object' && value !== null;
-    let id = isObject ? this.objectIds.get(value) : undefined;
+  private idOf(value: unknown, frozenIds: WeakMap<object, number>, shape = (v: unknown) => v): number {
+    const frozen = typeof value === 'object' && value !== null && Object.isFrozen(value);
+    let id = frozen ? frozenIds.get(value) : undefined;
     if (id === undefined) {
       // JSON.stringify(undefined) is undefined: a field present with no value has a text of its own.
-      const text = JSON.stringify(shape ? shape(value) : value) ?? 'undefined';
+      const text = JSON.stringify(shape(value)) ?? 'undefined';
       id = this.textIds.get(text) ?? this.textIds.size;
       this.textIds.set(text, id);
-      if (isObject) this.objectIds.set(value, id);
+      if (frozen) frozenIds.set(value, id);
     }
     return id;
   }
 }
 
 /** The oidc values without the text of the `customConfig.config` settings: their names, sorted. */
-function oidcShape(oidc: FleetTenant['values']['oidc']): unknown {
+function oidcShape(value: unknown): unknown {
+  const oidc = value as FleetTenant['values']['oidc'];
   return { ...oidc, customConfig: { ...oidc.customConfig, config: Object.keys(oidc.customConfig.config).sort() } };
 }
 
