@@ -7,8 +7,9 @@ import { compareFile, compareRendered, FileComparison, TreeComparison } from './
 
 /*
  * A share of a diff's comparing, run on a worker thread or in-process: each file compared on its
- * own (compareFile; compareRendered for rendered tenants), the results added to the report in path order by the caller. A file's two
- * sides are read from two rendered folders, or rendered from two fleets' tenants.
+ * own (compareFile, or compareRendered for the objects rendered for a tenant), the results added
+ * to the report in path order by the caller. A file's two sides are read from two rendered
+ * folders, or rendered from two fleets' tenants.
  */
 
 export type CompareBatch = FolderCompareBatch | TenantCompareBatch;

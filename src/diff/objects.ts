@@ -74,25 +74,33 @@ export function locateObjects(documents: readonly unknown[], tenant: string): Lo
 export function canonical(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const items = value.map(canonical);
-    return items.every((item, i) => item === value[i]) ? value : items;
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const form = canonical(item);
+      if (copy === undefined && form !== item) copy = value.slice(0, i);
+      copy?.push(form);
+    });
+    return copy ?? value;
   }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  const sorted = [...keys].sort();
-  let same = keys.every((key, i) => key === sorted[i] && key !== '__proto__');
-  const children = sorted.map((key) => {
-    const child = canonical(object[key]);
-    same &&= child === object[key];
-    return child;
-  });
-  if (same) return object;
-  const out: Record<string, unknown> = {};
+  // `<` on strings is the order sort() puts them in (UTF-16 code units).
+  const inOrder = keys.every((key, i) => key !== '__proto__' && (i === 0 || keys[i - 1] < key));
+  let copy: Record<string, unknown> | undefined;
+  const sorted = inOrder ? keys : [...keys].sort();
   sorted.forEach((key, i) => {
+    const form = canonical(object[key]);
+    if (copy === undefined && (!inOrder || form !== object[key])) copy = copyOf(object, sorted.slice(0, i));
     // A `__proto__` key (JSON can hold one) is defined as a key, as Object.fromEntries does.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: children[i], enumerable: true, writable: true, configurable: true });
-    else out[key] = children[i];
+    if (copy !== undefined) Object.defineProperty(copy, key, { value: form, enumerable: true, writable: true, configurable: true });
   });
+  return copy ?? object;
+}
+
+/** A new object holding `keys` of `object`, in that order. */
+function copyOf(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) Object.defineProperty(out, key, { value: object[key], enumerable: true, writable: true, configurable: true });
   return out;
 }
 

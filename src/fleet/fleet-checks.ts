@@ -130,8 +130,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
       else groups.set(head, [head, item]);
     }
   }
-  // In order of first appearance: the order of the groups' first members.
-  return items.filter((item) => groups.has(item)).map((head) => groups.get(head)!);
+  // In order of first appearance: the order the keys first came in.
+  return [...first.values()].filter((head) => groups.has(head)).map((head) => groups.get(head)!);
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
