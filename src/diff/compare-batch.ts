@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adoptValidation } from '../fleet/render-batch';
 import { TenantJob } from '../fleet/tenant-file';
-import { renderInstance } from '../render/render';
+import { renderObjects } from '../render/render';
 import { compareFile, compareRendered, FileComparison, TreeComparison } from './compare';
 
 /*
@@ -46,7 +46,7 @@ export function runCompareBatch(batch: CompareBatch): CompareBatchResult {
   const render = (job: TenantJob | undefined) => {
     if (job === undefined) return undefined;
     const { namespace, release, values } = adoptValidation(job, apiVersions);
-    return renderInstance({ namespace, release, values, apiVersions });
+    return renderObjects({ namespace, release, values, apiVersions });
   };
   return { id: batch.id, compared: batch.tenants.map((t) => compareRendered(t.path, render(t.old), render(t.new))) };
 }

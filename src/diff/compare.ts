@@ -1,7 +1,8 @@
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { FileTree } from '../fleet/render-fleet';
 import { unifiedHunks } from './line-diff';
-import { Manifest } from '../render/render';
+import { objectJson, sameManifestSource } from '../render/object-json';
+import { Manifest, RenderedObjects } from '../render/render';
 import { LocatedObject, locateObjects, ObjectId, parseObjects, reviewLines, sameObject, tenantOfPath } from './objects';
 
 export type ChangeType = 'added' | 'removed' | 'changed';
@@ -96,12 +97,28 @@ export function compareFile(path: string, oldText: string | undefined, newText: 
  * side has no such file), not as YAML text: the diff of two fleet files renders both sides and
  * need not write them only to read them back. It gives what compareFile gives for the files'
  * text, as the renderer writes objects that read back the same (test/diff/compare.test.ts).
+ * Objects at the same place on both sides made of the same data (sameManifestSource) are the
+ * same without making their manifests: most objects of a changed tenant.
  */
-export function compareRendered(path: string, oldObjects: readonly Manifest[] | undefined, newObjects: readonly Manifest[] | undefined): FileComparison {
+export function compareRendered(path: string, oldObjects: RenderedObjects | undefined, newObjects: RenderedObjects | undefined): FileComparison {
   const local = new TreeComparison();
   const tenant = tenantOfPath(path);
-  local.addObjects(locateObjects(oldObjects ?? [], tenant), locateObjects(newObjects ?? [], tenant));
+  let before = oldObjects;
+  let after = newObjects;
+  if (before && after && 'apiObjects' in before && 'apiObjects' in after) {
+    const [olds, news] = [before.apiObjects, after.apiObjects];
+    const same = olds.map((object, i) => i < news.length && sameManifestSource(object, news[i]));
+    local.addUnchanged(same.filter(Boolean).length);
+    before = { apiObjects: olds.filter((_, i) => !same[i]) };
+    after = { apiObjects: news.filter((_, i) => !same[i]) };
+  }
+  local.addObjects(locateObjects(manifestsOf(before), tenant), locateObjects(manifestsOf(after), tenant));
   return local.fileComparison();
+}
+
+function manifestsOf(objects: RenderedObjects | undefined): readonly Manifest[] {
+  if (objects === undefined) return [];
+  return 'apiObjects' in objects ? objects.apiObjects.map(objectJson) : objects.manifests;
 }
 
 /**

@@ -58,18 +58,69 @@ export function objectJson(apiObject: ApiObject): Record<string, any> {
 
 /** `apiObject.toJson()` in one copy, or undefined when only cdk8s's own `toJson()` may render it. */
 export function plainManifest(apiObject: ApiObject): Record<string, any> | undefined {
+  const props = oneCopyProps(apiObject);
+  const base = props === undefined ? undefined : plainBase(apiObject, props);
   const type = apiObject.constructor as { manifest?: (props: unknown) => Record<string, any> };
-  const known = type === ApiObject || (GENERATED_CLASSES.has(type) && Object.getPrototypeOf(apiObject) === (type as Function).prototype);
-  const base = known ? plainBase(apiObject) : undefined;
   return base === undefined || type === ApiObject ? base : type.manifest!(base);
 }
 
-/** What `ApiObject.prototype.toJson` gives for `apiObject`, or undefined when that needs cdk8s. */
-function plainBase(apiObject: ApiObject): Record<string, any> | undefined {
+/**
+ * The props of an object {@link plainManifest} may render (a class it knows, plain props, no
+ * patch, the App's own resolvers), or undefined.
+ */
+function oneCopyProps(apiObject: ApiObject): Record<string, unknown> | undefined {
+  const type = apiObject.constructor;
+  const known = type === ApiObject || (GENERATED_CLASSES.has(type) && Object.getPrototypeOf(apiObject) === type.prototype);
+  if (!known) return undefined;
   // Private fields of cdk8s's ApiObject: when they are not what this module expects, cdk8s renders.
   const { props, patches } = apiObject as unknown as { props?: unknown; patches?: unknown };
   if (!isPlainObject(props) || !Array.isArray(patches) || patches.length > 0) return undefined;
   if (process.env.CDK8S_DISABLE_SORT || App.of(apiObject).resolvers.length !== DEFAULT_RESOLVER_COUNT) return undefined;
+  return props;
+}
+
+/**
+ * Whether `a` and `b` have the same manifest, told without making it: both are rendered by
+ * {@link plainManifest}, a function of the class, the props and the metadata fields, and those
+ * are the same plain data (keys in the same order). False when that does not tell (a class
+ * instance or a token among the values, an object cdk8s renders): compare their manifests then.
+ * A diff of two fleet files finds most of a changed tenant's objects the same this way.
+ */
+export function sameManifestSource(a: ApiObject, b: ApiObject): boolean {
+  if (a.constructor !== b.constructor) return false;
+  const props = oneCopyProps(a);
+  const otherProps = oneCopyProps(b);
+  if (props === undefined || otherProps === undefined || !samePlainData(props, otherProps)) return false;
+  const metadata = a.metadata as unknown as Record<string, unknown>;
+  const otherMetadata = b.metadata as unknown as Record<string, unknown>;
+  return [...METADATA_FIELDS, '_additionalAttributes'].every((key) => samePlainData(metadata[key], otherMetadata[key]));
+}
+
+/**
+ * The same strings, numbers, booleans, null or undefined, in plain objects and lists of the same
+ * shape and key order; a generated number-or-string union (`Quantity`) is its `value`, as
+ * {@link sortedCopy} renders it.
+ */
+function samePlainData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.getPrototypeOf(b)) return false;
+  if (proto !== Object.prototype && proto !== Array.prototype) return unionValue(a) !== undefined && unionValue(a) === unionValue(b);
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  return keys.length === otherKeys.length && keys.every((key, i) => key === otherKeys[i] && samePlainData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** The `value` a number-or-string union renders as (see sortedCopy), or undefined for any other class instance. */
+function unionValue(object: object): string | number | undefined {
+  const { value, resolve } = object as { value?: unknown; resolve?: unknown };
+  if (object instanceof Lazy || typeof resolve === 'function') return undefined;
+  return typeof value === 'number' || typeof value === 'string' ? value : undefined;
+}
+
+/** What `ApiObject.prototype.toJson` gives for `apiObject`, or undefined when that needs cdk8s. */
+function plainBase(apiObject: ApiObject, props: Record<string, unknown>): Record<string, any> | undefined {
   try {
     // cdk8s sorts `{ ...props, metadata }` and then moves apiVersion, kind and metadata first.
     const json: Record<string, any> = {};

@@ -20,13 +20,25 @@ export interface InstanceTarget {
  * thousands of Charts synthesizes in superlinear time.
  */
 export function renderInstance(target: InstanceTarget): Manifest[] {
+  const rendered = renderObjects(target);
+  return 'apiObjects' in rendered ? rendered.apiObjects.map(objectJson) : [...rendered.manifests];
+}
+
+/**
+ * An instance's objects before their JSON is made: the ApiObjects whose `objectJson` are its
+ * manifests in order, or (when the chart declares dependencies) the chart's manifests.
+ */
+export type RenderedObjects = { readonly apiObjects: readonly ApiObject[] } | { readonly manifests: readonly Manifest[] };
+
+/** {@link renderInstance} up to its ApiObjects (see {@link RenderedObjects}). */
+export function renderObjects(target: InstanceTarget): RenderedObjects {
   const app = new App({ outdir: undefined });
   const chart = new MonitoringInstance(app, target.release, target);
   const constructs = chart.node.findAll();
   // Chart.toJson() skips the construct validations that app.synth() would run: run them here.
   const errors = constructs.flatMap((c) => c.node.validate());
   if (errors.length > 0) throw new Error(`${target.namespace}/${target.release}: ${errors.join('; ')}`);
-  return inDependencyOrder(chart, constructs) ? apiObjects(constructs).map(objectJson) : chart.toJson();
+  return inDependencyOrder(chart, constructs) ? { apiObjects: apiObjects(constructs) } : { manifests: chart.toJson() };
 }
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { KEYCLOAK_API_VERSION } from '../../src/config/checks';
 import { compareFile, compareRendered, compareTrees } from '../../src/diff/compare';
-import { Manifest, renderInstance, toYamlStream } from '../../src/render/render';
+import * as objectJsonModule from '../../src/render/object-json';
+import { renderInstance, renderObjects, toYamlStream } from '../../src/render/render';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 import { formatReport } from '../../src/diff/format';
 import { renderFleet } from '../../src/fleet/render-fleet';
@@ -145,21 +146,45 @@ describe('comparing rendered objects without their YAML', () => {
   // Every chart fixture the renderer takes, rendered for one target: as pairs of old and new sides,
   // they change, add and remove every kind of object the project renders.
   const target = { namespace: 'tenant-acme', release: 'monitoring', apiVersions: [KEYCLOAK_API_VERSION] };
-  const rendered = CI_FIXTURES.filter((f) => f.helmOnly === undefined).map((f) => renderInstance({ ...target, values: parse(readFileSync(ciFixturePath(f), 'utf8')) }));
+  const fixtures = CI_FIXTURES.filter((f) => f.helmOnly === undefined).map((f) => ({ ...target, values: parse(readFileSync(ciFixturePath(f), 'utf8')) }));
+  const path = 'tenant-acme/monitoring.yaml';
+  const text = (fixture?: (typeof fixtures)[number]) => (fixture === undefined ? undefined : toYamlStream(renderInstance(fixture)));
+  const sides = [undefined, ...fixtures];
 
-  test('GIVEN every pair of fixture renders, and one side missing WHEN compared as objects THEN the result is that of comparing their files', () => {
-    const path = 'tenant-acme/monitoring.yaml';
-    const text = (objects?: Manifest[]) => (objects === undefined ? undefined : toYamlStream(objects));
-    const sides = [undefined, ...rendered];
+  test('GIVEN every pair of fixtures, and one side missing WHEN compared as the objects rendered THEN the result is that of comparing their files', () => {
     let changes = 0;
+    let unchanged = 0;
     for (const before of sides) {
       for (const after of sides) {
         if (before === undefined && after === undefined) continue;
-        const compared = compareRendered(path, before, after);
+        // Each side rendered on its own, as the diff renders them (two Apps).
+        const compared = compareRendered(path, before && renderObjects(before), after && renderObjects(after));
         expect(compared).toEqual(compareFile(path, text(before), text(after)));
         changes += compared.changes.length;
+        unchanged += compared.unchanged;
       }
     }
-    expect(changes).toBeGreaterThan(rendered.length * 5);
+    expect(changes).toBeGreaterThan(fixtures.length * 5);
+    expect(unchanged).toBeGreaterThan(fixtures.length * 5);
+  });
+
+  test('GIVEN a side given as manifests (a chart with dependencies) WHEN compared THEN the result is the same', () => {
+    const [a, b] = [fixtures[1], fixtures[7]];
+    expect(compareRendered(path, { manifests: renderInstance(a) }, renderObjects(b))).toEqual(compareFile(path, text(a), text(b)));
+  });
+
+  test('GIVEN a tenant changed in one value WHEN compared THEN only the objects made of other data get manifests made', () => {
+    // GIVEN the same fixture with another Grafana version
+    const before = fixtures[1];
+    const after = { ...before, values: { ...before.values, grafana: { ...before.values.grafana, version: '99.0.0' } } };
+    const objects = renderInstance(before).length;
+    const made = jest.spyOn(objectJsonModule, 'objectJson');
+    // WHEN compared
+    const compared = compareRendered(path, renderObjects(before), renderObjects(after));
+    // THEN one object changed, and only that pair's manifests were made
+    expect(compared.changes.map((c) => c.kind)).toEqual(['Grafana']);
+    expect(compared.unchanged).toBe(objects - 1);
+    expect(made).toHaveBeenCalledTimes(2);
+    made.mockRestore();
   });
 });

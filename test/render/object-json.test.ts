@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { KeycloakRealmGroup } from '../../imports/keycloak';
 import { KubeConfigMap, KubeJob, Quantity } from '../../imports/k8s';
 import { MonitoringInstance } from '../../src/monitoring-instance';
-import { objectJson, plainManifest } from '../../src/render/object-json';
+import { objectJson, plainManifest, sameManifestSource } from '../../src/render/object-json';
 import { parseFleet } from '../../src/config/fleet';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 
@@ -149,5 +149,47 @@ describe('objectJson on plain data', () => {
     expect(fast).toBeDefined();
     expect(text(fast)).toBe(text(o.toJson()));
     expect(Object.keys(fast!)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+});
+
+describe('sameManifestSource: the same manifest, told from what it is made of', () => {
+  /** Every fixture and the synthetic fleet's first tenants, each rendered in an App of its own. */
+  const instances = () => [
+    ...CI_FIXTURES.filter((f) => !f.helmOnly).map((f) => ({ namespace: 'tenant-acme', release: 'monitoring', values: parse(readFileSync(ciFixturePath(f), 'utf8')) })),
+    ...parseFleet(syntheticFleet(8), 'synthetic.yaml').tenants,
+  ].map(({ namespace, release, values }) => apiObjectsOf(new MonitoringInstance(Testing.app(), release, { namespace, release, values, apiVersions: ['v1.edp.epam.com/v1'] })));
+
+  test('GIVEN two renders of the same instances THEN every object is the same source as its twin', () => {
+    const [first, second] = [instances(), instances()];
+    first.forEach((objects, i) => objects.forEach((o, j) => expect([i, j, sameManifestSource(o, second[i][j])]).toEqual([i, j, true])));
+  });
+
+  test('GIVEN every pair of objects of different instances THEN "the same source" is said only of objects with the same manifest', () => {
+    const all = instances().flat();
+    let same = 0;
+    for (const a of all) {
+      for (const b of all) {
+        if (!sameManifestSource(a, b)) continue;
+        same++;
+        expect(text(objectJson(a))).toBe(text(objectJson(b)));
+      }
+    }
+    // Shared objects exist across instances (the same tenant id, names): both answers are exercised.
+    expect(same).toBeGreaterThan(all.length);
+  });
+
+  test('GIVEN what is not plain data (a Lazy, a class instance) or another class THEN it does not tell; a number-or-string union is its value', () => {
+    const app = Testing.app();
+    let charts = 0;
+    const chart = () => new Chart(app, `c${charts++}`);
+    const map = (data: Record<string, unknown>) => new KubeConfigMap(chart(), 'cm', { metadata: { name: 'cm' }, data: data as Record<string, string> });
+    expect(sameManifestSource(map({ a: '1' }), map({ a: '1' }))).toBe(true);
+    expect(sameManifestSource(map({ a: '1' }), map({ a: '2' }))).toBe(false);
+    expect(sameManifestSource(map({ v: Lazy.any({ produce: () => 'x' }) }), map({ v: Lazy.any({ produce: () => 'x' }) }))).toBe(false);
+    expect(sameManifestSource(map({ v: new Date(0) }), map({ v: new Date(0) }))).toBe(false);
+    const job = (cpu: string) => new KubeJob(chart(), 'job', { metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'c', resources: { limits: { cpu: Quantity.fromString(cpu) } } }] } } } });
+    expect(sameManifestSource(job('1'), job('1'))).toBe(true);
+    expect(sameManifestSource(job('1'), job('2'))).toBe(false);
+    expect(sameManifestSource(map({ a: '1' }), new ApiObject(chart(), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } }))).toBe(false);
   });
 });
