@@ -102,8 +102,9 @@ export function sameManifestSource(a: ApiObject, b: ApiObject): boolean {
  * {@link sortedCopy} renders it.
  */
 function samePlainData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  // No shortcut for one object on both sides: a Lazy inside it may render otherwise each time.
+  if (typeof a !== 'object' || a === null) return a === b && typeof a !== 'function';
+  if (typeof b !== 'object' || b === null) return false;
   const proto = Object.getPrototypeOf(a);
   if (proto !== Object.getPrototypeOf(b)) return false;
   if (proto !== Object.prototype && proto !== Array.prototype) return unionValue(a) !== undefined && unionValue(a) === unionValue(b);

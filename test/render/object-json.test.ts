@@ -193,3 +193,15 @@ describe('sameManifestSource: the same manifest, told from what it is made of', 
     expect(sameManifestSource(map({ a: '1' }), new ApiObject(chart(), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } }))).toBe(false);
   });
 });
+
+describe('sameManifestSource and values shared by reference', () => {
+  test('GIVEN one object holding a Lazy in both objects\' props THEN it does not tell (the Lazy may render otherwise each time)', () => {
+    const app = Testing.app();
+    let calls = 0;
+    const shared = { v: Lazy.any({ produce: () => `call ${++calls}` }) as unknown as string };
+    const map = (id: string) => new KubeConfigMap(new Chart(app, id), 'cm', { metadata: { name: 'cm' }, data: shared });
+    const [a, b] = [map('a'), map('b')];
+    expect(sameManifestSource(a, b)).toBe(false);
+    expect(objectJson(a)).not.toEqual(objectJson(b));
+  });
+});
