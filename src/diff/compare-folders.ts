@@ -1,5 +1,7 @@
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { runInWorkers } from '../fleet/parallel-render';
+import type { Worker } from 'node:worker_threads';
+import { prestartWorkers, runInWorkers } from '../fleet/parallel-render';
 import { comparedFiles, compareTrees, DiffReport, TreeComparison, TreeSource } from './compare';
 import { CompareBatch, CompareBatchResult, inBatchOrder } from './compare-batch';
 
@@ -23,6 +25,7 @@ const COMPARE_YOUNG_GENERATION_MB = 64;
  * {@link compareTrees} of two sides, on worker threads when both are folders with enough files
  * (`parallelism` workers at most; 1 compares in-process): each worker reads and compares its
  * share of the files, and the results are added in path order, so the report is the same.
+ * Workers from {@link prestartCompareWorkers} are used first.
  */
 export async function compareSources(
   oldTree: TreeSource,
@@ -30,9 +33,10 @@ export async function compareSources(
   labels: { old: string; new: string },
   alreadyUnchanged: number,
   parallelism = availableParallelism(),
+  prestarted: readonly Worker[] = [],
 ): Promise<DiffReport> {
   const files = comparedFiles(oldTree, newTree);
-  const workers = Math.min(parallelism, Math.floor(files.length / MIN_FILES_PER_WORKER));
+  const workers = workersFor(files.length, parallelism);
   if (oldTree.dir === undefined || newTree.dir === undefined || workers < 2) return compareTrees(oldTree, newTree, labels, alreadyUnchanged);
 
   const compare = { oldDir: oldTree.dir, newDir: newTree.dir };
@@ -41,6 +45,27 @@ export async function compareSources(
     batches.push({ id: batches.length, compare, files: files.slice(start, start + FILES_PER_BATCH) });
   }
   const comparison = new TreeComparison(alreadyUnchanged);
-  await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison), youngGenerationMb: COMPARE_YOUNG_GENERATION_MB });
+  await runInWorkers<CompareBatch, CompareBatchResult>(batches, workers, { handle: inBatchOrder(comparison), youngGenerationMb: COMPARE_YOUNG_GENERATION_MB, prestarted });
   return comparison.report(labels);
+}
+
+function workersFor(files: number, parallelism: number): number {
+  return Math.min(parallelism, Math.floor(files / MIN_FILES_PER_WORKER));
+}
+
+/**
+ * The compare workers a diff of two folders will likely use, started before the folders are
+ * listed (20,000 files took a fifth of such a diff): each loads the code meanwhile, on the core
+ * the listing leaves free. Estimated from the entries at the top of the new folder (a synth tree
+ * has a file to compare per namespace folder); none unless both sides are folders. The caller
+ * terminates them when done, used or not.
+ */
+export function prestartCompareWorkers(oldPath: string, newPath: string, parallelism = availableParallelism()): Worker[] {
+  try {
+    if (!statSync(oldPath).isDirectory() || !statSync(newPath).isDirectory()) return [];
+    const count = workersFor(readdirSync(newPath).length, parallelism);
+    return prestartWorkers(count < 2 ? 0 : count, COMPARE_YOUNG_GENERATION_MB);
+  } catch {
+    return [];
+  }
 }

@@ -3,7 +3,7 @@ import { RenderOptions, runInWorkers } from '../fleet/parallel-render';
 import { FleetLayout, fleetLayout } from '../fleet/render-fleet';
 import { DiffReport, TreeComparison } from './compare';
 import { CompareBatchResult, inBatchOrder, runCompareBatch, TenantCompareBatch } from './compare-batch';
-import { compareSources } from './compare-folders';
+import { compareSources, prestartCompareWorkers } from './compare-folders';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
 import { diffRenderOptions, ObjectCounter, renderSides, sameList, Side, splitIdentical } from './sides';
 
@@ -24,7 +24,7 @@ export async function diffSides(oldSide: Side, newSide: Side, options: RenderOpt
     return comparison.report(labels);
   }
   const trees = await renderSides(oldSide, newSide, options);
-  return compareSources(trees.old, trees.new, labels, trees.unchanged, options.parallelism);
+  return compareSources(trees.old, trees.new, labels, trees.unchanged, options.parallelism, options.prestarted);
 }
 
 /**
@@ -42,7 +42,15 @@ export async function diffSpecs(oldSpec: SideSpec, newSpec: SideSpec, options: R
     return diffSides(oldSide, newSide, options);
   };
   const early = readChangedEntries(oldSpec, newSpec);
-  if (early === undefined) return stepByStep();
+  if (early === undefined) {
+    const prestarted = oldSpec.ref === undefined ? prestartCompareWorkers(oldSpec.file, newSpec.file, options.parallelism) : [];
+    try {
+      const [oldSide, newSide] = loadSidePair(oldSpec, newSpec);
+      return await diffSides(oldSide, newSide, { ...options, prestarted });
+    } finally {
+      await Promise.all(prestarted.map((worker) => worker.terminate()));
+    }
+  }
 
   const toRender = splitIdentical(early.changed.old, early.changed.new);
   const comparison = new TreeComparison();

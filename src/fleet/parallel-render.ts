@@ -180,8 +180,13 @@ function workersFor(tenants: number, parallelism = availableParallelism()): numb
  */
 export function prestartRenderWorkers(expectedTenants: number, parallelism?: number): Worker[] {
   const count = workersFor(expectedTenants, parallelism);
-  return Array.from({ length: count > 1 ? count : 0 }, () => {
-    const worker = startWorker();
+  return prestartWorkers(count > 1 ? count : 0);
+}
+
+/** `count` workers started now, for {@link WorkerRun.prestarted} (see {@link prestartRenderWorkers}). */
+export function prestartWorkers(count: number, youngGenerationMb?: number): Worker[] {
+  return Array.from({ length: count }, () => {
+    const worker = startWorker(youngGenerationMb);
     // Not fatal here: a worker that failed to start is replaced by a new one, whose failure is reported.
     worker.on('error', () => {});
     return worker;

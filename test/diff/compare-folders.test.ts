@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../../src/config/input-error';
 import { compareTrees } from '../../src/diff/compare';
-import { compareSources } from '../../src/diff/compare-folders';
+import { compareSources, prestartCompareWorkers } from '../../src/diff/compare-folders';
 import { folderSource } from '../../src/diff/sides';
 import * as parallelRender from '../../src/fleet/parallel-render';
 import { tempDir } from '../fleet/fleet-fixtures';
@@ -43,17 +43,30 @@ describe('comparing two rendered folders on worker threads', () => {
     after.set('new/app.yaml', [configMap('new', { v: '1' })]);
     const [oldDir, newDir] = [folder(before), folder(after)];
     const labels = { old: 'old', new: 'new' };
-    // WHEN
+    // WHEN compared by two workers started before the folders were listed
+    const prestarted = prestartCompareWorkers(oldDir, newDir, 2);
+    expect(prestarted).toHaveLength(2);
     const onWorkers = jest.spyOn(parallelRender, 'runInWorkers');
-    const parallel = await compareSources(folderSource(oldDir), folderSource(newDir), labels, 0, 2);
+    const parallel = await compareSources(folderSource(oldDir), folderSource(newDir), labels, 0, 2, prestarted);
     const inProcess = compareTrees(folderSource(oldDir), folderSource(newDir), labels);
-    // THEN the files went to two workers, and the report is the in-process one
-    expect(onWorkers).toHaveBeenCalledWith(expect.any(Array), 2, expect.anything());
+    // THEN the files went to those two workers, and the report is the in-process one
+    expect(onWorkers).toHaveBeenCalledWith(expect.any(Array), 2, expect.objectContaining({ prestarted }));
     onWorkers.mockRestore();
     expect(parallel).toEqual(inProcess);
     expect(parallel.total).toEqual({ added: 1, removed: 1, changed: 601 });
     expect(parallel.changes.find((c) => c.name === 'moved-back')?.change).toBe('changed');
     expect(parallel.changes.some((c) => c.name === 'moved')).toBe(false);
+  });
+
+  test('GIVEN folders too small for workers, a file, or one worker allowed THEN no compare worker is started ahead', () => {
+    const small = folder(new Map([['ns/app.yaml', [configMap('a', { v: '1' })]]]));
+    const file = join(small, 'ns', 'app.yaml');
+    expect(prestartCompareWorkers(small, small, 2)).toEqual([]);
+    expect(prestartCompareWorkers(file, small, 2)).toEqual([]);
+    expect(prestartCompareWorkers(join(small, 'missing'), small, 2)).toEqual([]);
+    const many = tempDir('compare-folders-many-');
+    for (let i = 0; i < 4000; i++) mkdirSync(join(many, `ns-${i}`));
+    expect(prestartCompareWorkers(many, many, 1)).toEqual([]);
   });
 
   test('GIVEN a file that is not valid YAML WHEN compared by workers THEN the problem names it', async () => {
