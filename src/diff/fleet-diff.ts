@@ -30,11 +30,11 @@ export async function diffSides(oldSide: Side, newSide: Side, options: RenderOpt
 /**
  * The diff of two sides given as files, folders or a fleet file at a git ref (the `diff`
  * command): the report of `loadSidePair` then {@link diffSides}. For two fleet files that the
- * pair reader can read entry by entry, the entries that differ are checked first and their
- * tenants start rendering while the main thread checks the other entries (most of reading
- * 10,000 entries), instead of after. Only a fleet that passes every check is reported on: on
- * any problem, the rendering stops and both files are read the way `loadSidePair` reads them, so
- * every problem is reported word for word as before.
+ * pair reader can read entry by entry, the entries that differ are checked first; with render
+ * workers, their tenants start rendering while the main thread checks the other entries (most of
+ * reading 10,000 entries), instead of after. Only a fleet that passes every check is reported
+ * on: on any problem, the rendering stops and both files are read the way `loadSidePair` reads
+ * them, so every problem is reported word for word as before.
  */
 export async function diffSpecs(oldSpec: SideSpec, newSpec: SideSpec, options: RenderOptions = {}): Promise<DiffReport> {
   const stepByStep = () => {
@@ -54,22 +54,32 @@ export async function diffSpecs(oldSpec: SideSpec, newSpec: SideSpec, options: R
 
   const toRender = splitIdentical(early.changed.old, early.changed.new);
   const comparison = new TreeComparison();
-  let stopped = false;
-  const rendering = renderAndCompare(toRender.old, toRender.new, comparison, options, () => stopped).then(
-    () => undefined,
-    (error: unknown) => ({ error }),
-  );
-  const fleets = await checkWhole(early);
-  stopped = fleets === undefined;
-  const renderFailure = await rendering;
-  if (fleets === undefined) return stepByStep();
-  if (renderFailure !== undefined) throw renderFailure.error;
+  const inWorkers = diffRenderOptions(options, toRender.old.tenants.length + toRender.new.tenants.length).parallelism! > 1;
+  let fleets: { old: Fleet; new: Fleet } | undefined;
+  if (inWorkers) {
+    // The render workers start on the changed tenants while this thread checks the rest.
+    let stopped = false;
+    const rendering = renderAndCompare(toRender.old, toRender.new, comparison, options, () => stopped).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    fleets = await checkWhole(early, true);
+    stopped = fleets === undefined;
+    const renderFailure = await rendering;
+    if (fleets === undefined) return stepByStep();
+    if (renderFailure !== undefined) throw renderFailure.error;
+  } else {
+    // One thread does both: the whole fleets checked in one pass, then the rendering (none for a broken fleet).
+    fleets = await checkWhole(early, false);
+    if (fleets === undefined) return stepByStep();
+  }
   // What diffSides would render of the whole fleets: the same tenants (by their validated
   // values), since the others share their values object with the other side. Checked anyway.
   const whole = splitIdentical(fleets.old, fleets.new);
   if (!sameValues(whole.old, toRender.old) || !sameValues(whole.new, toRender.new)) {
     return diffSides({ label: early.labels.old, fleet: fleets.old }, { label: early.labels.new, fleet: fleets.new }, options);
   }
+  if (!inWorkers) await renderAndCompare(toRender.old, toRender.new, comparison, options);
   comparison.addUnchanged(countObjects(whole.same, fleets.new.apiVersions));
   return comparison.report(early.labels);
 }
@@ -103,18 +113,20 @@ const ENTRIES_PER_TURN = 250;
 
 /**
  * Both whole fleets, checked as `readPair` checks them (the changed entries' tenants taken as
- * checked already), a few hundred entries per turn of the event loop; undefined on any problem.
+ * checked already); undefined on any problem. `inTurns`: a few hundred entries per turn of the
+ * event loop, so render workers get their batches meanwhile (each turn's fleet-wide checks and
+ * values parser are work done again: a tenth of the checking).
  */
-async function checkWhole({ labels, pair, changed }: EarlyStart): Promise<{ old: Fleet; new: Fleet } | undefined> {
+async function checkWhole({ labels, pair, changed }: EarlyStart, inTurns: boolean): Promise<{ old: Fleet; new: Fleet } | undefined> {
   try {
     const known = tenantsByEntry(changed.new, [...pair.newEntries.filter((e) => pair.newOnly.has(e))]);
-    const rest = pair.newEntries.filter((e) => !pair.newOnly.has(e));
+    const rest = inTurns ? pair.newEntries.filter((e) => !pair.newOnly.has(e)) : [];
     for (let start = 0; start < rest.length; start += ENTRIES_PER_TURN) {
       await new Promise((resolve) => setImmediate(resolve));
       const some = rest.slice(start, start + ENTRIES_PER_TURN);
       tenantsByEntry(parseFleet({ ...pair.frame, tenants: some }, labels.new), some, known);
     }
-    // The fleet-wide checks see every tenant; each tenant is checked once, above.
+    // The fleet-wide checks see every tenant; each tenant is checked once.
     const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, labels.new, known);
     const oldKnown = tenantsByEntry(newFleet, pair.newEntries, tenantsByEntry(changed.old, pair.oldEntries.filter((e) => pair.oldOnly.has(e))));
     return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, labels.old, oldKnown), new: newFleet };
@@ -167,8 +179,6 @@ async function renderAndCompare(oldFleet: Fleet, newFleet: Fleet, comparison: Tr
   const { parallelism = 1 } = diffRenderOptions(options, renders);
   if (parallelism > 1) return runInWorkers(batches, parallelism, { handle, handled });
   for (const batch of batches) {
-    // A turn of the event loop per batch: the fleet's checks (checkWhole) go on meanwhile.
-    await new Promise((resolve) => setImmediate(resolve));
     const result = runCompareBatch(batch);
     handle(result);
     handled(result);
