@@ -31,7 +31,18 @@ export function unifiedHunks(a: readonly string[], b: readonly string[], context
   // jsdiff's search starts by following the lines both sides begin with; it goes on alike when
   // those lines (but the `context` before the first change) are left out, and line numbers shift
   // by as many. A changed object is mostly lines before its change: they were most of the work.
-  const skip = Math.max(0, commonPrefix(a, b) - context);
+  const prefix = commonPrefix(a, b);
+  const skip = Math.max(0, prefix - context);
+  // All that follows the common lines is on one side (a field added at the end, an object added
+  // or removed): jsdiff's one hunk is the context, then every line left removed or added; it is
+  // made here without it, within the edit length it would take on.
+  const rest = Math.max(a.length, b.length) - prefix;
+  if (rest === 0) return [];
+  if (Math.min(a.length, b.length) === prefix && rest <= MAX_EDIT_LENGTH) {
+    const op = a.length > prefix ? '-' : '+';
+    const kept = a.slice(skip, prefix).map((line) => ` ${line}`);
+    return [header(skip + 1, a.length - skip, skip + 1, b.length - skip), ...kept, ...(op === '-' ? a : b).slice(prefix).map((line) => `${op}${line}`)];
+  }
   // One line per `\n`-terminated line: no "\ No newline at end of file" markers.
   const text = (lines: readonly string[]) => lines.slice(skip).map((line) => `${line}\n`).join('');
   const patch = structuredPatch('', '', text(a), text(b), '', '', { context, maxEditLength: MAX_EDIT_LENGTH });

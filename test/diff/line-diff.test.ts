@@ -90,4 +90,30 @@ describe('hunks after the lines both sides begin with', () => {
       expect([a, b, context, unifiedHunks(a, b, context)]).toEqual([a, b, context, wholeHunks(a, b, context)]);
     }
   });
+
+  test('GIVEN 300 random pairs where one side is the other plus lines at its end THEN the hunks are jsdiff\'s for the whole texts', () => {
+    let state = 11;
+    const next = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 300; i++) {
+      const common = Array.from({ length: next(30) }, () => 'abc'[next(3)]);
+      const extra = Array.from({ length: 1 + next(12) }, () => 'abcd'[next(4)]);
+      const [a, b] = next(2) === 0 ? [common, [...common, ...extra]] : [[...common, ...extra], common];
+      const context = next(5);
+      expect([a, b, context, unifiedHunks(a, b, context)]).toEqual([a, b, context, wholeHunks(a, b, context)]);
+    }
+  });
+
+  test('GIVEN lines added at the end, up to and past the edit length jsdiff takes on THEN the hunks are its own, then its fallback', () => {
+    const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`);
+    const before = lines(10, 'x');
+    for (const added of [999, 1000]) {
+      const after = [...before, ...lines(added, 'y')];
+      expect(unifiedHunks(before, after)).toEqual(wholeHunks(before, after, 3));
+    }
+    // Past the cap jsdiff gives up: the whole of both sides, removed then added (as before).
+    const after = [...before, ...lines(1001, 'y')];
+    const hunks = unifiedHunks(before, after);
+    expect(hunks[0]).toBe('@@ -1,10 +1,1011 @@');
+    expect(hunks.slice(1, 11)).toEqual(before.map((l) => `-${l}`));
+  });
 });
