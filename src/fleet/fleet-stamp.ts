@@ -131,7 +131,8 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
     names.push(name);
     namesByFolder.set(folder, names);
   }
-  const kustomizations = new Map([...namesByFolder].map(([folder, names]) => [kustomizationPath(folder), kustomizationText(names)]));
+  // Each kustomization's text is made only for one that is not untouched: most never need it.
+  const kustomizations = new Map([...namesByFolder].map(([folder, names]) => [kustomizationPath(folder), names]));
   try {
     const files = regularFiles(outDir);
     const reader = new FileReader(outDir);
@@ -144,9 +145,9 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
       if (!files.has(path)) return undefined;
       if (!untouched(path) && !isUpToDate(reader.read(path), inputs)) return undefined;
     }
-    for (const [path, text] of kustomizations) {
+    for (const [path, names] of kustomizations) {
       if (!files.has(path)) return undefined;
-      if (!untouched(path) && !reader.read(path).equals(Buffer.from(text))) return undefined;
+      if (!untouched(path) && !reader.read(path).equals(Buffer.from(kustomizationText(names)))) return undefined;
     }
     // A generated file the fleet does not have would be removed by the full path.
     for (const path of files) {
