@@ -49,4 +49,15 @@ describe('object counts of unchanged tenants (diff of fleet files)', () => {
     }
     expect(counter['byShape'].size).toBe(fixtures.length);
   });
+
+  test('GIVEN values that differ in a field name only, or in the host only THEN shapes tell the first apart and not the second', () => {
+    // The shape keys of the counter (white-box: any values object is taken as a tenant's).
+    const shapes = new ObjectCounter([])['shapes'] as { of(values: unknown): number };
+    // WHEN the same value sits under another field THEN it is another shape
+    expect(shapes.of({ grafana: { replicas: 1 } })).not.toBe(shapes.of({ keycloak: { replicas: 1 } }));
+    // WHEN a field is missing at the end THEN it is another shape (a shape is not a prefix of another)
+    expect(shapes.of({ grafana: {}, keycloak: {} })).not.toBe(shapes.of({ grafana: {} }));
+    // WHEN only the host differs THEN it is the same shape
+    expect(shapes.of({ host: 'a.example.org', grafana: {} })).toBe(shapes.of({ host: 'b.example.org', grafana: {} }));
+  });
 });
