@@ -120,11 +120,19 @@ export function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; 
     return { old: oldFleet, new: newFleet, same: [] };
   }
   const location = (t: FleetTenant) => `${t.namespace}\0${t.release}`;
-  const oldAt = new Map(oldFleet.tenants.map((t) => [location(t), t]));
+  let oldAt: Map<string, FleetTenant> | undefined;
+  // Two versions of a fleet mostly list their tenants in the same order: the tenant at the same
+  // place is tried first, and the others looked up by location (made only for a tenant that moved).
+  const counterpart = (t: FleetTenant, i: number) => {
+    const aligned = oldFleet.tenants[i];
+    if (aligned !== undefined && aligned.namespace === t.namespace && aligned.release === t.release) return aligned;
+    oldAt ??= new Map(oldFleet.tenants.map((o) => [location(o), o]));
+    return oldAt.get(location(t));
+  };
   const sameNew = new Set<FleetTenant>();
   const sameOld = new Set<FleetTenant>();
-  for (const t of newFleet.tenants) {
-    const other = oldAt.get(location(t));
+  for (const [i, t] of newFleet.tenants.entries()) {
+    const other = counterpart(t, i);
     if (other !== undefined && sameJsonText(other.values, t.values)) {
       sameNew.add(t);
       sameOld.add(other);

@@ -36,6 +36,13 @@ describe('diff of two fleets', () => {
     expect(sides.unchanged).toBe(objects);
   });
 
+  test('GIVEN the new side lists its tenants in another order WHEN rendered THEN the same tenants are found unchanged', async () => {
+    // Tenants at the same place on both sides, and tenants that moved, are matched by location alike.
+    const sides = await renderSides({ label: 'old', fleet: fleetOf(BEFORE) }, { label: 'new', fleet: fleetOf([...AFTER].reverse()) });
+    expect(sides.old.paths).toEqual(['b/kustomization.yaml', 'b/monitoring.yaml', 'c/kustomization.yaml', 'c/monitoring.yaml']);
+    expect(sides.new.paths).toEqual(['b/kustomization.yaml', 'b/monitoring.yaml', 'e/kustomization.yaml', 'e/monitoring.yaml']);
+  });
+
   test('GIVEN different API versions on the two sides WHEN rendered THEN every tenant is rendered (the same values may render differently)', async () => {
     const before = fleetOf(BEFORE.filter((t) => t.mode !== 'System'));
     const after = { ...before, apiVersions: [] as string[] };
