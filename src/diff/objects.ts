@@ -91,8 +91,7 @@ export function canonical(value: unknown): unknown {
   sorted.forEach((key, i) => {
     const form = canonical(object[key]);
     if (copy === undefined && (!inOrder || form !== object[key])) copy = copyOf(object, sorted.slice(0, i));
-    // A `__proto__` key (JSON can hold one) is defined as a key, as Object.fromEntries does.
-    if (copy !== undefined) Object.defineProperty(copy, key, { value: form, enumerable: true, writable: true, configurable: true });
+    if (copy !== undefined) setKey(copy, key, form);
   });
   return copy ?? object;
 }
@@ -100,8 +99,14 @@ export function canonical(value: unknown): unknown {
 /** A new object holding `keys` of `object`, in that order. */
 function copyOf(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of keys) Object.defineProperty(out, key, { value: object[key], enumerable: true, writable: true, configurable: true });
+  for (const key of keys) setKey(out, key, object[key]);
   return out;
+}
+
+/** `object[key] = value`, a `__proto__` key (JSON can hold one) defined as a key, as Object.fromEntries does. */
+function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }
 
 /**
