@@ -66,8 +66,8 @@ export interface TenantsSplit {
  */
 export function splitTenants(text: string): TenantsSplit | undefined {
   if (text.includes('<<') || /(?:^|[\s,[{])[&*!|>%]|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  if (hasOpenEndedLine(text)) return undefined;
   const lines = text.split('\n');
-  if (lines.some(isOpenEnded)) return undefined;
   const at = lines.findIndex((line) => /^tenants:\s*$/.test(line));
   if (at < 0 || lines.indexOf(lines[at], at + 1) >= 0) return undefined;
   let first = at + 1;
@@ -79,8 +79,10 @@ export function splitTenants(text: string): TenantsSplit | undefined {
   let end = first;
   for (; end < lines.length; end++) {
     const line = lines[end];
+    // Most lines are inside an entry, deeper than the list: neither a start nor its end.
+    if (leadingSpaces(line) > indent.length) continue;
     if (line.startsWith(`${indent}- `) || line === `${indent}-`) starts.push(end);
-    else if (!isBlankOrComment(line) && /^ */.exec(line)![0].length <= indent.length) break;
+    else if (!isBlankOrComment(line)) break;
   }
   // What follows the list must be another top-level key, so no entry runs on into it.
   if (end < lines.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lines[end])) return undefined;
@@ -92,6 +94,30 @@ export function splitTenants(text: string): TenantsSplit | undefined {
     indent,
     entries: bounds.slice(0, -1).map((offset, i) => text.slice(offset, bounds[i + 1])),
   };
+}
+
+/** The spaces a line starts with. */
+function leadingSpaces(line: string): number {
+  let n = 0;
+  while (line.charCodeAt(n) === 32) n++;
+  return n;
+}
+
+/**
+ * Whether a line of `text` may continue a quoted scalar or a flow collection on the next one
+ * (isOpenEnded): only lines holding a quote, a bracket or a tab can, and one search of the whole
+ * text finds them.
+ */
+function hasOpenEndedLine(text: string): boolean {
+  const candidate = /["'[\]{}\t]/g;
+  for (let match = candidate.exec(text); match !== null; match = candidate.exec(text)) {
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    const newline = text.indexOf('\n', match.index);
+    const end = newline < 0 ? text.length : newline;
+    if (isOpenEnded(text.slice(start, end))) return true;
+    candidate.lastIndex = end;
+  }
+  return false;
 }
 
 function isBlankOrComment(line: string): boolean {
