@@ -17,7 +17,12 @@ export function statKeyOf(path: string): string {
   return statKey(lstatSync(path, { bigint: true }));
 }
 
-/** The change time (ns) in a stat key. */
-export function changeTimeNs(key: string): bigint {
-  return BigInt(key.slice(key.lastIndexOf(':') + 1));
+/**
+ * Whether the change time in a stat key is before `timeNs`, a time in ns as `String` writes a
+ * bigint: both are whole numbers without leading zeros, so the shorter text is the smaller number
+ * (no BigInt made per file). A key with leading zeros (never written) only reads as not before.
+ */
+export function changedBefore(key: string, timeNs: string): boolean {
+  const changed = key.slice(key.lastIndexOf(':') + 1);
+  return changed.length < timeNs.length || (changed.length === timeNs.length && changed < timeNs);
 }
