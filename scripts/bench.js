@@ -13,8 +13,8 @@
  * Every target is a ratio against a reference measured in the same round (helm template per
  * tenant on a sample of the fleet's tenants, just before each cold synth; the cold synth), so a
  * loaded or drifting machine slows both sides; the verdict takes the median of the rounds' (for
- * one render, the pairs') ratios, and each row says PASS or MISS. Then the scaling: per-tenant cost and peak RSS by size (the
- * peak of each fleet step read in a second run by bench-child.js).
+ * one render, the pairs') ratios, and each row says PASS or MISS. Then the scaling: per-tenant
+ * cost and peak RSS by size (the peak of each fleet step read in a second run by bench-child.js).
  * Not a test: exit status 0 whatever the numbers (CI does not run it); numbers depend on the
  * machine and its load: each row is the median of several runs (--runs for one render and
  * --help, --fleet-runs rounds of the fleet steps, each round into fresh folders).

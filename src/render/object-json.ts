@@ -93,7 +93,7 @@ export function sameManifestSource(a: ApiObject, b: ApiObject): boolean {
   if (props === undefined || otherProps === undefined || !samePlainData(props, otherProps)) return false;
   const metadata = a.metadata as unknown as Record<string, unknown>;
   const otherMetadata = b.metadata as unknown as Record<string, unknown>;
-  return [...METADATA_FIELDS, '_additionalAttributes'].every((key) => samePlainData(metadata[key], otherMetadata[key]));
+  return METADATA_SOURCE_FIELDS.every((key) => samePlainData(metadata[key], otherMetadata[key]));
 }
 
 /**
@@ -146,6 +146,9 @@ const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 /** The fields `ApiObjectMetadataDefinition.toJson()` renders (cdk8s/lib/metadata.js) over the ones it was given. */
 const METADATA_FIELDS = ['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels'] as const;
+
+/** The metadata fields {@link metadataJson} reads: the rendered ones and the attributes it was given. */
+const METADATA_SOURCE_FIELDS = [...METADATA_FIELDS, '_additionalAttributes'];
 
 /** `ApiObjectMetadataDefinition.toJson()` (cdk8s/lib/metadata.js): empty lists and maps left out. */
 function metadataJson(apiObject: ApiObject): unknown {
