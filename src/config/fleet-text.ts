@@ -57,37 +57,40 @@ export interface TenantsSplit {
 }
 
 /**
- * Splits a fleet file's text line by line (the yaml library's own tokenizer costs most of a full
- * read), or undefined unless the file is in the plain subset where an entry's text alone tells
- * its value and every line at the list's indentation starting with `- ` starts an entry: no
- * anchors, aliases, tags, merge keys or block scalars (whose kept trailing lines depend on what
- * follows), no quote or bracket left open at the end of a line, one document, `tenants:` a
- * top-level key holding a block list, followed by nothing or by another top-level key.
+ * Splits a fleet file's text (the yaml library's own tokenizer costs most of a full read), or
+ * undefined unless the file is in the plain subset where an entry's text alone tells its value
+ * and every line at the list's indentation starting with `- ` starts an entry: no anchors,
+ * aliases, tags, merge keys or block scalars (whose kept trailing lines depend on what follows),
+ * no quote or bracket left open at the end of a line, one document, `tenants:` a top-level key
+ * holding a block list, followed by nothing or by another top-level key.
+ *
+ * Lines are `\n`-terminated, as `text.split('\n')` cuts them. The text is scanned for line ends
+ * rather than split into lines: most of a fleet's lines lie inside an entry, deeper than the
+ * list, and one look at a line's first characters passes them.
  */
 export function splitTenants(text: string): TenantsSplit | undefined {
-  if (text.includes('<<') || /(?:^|[\s,[{])[&*!|>%]|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  if (text.includes('<<') || hasIndicator(text) || /^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
   if (hasOpenEndedLine(text)) return undefined;
-  const lines = text.split('\n');
-  const at = lines.findIndex((line) => /^tenants:\s*$/.test(line));
-  if (at < 0 || lines.indexOf(lines[at], at + 1) >= 0) return undefined;
-  let first = at + 1;
-  while (first < lines.length && isBlankOrComment(lines[first])) first++;
-  const head = /^( *)- /.exec(lines[first] ?? '');
+  const tenantsLine = findTenantsLine(text);
+  if (tenantsLine === undefined) return undefined;
+  let first = nextLine(text, tenantsLine);
+  while (first <= text.length && isBlankOrComment(lineAt(text, first))) first = nextLine(text, first);
+  const head = first <= text.length ? /^( *)- /.exec(lineAt(text, first)) : null;
   if (head === null) return undefined;
   const indent = head[1];
+  const [dash, bareDash] = [`${indent}- `, `${indent}-`];
   const starts: number[] = [];
   let end = first;
-  for (; end < lines.length; end++) {
-    const line = lines[end];
+  for (; end <= text.length; end = nextLine(text, end)) {
     // Most lines are inside an entry, deeper than the list: neither a start nor its end.
-    if (leadingSpaces(line) > indent.length) continue;
-    if (line.startsWith(`${indent}- `) || line === `${indent}-`) starts.push(end);
+    if (isDeeper(text, end, indent.length)) continue;
+    const line = lineAt(text, end);
+    if (line.startsWith(dash) || line === bareDash) starts.push(end + indent.length);
     else if (!isBlankOrComment(line)) break;
   }
   // What follows the list must be another top-level key, so no entry runs on into it.
-  if (end < lines.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lines[end])) return undefined;
-  const offsetOf = lineOffsets(lines);
-  const bounds = [...starts.map((i) => offsetOf[i] + indent.length), end < lines.length ? offsetOf[end] : text.length];
+  if (end <= text.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lineAt(text, end))) return undefined;
+  const bounds = [...starts, Math.min(end, text.length)];
   return {
     prefix: text.slice(0, bounds[0]),
     suffix: text.slice(bounds[bounds.length - 1]),
@@ -96,11 +99,50 @@ export function splitTenants(text: string): TenantsSplit | undefined {
   };
 }
 
-/** The spaces a line starts with. */
-function leadingSpaces(line: string): number {
-  let n = 0;
-  while (line.charCodeAt(n) === 32) n++;
-  return n;
+/**
+ * An indicator (`&*!|>%`: anchor, alias, tag, block scalar, directive) where a node can start:
+ * at the start of the text or after whitespace, a comma or an opening bracket.
+ */
+function hasIndicator(text: string): boolean {
+  const indicator = /[&*!|>%]/g;
+  for (let match = indicator.exec(text); match !== null; match = indicator.exec(text)) {
+    if (match.index === 0 || /[\s,[{]/.test(text[match.index - 1])) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the line `tenants:` (trailing whitespace allowed) starts; undefined when there is none,
+ * or when the same line is in the text twice.
+ */
+function findTenantsLine(text: string): number | undefined {
+  let found: number | undefined;
+  for (let at = text.indexOf('tenants:'); at >= 0; at = text.indexOf('tenants:', at + 1)) {
+    if (at > 0 && text[at - 1] !== '\n') continue;
+    const line = lineAt(text, at);
+    if (!/^tenants:\s*$/.test(line)) continue;
+    if (found === undefined) found = at;
+    else if (line === lineAt(text, found)) return undefined;
+  }
+  return found;
+}
+
+/** The line that starts at `start`, without its `\n`. */
+function lineAt(text: string, start: number): string {
+  const newline = text.indexOf('\n', start);
+  return text.slice(start, newline < 0 ? text.length : newline);
+}
+
+/** Where the line after the one at `start` starts; past the text's end after the last line. */
+function nextLine(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 ? text.length + 1 : newline + 1;
+}
+
+/** Whether the line at `start` has more than `indent` leading spaces. */
+function isDeeper(text: string, start: number, indent: number): boolean {
+  for (let i = start; i <= start + indent; i++) if (text.charCodeAt(i) !== 32) return false;
+  return true;
 }
 
 /**
@@ -130,14 +172,4 @@ function isOpenEnded(line: string): boolean {
   if (!/["'[\]{}\t]/.test(line)) return false;
   const count = (c: string) => line.split(c).length - 1;
   return count('"') % 2 !== 0 || count("'") % 2 !== 0 || count('[') !== count(']') || count('{') !== count('}') || line.includes('\t');
-}
-
-function lineOffsets(lines: readonly string[]): number[] {
-  const out: number[] = [];
-  let offset = 0;
-  for (const line of lines) {
-    out.push(offset);
-    offset += line.length + 1;
-  }
-  return out;
 }

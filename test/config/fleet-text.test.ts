@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFleet, loadFleetBytes, parseFleet, parseHelmYaml } from '../../src/config/fleet';
-import { readFleetDocument, splitTenants } from '../../src/config/fleet-text';
+import { readFleetDocument, splitTenants, TenantsSplit } from '../../src/config/fleet-text';
 import { BASE, entry, HEAD, SYSTEM } from '../support/fleet-texts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -83,6 +83,7 @@ describe('reading a fleet file entry by entry', () => {
     ['an anchor and an alias', BASE + '  - &x {namespace: e}\n  - *x\n'],
     ['a merge key', BASE + '  - <<: {namespace: e}\n'],
     ['a tag', BASE.replace('host: a.example.org', 'host: !!str a.example.org')],
+    ['a tag at the very start of the file', `!!map\n${BASE}`],
     ['a block scalar', BASE.replace('host: a.example.org', 'host: |\n      a.example.org')],
     ['a quoted value over two lines', BASE.replace('host: a.example.org', 'host: "a.example\n      .org"')],
     ['a single-quoted value over two lines, after lines with whole quotes', BASE.replace('host: b.example.org', 'host: "b.example.org"').replace('host: c.example.org', "host: 'c.example\n      .org'")],
@@ -94,4 +95,69 @@ describe('reading a fleet file entry by entry', () => {
   ])('GIVEN %s WHEN split THEN the file is not split (read in full)', (_, text) => {
     expect(splitTenants(text)).toBeUndefined();
   });
+
+  test('GIVEN random texts of fleet-like lines WHEN split THEN the split is the one a line-by-line reading gives', () => {
+    const next = random(7);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+    // Lines around the list, the list's own lines (mostly), and lines of either kind that may break it.
+    const around = ['apiVersions:', 'defaults:', 'other: 1', '  key: v', '#top', ''];
+    const list = ['  - namespace: a', '  -', '  - ', '    host: a.example.org', '      deep: 1', '    - item', '  # note', '   ', ''];
+    const odd = ['tenants:', 'tenants:  ', 'tenants: []', 'tenants:\r', ' odd: 1', '  -x', '- namespace: z', 'x: "q', '  - host: "h"', '  - a: x&y', '  - a: &x', '---', '...'];
+    let split = 0;
+    for (let i = 0; i < 3000; i++) {
+      const some = (pieces: readonly string[], most: number) => Array.from({ length: Math.floor(next() * most) }, () => (next() < 0.03 ? pick(odd) : pick(pieces)));
+      const lines = [...some(around, 3), next() < 0.8 ? pick(['tenants:', 'tenants: ']) : pick(odd), ...some(list, 10), ...some(around, 3)];
+      const text = lines.join('\n') + pick(['', '\n', '\n\n']);
+      const ours = splitTenants(text);
+      expect([text, ours]).toEqual([text, splitByLines(text)]);
+      if (ours !== undefined) split++;
+    }
+    // AND the sample holds many texts that do split, not only refused ones
+    expect(split).toBeGreaterThan(500);
+  });
 });
+
+/** A seeded generator, so the random texts are the same on every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** splitTenants as a plain line-by-line reading of the text: what its scan of the text must agree with. */
+function splitByLines(text: string): TenantsSplit | undefined {
+  if (text.includes('<<') || /(?:^|[\s,[{])[&*!|>%]|^(?:---|\.\.\.)(?:\s|$)/m.test(text)) return undefined;
+  const lines = text.split('\n');
+  const openEnded = (line: string) => {
+    const count = (c: string) => line.split(c).length - 1;
+    return count('"') % 2 !== 0 || count("'") % 2 !== 0 || count('[') !== count(']') || count('{') !== count('}') || line.includes('\t');
+  };
+  if (lines.some(openEnded)) return undefined;
+  const blankOrComment = (line: string) => /^\s*(?:#.*)?$/.test(line);
+  const at = lines.findIndex((line) => /^tenants:\s*$/.test(line));
+  if (at < 0 || lines.indexOf(lines[at], at + 1) >= 0) return undefined;
+  let first = at + 1;
+  while (first < lines.length && blankOrComment(lines[first])) first++;
+  const head = /^( *)- /.exec(lines[first] ?? '');
+  if (head === null) return undefined;
+  const indent = head[1];
+  const starts: number[] = [];
+  let end = first;
+  for (; end < lines.length; end++) {
+    const line = lines[end];
+    if (/^ */.exec(line)![0].length > indent.length) continue;
+    if (line.startsWith(`${indent}- `) || line === `${indent}-`) starts.push(end);
+    else if (!blankOrComment(line)) break;
+  }
+  if (end < lines.length && !/^[A-Za-z_][\w.-]*:(?:\s|$)/.test(lines[end])) return undefined;
+  const offsetOf = lines.map((_, i) => lines.slice(0, i).join('\n').length + (i > 0 ? 1 : 0));
+  const bounds = [...starts.map((i) => offsetOf[i] + indent.length), end < lines.length ? offsetOf[end] : text.length];
+  return {
+    prefix: text.slice(0, bounds[0]),
+    suffix: text.slice(bounds[bounds.length - 1]),
+    indent,
+    entries: bounds.slice(0, -1).map((offset, i) => text.slice(offset, bounds[i + 1])),
+  };
+}
