@@ -10,6 +10,7 @@ import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { RenderOptions, renderTenantFiles } from '../fleet/parallel-render';
 import { FileTree, fleetLayout, layoutTree, renderFleet } from '../fleet/render-fleet';
 import { inMemory, TreeSource } from './compare';
+import { splitRecorded } from './recorded-tenants';
 
 /** One side of a diff: a rendered folder, or a validated fleet still to be rendered. */
 export type Side = { readonly label: string; readonly folder: TreeSource } | { readonly label: string; readonly fleet: Fleet };
@@ -78,7 +79,9 @@ export interface RenderedSides {
  * Renders the fleet sides through the synth code path. When both sides are fleets, a tenant
  * whose inputs are the same on both (namespace, release, values after defaults, API versions)
  * renders the same bytes on both, so it is not rendered at all: its objects are only counted
- * as unchanged. A pull request that touches a few tenants of 10,000 renders those few.
+ * as unchanged. A pull request that touches a few tenants of 10,000 renders those few. Against
+ * a rendered folder, a tenant whose file there synth wrote for the same inputs is only counted
+ * too, and its file left out of the comparison (recorded-tenants.ts).
  */
 export async function renderSides(oldSide: Side, newSide: Side, options: RenderOptions = {}): Promise<RenderedSides> {
   if ('fleet' in oldSide && 'fleet' in newSide) {
@@ -87,7 +90,18 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
     const counts = new ObjectCounter(newSide.fleet.apiVersions);
     return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + counts.of(t), 0) };
   }
-  const tree = async (side: Side) => ('folder' in side ? side.folder : inMemory(await renderFleet(side.fleet, diffRenderOptions(options, side.fleet.tenants.length))));
+  const render = async (fleet: Fleet) => inMemory(await renderFleet(fleet, diffRenderOptions(options, fleet.tenants.length)));
+  const folder = 'folder' in oldSide ? oldSide.folder : 'folder' in newSide ? newSide.folder : undefined;
+  const fleet = 'fleet' in oldSide ? oldSide.fleet : 'fleet' in newSide ? newSide.fleet : undefined;
+  if (folder !== undefined && fleet !== undefined) {
+    // A rendered folder against a fleet: tenants whose file synth wrote for these very inputs are only counted.
+    const split = splitRecorded(folder, fleet);
+    const rendered = await render(split.fleet);
+    const counts = new ObjectCounter(fleet.apiVersions);
+    const unchanged = split.current.reduce((n, t) => n + counts.of(t), 0);
+    return 'folder' in oldSide ? { old: split.folder, new: rendered, unchanged } : { old: rendered, new: split.folder, unchanged };
+  }
+  const tree = async (side: Side) => ('folder' in side ? side.folder : render(side.fleet));
   return { old: await tree(oldSide), new: await tree(newSide), unchanged: 0 };
 }
 
