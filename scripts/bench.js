@@ -9,7 +9,9 @@
  *   - `--help`;
  *   - per fleet size (synthetic fleets, modes mixed): synth into an empty folder (cold), a no-op
  *     re-synth, diffs of two rendered trees (10% of the tenants changed; all changed by a change
- *     to the defaults) and of two fleet files (10% changed: the CI path, rendering in the diff).
+ *     to the defaults), of two fleet files (10% changed: the CI path, rendering in the diff) and
+ *     of a rendered tree against a fleet file with 10% changed (CI's check that the committed
+ *     tree is what the fleet renders; no target of its own).
  * Every target is a ratio against a reference measured in the same round (helm template per
  * tenant on a sample of the fleet's tenants, just before each cold synth; the cold synth), so a
  * loaded or drifting machine slows both sides; the verdict takes the median of the rounds' (for
@@ -45,8 +47,9 @@ const USAGE = `Usage: npm run bench [-- OPTIONS]
 
 Times bin/grafana-tenancy as users run it against the speed targets (docs/fleet.md, Performance):
 one render and --help against helm template, then per fleet size a cold synth, a no-op re-synth,
-diffs of two rendered trees and of two fleet files; prints PASS or MISS per target and the
-per-tenant cost and peak RSS by size. Not a test: it exits 0 whatever the numbers.
+diffs of two rendered trees, of two fleet files and of a tree against a fleet file; prints PASS
+or MISS per target and the per-tenant cost and peak RSS by size. Not a test: it exits 0
+whatever the numbers.
 
 Options:
   --sizes LIST         fleet sizes, comma-separated (default 1000,10000; add 50000 for scaling)
@@ -241,6 +244,7 @@ try {
       timed('diff trees, 10% changed', ['diff', baseTree, tree('some')]);
       timed('diff trees, all changed', ['diff', baseTree, tree('all')]);
       timed('diff fleet files, 10% changed', ['diff', base, some]);
+      timed('diff tree vs fleet file, 10% changed', ['diff', baseTree, some]);
     }
     for (const [name, { times, rssArgs }] of steps) rows.push({ size, step: name, seconds: median(times), rssArgs });
     const row = (name) => rows.find((r) => r.size === size && r.step === name);
