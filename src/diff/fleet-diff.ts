@@ -1,11 +1,11 @@
-import { Fleet, FleetTenant, parseFleet } from '../config/fleet';
+import { Fleet, parseFleet } from '../config/fleet';
 import { RenderOptions, runInWorkers } from '../fleet/parallel-render';
 import { FleetLayout, fleetLayout } from '../fleet/render-fleet';
 import { DiffReport, TreeComparison } from './compare';
 import { CompareBatchResult, inBatchOrder, runCompareBatch, TenantCompareBatch } from './compare-batch';
 import { compareSources, prestartCompareWorkers } from './compare-folders';
 import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
-import { diffRenderOptions, ObjectCounter, renderSides, sameList, Side, splitIdentical } from './sides';
+import { countObjects, diffRenderOptions, renderSides, sameList, Side, splitIdentical } from './sides';
 
 /**
  * The report of a diff of two sides: what `renderSides` then `compareTrees` give. Two fleets
@@ -137,12 +137,6 @@ async function checkWhole({ labels, pair, changed }: EarlyStart, inTurns: boolea
 
 function sameValues(a: Fleet, b: Fleet): boolean {
   return a.tenants.length === b.tenants.length && a.tenants.every((t, i) => t.values === b.tenants[i].values && t.namespace === b.tenants[i].namespace && t.release === b.tenants[i].release);
-}
-
-/** The objects the tenants render, counted without rendering them (see ObjectCounter). */
-function countObjects(tenants: readonly FleetTenant[], apiVersions: readonly string[]): number {
-  const counts = new ObjectCounter(apiVersions);
-  return tenants.reduce((n, t) => n + counts.of(t), 0);
 }
 
 /** Tenant files per compare batch: about a hundred renders, as in a render batch. */

@@ -87,8 +87,7 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
   if ('fleet' in oldSide && 'fleet' in newSide) {
     const { old, new: changed, same } = splitIdentical(oldSide.fleet, newSide.fleet);
     const [oldTree, newTree] = await renderBoth(old, changed, options);
-    const counts = new ObjectCounter(newSide.fleet.apiVersions);
-    return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: same.reduce((n, t) => n + counts.of(t), 0) };
+    return { old: inMemory(oldTree), new: inMemory(newTree), unchanged: countObjects(same, newSide.fleet.apiVersions) };
   }
   const render = async (fleet: Fleet) => inMemory(await renderFleet(fleet, diffRenderOptions(options, fleet.tenants.length)));
   const folder = 'folder' in oldSide ? oldSide.folder : 'folder' in newSide ? newSide.folder : undefined;
@@ -97,8 +96,7 @@ export async function renderSides(oldSide: Side, newSide: Side, options: RenderO
     // A rendered folder against a fleet: tenants whose file synth wrote for these very inputs are only counted.
     const split = splitRecorded(folder, fleet);
     const rendered = await render(split.fleet);
-    const counts = new ObjectCounter(fleet.apiVersions);
-    const unchanged = split.current.reduce((n, t) => n + counts.of(t), 0);
+    const unchanged = countObjects(split.current, fleet.apiVersions);
     return 'folder' in oldSide ? { old: split.folder, new: rendered, unchanged } : { old: rendered, new: split.folder, unchanged };
   }
   const tree = async (side: Side) => ('folder' in side ? side.folder : render(side.fleet));
@@ -177,6 +175,12 @@ function sameJsonText(a: unknown, b: unknown): boolean {
 /** The same strings in the same order. */
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** The objects the tenants render, counted without rendering them (see ObjectCounter). */
+export function countObjects(tenants: readonly FleetTenant[], apiVersions: readonly string[]): number {
+  const counts = new ObjectCounter(apiVersions);
+  return tenants.reduce((n, t) => n + counts.of(t), 0);
 }
 
 /**
