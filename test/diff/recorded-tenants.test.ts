@@ -27,8 +27,8 @@ async function diffAgainst(dir: string, fleet = BASE, fleetFirst = false) {
   let renders = 0;
   const folder = { label: 'rendered', folder: folderSource(dir) };
   const other = { label: 'tenants.yaml', fleet };
-  const sides = fleetFirst ? ([other, folder] as const) : ([folder, other] as const);
-  const report = await diffSides(...sides, { parallelism: 1, onProgress: (_, total) => (renders = total) });
+  const options = { parallelism: 1, onProgress: (_done: number, total: number) => (renders = total) };
+  const report = fleetFirst ? await diffSides(other, folder, options) : await diffSides(folder, other, options);
   return { report, renders };
 }
 
