@@ -43,11 +43,50 @@ export function unifiedHunks(a: readonly string[], b: readonly string[], context
     const kept = a.slice(skip, prefix).map((line) => ` ${line}`);
     return [header(skip + 1, a.length - skip, skip + 1, b.length - skip), ...kept, ...(op === '-' ? a : b).slice(prefix).map((line) => `${op}${line}`)];
   }
+  const single = singleLineChange(a, b, prefix);
+  if (single !== undefined) {
+    // One hunk: the context, the line removed, the line added, the context after.
+    const after = Math.min(context, single.suffix);
+    const oldEnd = a.length - single.suffix;
+    const newEnd = b.length - single.suffix;
+    return [
+      header(skip + 1, oldEnd + after - skip, skip + 1, newEnd + after - skip),
+      ...a.slice(skip, prefix).map((line) => ` ${line}`),
+      ...a.slice(prefix, oldEnd).map((line) => `-${line}`),
+      ...b.slice(prefix, newEnd).map((line) => `+${line}`),
+      ...a.slice(oldEnd, oldEnd + after).map((line) => ` ${line}`),
+    ];
+  }
   // One line per `\n`-terminated line: no "\ No newline at end of file" markers.
   const text = (lines: readonly string[]) => lines.slice(skip).map((line) => `${line}\n`).join('');
   const patch = structuredPatch('', '', text(a), text(b), '', '', { context, maxEditLength: MAX_EDIT_LENGTH });
   if (!patch) return a.length + b.length === 0 ? [] : [header(1, a.length, 1, b.length), ...diffLines(a, b).map((o) => `${o.op}${o.line}`)];
   return patch.hunks.flatMap((h) => [header(h.oldStart + skip, h.oldLines, h.newStart + skip, h.newLines), ...h.lines]);
+}
+
+/**
+ * Where the two sides differ in one line only, between the lines they begin with (`prefix`) and
+ * the lines they end with: one line removed, one added, or one replaced by another. jsdiff's
+ * search then takes one way (base.js, diffWithOptionsObj): it follows the common lines to the
+ * change; at edit length 1 a lone removed or added line is passed and the common lines after it
+ * followed to the end. A replaced line takes edit length 2: it is removed and the other added
+ * (removed first, as the removal path is the further one in the old lines), unless one of the
+ * two lines is also the first common line after them, where the insertion or removal alone can
+ * follow the common lines further; then jsdiff is asked. Undefined for anything else.
+ */
+function singleLineChange(a: readonly string[], b: readonly string[], prefix: number): { suffix: number } | undefined {
+  const oldMiddle = a.length - prefix;
+  const newMiddle = b.length - prefix;
+  if (Math.abs(oldMiddle - newMiddle) > 1) return undefined;
+  let suffix = 0;
+  const most = Math.min(oldMiddle, newMiddle);
+  while (suffix < most && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  const removed = oldMiddle - suffix;
+  const added = newMiddle - suffix;
+  if (removed + added === 1) return { suffix };
+  if (removed !== 1 || added !== 1) return undefined;
+  const next = suffix > 0 ? a[prefix + 1] : undefined;
+  return next !== undefined && (a[prefix] === next || b[prefix] === next) ? undefined : { suffix };
 }
 
 function commonPrefix(a: readonly string[], b: readonly string[]): number {

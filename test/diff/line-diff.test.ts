@@ -103,6 +103,35 @@ describe('hunks after the lines both sides begin with', () => {
     }
   });
 
+  test('GIVEN 3,000 random pairs that differ in one line (replaced, removed or added anywhere; few distinct lines) THEN the hunks are jsdiff\'s for the whole texts', () => {
+    let state = 13;
+    const next = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
+    const shapes = { replaced: 0, removed: 0, added: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const a = Array.from({ length: 1 + next(30) }, () => 'abc'[next(3)]);
+      const b = [...a];
+      const at = next(a.length);
+      const kind = (['replaced', 'removed', 'added'] as const)[next(3)];
+      if (kind === 'replaced') {
+        const others = [...'abcd'].filter((c) => c !== a[at]);
+        b[at] = others[next(others.length)];
+      } else if (kind === 'removed') b.splice(at, 1);
+      else b.splice(at, 0, 'abcd'[next(4)]);
+      if (a.join() === b.join()) continue;
+      shapes[kind]++;
+      const context = next(5);
+      expect([a, b, context, unifiedHunks(a, b, context)]).toEqual([a, b, context, wholeHunks(a, b, context)]);
+    }
+    // AND every shape came up often
+    expect(Math.min(...Object.values(shapes))).toBeGreaterThan(700);
+  });
+
+  test('GIVEN a value changed in the middle of an object, as in a rendered manifest THEN one hunk: the context, the old line, the new one', () => {
+    const before = ['kind: Grafana', 'spec:', '  ingress:', '    annotations:', '      issuer: prod', '    host: a', '  replicas: 1'];
+    const after = before.map((l) => l.replace('prod', 'staging'));
+    expect(unifiedHunks(before, after)).toEqual(['@@ -2,6 +2,6 @@', ' spec:', '   ingress:', '     annotations:', '-      issuer: prod', '+      issuer: staging', '     host: a', '   replicas: 1']);
+  });
+
   test('GIVEN lines added at the end, up to and past the edit length jsdiff takes on THEN the hunks are its own, then its fallback', () => {
     const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`);
     const before = lines(10, 'x');
