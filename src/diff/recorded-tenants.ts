@@ -7,14 +7,15 @@ import { TreeSource } from './compare';
 
 /*
  * A diff of a rendered folder against a fleet (CI's check that the committed tree is what the
- * fleet file renders) rendered every tenant of the fleet: 10,000 renders to learn that nothing
- * changed. A tenant file synth wrote records the digest of its inputs and of its content
- * (fleet/digest.ts): when the inputs digest is the tenant's in this fleet and the content
- * digest is the file's, the file is byte for byte what rendering the tenant would write (the
- * digest line aside), so its objects are the rendered ones. Such tenants are counted, not
- * rendered, and their files are not compared; the others are rendered and compared as before.
- * Every object a valid fleet renders is named after its own tenant (fleet-checks.ts keeps them
- * apart), so an object of a skipped file has no counterpart in any other file.
+ * fleet file renders) need not render every tenant to learn that nothing changed: that is a
+ * synth's worth of work for 10,000 tenants. A tenant file synth wrote records the digest of its
+ * inputs and of its content (fleet/digest.ts): when the inputs digest is the tenant's in this
+ * fleet and the content digest is the file's, the file is byte for byte what rendering the
+ * tenant would write (the digest line aside), so its objects are the rendered ones. Such
+ * tenants are counted, not rendered, and their files are not compared; the others are rendered
+ * and compared as before. Every object a valid fleet renders is named after its own tenant
+ * (fleet-checks.ts keeps them apart), so an object of a skipped file has no counterpart in any
+ * other file.
  */
 
 /** A fleet and a folder without the tenants whose file in the folder is up to date. */
