@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Fleet, FleetTenant } from '../config/fleet';
 import { inputsDigest, isUpToDate } from '../fleet/digest';
+import { FileReader } from '../fleet/file-reader';
 import { isGenerated, tenantFilePath } from '../fleet/layout';
 import { TreeSource } from './compare';
 
@@ -33,12 +32,13 @@ export function splitRecorded(folder: TreeSource, fleet: Fleet): RecordedSplit {
   const { dir } = folder;
   if (dir === undefined) return { current: [], fleet, folder };
   const listed = new Set(folder.paths);
+  const reader = new FileReader(dir);
   const current = new Set<FleetTenant>();
   const currentPaths = new Set<string>();
   for (const tenant of fleet.tenants) {
     const path = tenantFilePath(tenant.namespace, tenant.release);
     if (!listed.has(path)) continue;
-    const bytes = readFileSync(join(dir, ...path.split('/')));
+    const bytes = reader.read(path);
     // The inputs digest (a hash of the tenant's whole values) only for a file synth wrote.
     if (isGenerated(bytes) && isUpToDate(bytes, inputsDigest(tenant, fleet.apiVersions))) {
       current.add(tenant);

@@ -1,10 +1,11 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { isUpToDate, rendererFingerprint, sha256 } from './digest';
 import { changedBefore, statKeyOf } from './file-stat';
 import { GENERATED_HEADER, isGenerated, kustomizationPath, kustomizationText } from './layout';
 import { RenderOptions } from './parallel-render';
+import { FileReader } from './file-reader';
 import { FleetLayout } from './render-fleet';
 import { readStatCache, writeStatCache } from './stat-cache';
 import { SynthResult, synthFleet } from './synth';
@@ -175,32 +176,6 @@ function regularFiles(outDir: string): Set<string> {
     }
   }
   return files;
-}
-
-/** Whole files into one reused buffer; each result is valid until the next read. */
-class FileReader {
-  private buffer = Buffer.allocUnsafe(1 << 20);
-
-  constructor(private readonly dir: string) {}
-
-  read(path: string): Buffer {
-    const fd = openSync(join(this.dir, path), 'r');
-    try {
-      let length = 0;
-      for (;;) {
-        if (length === this.buffer.length) {
-          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-          this.buffer.copy(bigger);
-          this.buffer = bigger;
-        }
-        const read = readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        if (read === 0) return this.buffer.subarray(0, length);
-        length += read;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
 }
 
 /**
