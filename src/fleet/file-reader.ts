@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 /*
  * Reading thousands of whole files with readFileSync makes a Buffer of each: hundreds of
@@ -11,10 +11,16 @@ import { join } from 'node:path';
 export class FileReader {
   private buffer = Buffer.allocUnsafe(1 << 20);
 
-  constructor(private readonly dir: string) {}
+  /** The folder with its separator: paths are joined by hand (path.join normalises each one). */
+  private readonly root: string;
 
+  constructor(dir: string) {
+    this.root = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+  }
+
+  /** The file at `path` (`/`-separated, below the folder, from a listing or a tenant's names). */
   read(path: string): Buffer {
-    const fd = openSync(join(this.dir, path), 'r');
+    const fd = openSync(this.root + path, 'r');
     try {
       let length = 0;
       for (;;) {
