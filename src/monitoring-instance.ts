@@ -15,10 +15,11 @@ import { GrafanaInstance } from './grafana/grafana-instance';
 import { KeycloakAccess } from './keycloak/keycloak-access';
 import { InstanceNames } from './naming';
 import { grafanaIni } from './oidc/grafana-config';
-import { OidcClientSecret } from './secrets/oidc-client-secret';
+import { clientSecretName, OidcClientSecret } from './secrets/oidc-client-secret';
 import { GrafanaOperatorToken } from './token/grafana-operator-token';
 import { TokenBootstrapJob } from './token/token-bootstrap-job';
 import { tokenSettings } from './token/token-settings';
+import { INSTANCE_PARTS, InstancePart, PartValues } from './instance-parts';
 
 export interface TenantMonitoringProps {
   /** Namespace of the tenant; every object is rendered into it (the token Role may go to the sink's). */
@@ -92,80 +93,23 @@ export class TenantMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantMonitoringProps) {
     super(scope, id);
-    const names = new InstanceNames(props.namespace, props.release);
+    const { names, values, handles } = addInstance(this, props, INSTANCE_PARTS);
     this.names = names;
-    this.values = parseInstanceValues(props.values);
-    checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, this.values);
-    validateObjectIdentities(Chart.of(this));
-    const labels = instanceLabels(names, { ...props.labels, ...this.values.commonLabels });
-
-    // Every child of the instance is created here; each passes `names.namespace` to its objects.
-    const { oidc } = this.values;
-    const ini = grafanaIni(names, this.values);
-    let grafana: GrafanaInstance;
-    switch (oidc.mode) {
-      case OidcMode.SYSTEM: {
-        const secret = new OidcClientSecret(this, 'client-secret', {
-          names,
-          existingSecret: oidc.clientSecret.existingSecret || undefined,
-        });
-        this.clientSecret = secret.externalSecret;
-        this.keycloakClient = new KeycloakAccess(this, 'keycloak', {
-          names,
-          host: this.values.host,
-          realmRef: this.values.platform.oidc.realmRef,
-          groupsClientScope: this.values.platform.oidc.groupsClientScope,
-          clientSecretName: secret.secretName,
-        }).client;
-        grafana = new GrafanaInstance(this, 'grafana', { names, values: this.values, ini, clientSecretName: secret.secretName });
-        break;
-      }
-      case OidcMode.CUSTOM_CONFIG:
-        grafana = new GrafanaInstance(this, 'grafana', {
-          names,
-          values: this.values,
-          ini,
-          envFromSecretName: oidc.customConfig.secretRef.name || undefined,
-        });
-        break;
-      default:
-        grafana = new GrafanaInstance(this, 'grafana', { names, values: this.values, ini });
-    }
-    this.grafana = grafana.resource;
-
-    this.datasources = new TenantDatasources(this, 'datasources', { names, values: this.values });
-    this.dashboards = new TenantDashboards(this, 'dashboards', { names, values: this.values });
-
-    const namespaces = new Set([names.namespace]);
-    if (this.values.serviceAccountToken.enabled) {
-      const settings = tokenSettings(names, this.values);
-      // The kubernetes-secret sink's Secret, Role and RoleBinding may live in another namespace.
-      if (settings.sink === TokenSink.KUBERNETES_SECRET) namespaces.add(settings.secret.namespace);
-      if (settings.sink === TokenSink.GRAFANA_OPERATOR) this.tokenServiceAccount = new GrafanaOperatorToken(this, 'token', { settings }).serviceAccount;
-      else this.tokenJob = new TokenBootstrapJob(this, 'token', { settings, podLabels: labels }).job;
-    }
-    if (this.values.backup.enabled) this.backup = new GrafanaBackup(this, 'backup', { names, values: this.values, podLabels: labels });
-
+    this.values = values;
+    this.clientSecret = handles.clientSecret;
+    this.keycloakClient = handles.keycloakClient;
+    this.grafana = handles.grafana!;
+    this.datasources = handles.datasources!;
+    this.dashboards = handles.dashboards!;
+    this.tokenServiceAccount = handles.tokenServiceAccount;
+    this.tokenJob = handles.tokenJob;
+    this.backup = handles.backup;
     this.node.defaultChild = this.grafana;
-    for (const object of this.apiObjects()) {
-      for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
-    }
-    this.node.addValidation({ validate: () => this.namespaceErrors(namespaces) });
   }
 
   /** The Kubernetes objects of this instance. */
   apiObjects(): ApiObject[] {
     return this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  }
-
-  /**
-   * Objects outside the tenant's namespaces: without `metadata.namespace` an object inherits the
-   * chart's namespace (or none, which `kubectl` reads as its current one).
-   */
-  private namespaceErrors(namespaces: ReadonlySet<string>): string[] {
-    return this.apiObjects()
-      .filter((o) => !namespaces.has(o.metadata.namespace ?? ''))
-      .map((o) => `${o.kind} ${o.name} (${o.node.path}) is in namespace "${o.metadata.namespace ?? ''}", not the tenant's "${this.names.namespace}": pass metadata.namespace (names.namespace)`);
   }
 }
 
@@ -190,6 +134,129 @@ export class MonitoringInstance extends Chart {
     this.names = this.instance.names;
     this.values = this.instance.values;
   }
+}
+
+/**
+ * Some parts of one tenant's instance (instance-parts.ts) in a chart set up like
+ * {@link MonitoringInstance}'s: exactly the objects a whole instance has for those parts, in the
+ * same order, at the same construct paths. The diff renders only the parts a change reaches.
+ */
+export class PartialMonitoringInstance extends Chart {
+  constructor(scope: Construct, id: string, props: TenantMonitoringProps, parts: ReadonlySet<InstancePart>) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: props.namespace });
+    addInstance(new Construct(this, 'instance'), props, INSTANCE_PARTS.filter((part) => parts.has(part)));
+  }
+}
+
+/** What a {@link TenantMonitoring} keeps a handle to, of the parts that were added. */
+interface InstanceHandles {
+  clientSecret?: ExternalSecret;
+  keycloakClient?: KeycloakClient;
+  grafana?: Grafana;
+  datasources?: TenantDatasources;
+  dashboards?: TenantDashboards;
+  tokenServiceAccount?: GrafanaServiceAccount;
+  tokenJob?: KubeJob;
+  backup?: GrafanaBackup;
+}
+
+/**
+ * Checks the values and adds the objects of `parts` (in {@link INSTANCE_PARTS} order) under
+ * `scope`, each part given only the values it reads, then the instance labels on all of them.
+ * Invalid values throw with the same message the Helm chart fails with.
+ */
+function addInstance(scope: Construct, props: TenantMonitoringProps, parts: readonly InstancePart[]) {
+  const names = new InstanceNames(props.namespace, props.release);
+  const values = parseInstanceValues(props.values);
+  checkInstance({ namespace: props.namespace, release: props.release, apiVersions: props.apiVersions ?? [] }, values);
+  validateObjectIdentities(Chart.of(scope));
+  const labels = instanceLabels(names, { ...props.labels, ...values.commonLabels });
+
+  // Every part passes `names.namespace` to its objects; the token's Secret, Role and RoleBinding
+  // may go to the sink's namespace.
+  const namespaces = new Set([names.namespace]);
+  const handles: InstanceHandles = {};
+  for (const part of parts) {
+    switch (part) {
+      case 'keycloak':
+        Object.assign(handles, addKeycloak(scope, names, values));
+        break;
+      case 'grafana':
+        handles.grafana = addGrafana(scope, names, values);
+        break;
+      case 'datasources':
+        handles.datasources = new TenantDatasources(scope, 'datasources', { names, values });
+        break;
+      case 'dashboards':
+        handles.dashboards = new TenantDashboards(scope, 'dashboards', { names, values });
+        break;
+      case 'token': {
+        const token = addToken(scope, names, values, labels);
+        Object.assign(handles, token.handles);
+        token.namespaces.forEach((namespace) => namespaces.add(namespace));
+        break;
+      }
+      case 'backup':
+        if (values.backup.enabled) handles.backup = new GrafanaBackup(scope, 'backup', { names, values, podLabels: labels });
+        break;
+    }
+  }
+
+  const objects = () => scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  for (const object of objects()) {
+    for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
+  }
+  scope.node.addValidation({ validate: () => namespaceErrors(objects(), namespaces, names) });
+  return { names, values, handles };
+}
+
+/** System mode: the OIDC client Secret, then the Keycloak client, audience scope and groups. */
+function addKeycloak(scope: Construct, names: InstanceNames, values: PartValues<'keycloak'>): InstanceHandles {
+  const { oidc } = values;
+  if (oidc.mode !== OidcMode.SYSTEM) return {};
+  const secret = new OidcClientSecret(scope, 'client-secret', { names, existingSecret: oidc.clientSecret.existingSecret || undefined });
+  const keycloak = new KeycloakAccess(scope, 'keycloak', {
+    names,
+    host: values.host,
+    realmRef: values.platform.oidc.realmRef,
+    groupsClientScope: values.platform.oidc.groupsClientScope,
+    clientSecretName: secret.secretName,
+  });
+  return { clientSecret: secret.externalSecret, keycloakClient: keycloak.client };
+}
+
+/** The Grafana CR, its OIDC settings by `oidc.mode`. */
+function addGrafana(scope: Construct, names: InstanceNames, values: PartValues<'grafana'>): Grafana {
+  const { oidc } = values;
+  const ini = grafanaIni(names, values);
+  switch (oidc.mode) {
+    case OidcMode.SYSTEM:
+      return new GrafanaInstance(scope, 'grafana', { names, values, ini, clientSecretName: clientSecretName(names, oidc.clientSecret.existingSecret || undefined) }).resource;
+    case OidcMode.CUSTOM_CONFIG:
+      return new GrafanaInstance(scope, 'grafana', { names, values, ini, envFromSecretName: oidc.customConfig.secretRef.name || undefined }).resource;
+    default:
+      return new GrafanaInstance(scope, 'grafana', { names, values, ini }).resource;
+  }
+}
+
+/** The token bootstrap (`serviceAccountToken.enabled`), and the namespaces its objects go to. */
+function addToken(scope: Construct, names: InstanceNames, values: PartValues<'token'>, labels: Record<string, string>) {
+  if (!values.serviceAccountToken.enabled) return { handles: {}, namespaces: [] };
+  const settings = tokenSettings(names, values);
+  if (settings.sink === TokenSink.GRAFANA_OPERATOR) return { handles: { tokenServiceAccount: new GrafanaOperatorToken(scope, 'token', { settings }).serviceAccount }, namespaces: [] };
+  const tokenJob = new TokenBootstrapJob(scope, 'token', { settings, podLabels: labels }).job;
+  // The kubernetes-secret sink's Secret, Role and RoleBinding may live in another namespace.
+  return { handles: { tokenJob }, namespaces: settings.sink === TokenSink.KUBERNETES_SECRET ? [settings.secret.namespace] : [] };
+}
+
+/**
+ * Objects outside the tenant's namespaces: without `metadata.namespace` an object inherits the
+ * chart's namespace (or none, which `kubectl` reads as its current one).
+ */
+function namespaceErrors(objects: readonly ApiObject[], namespaces: ReadonlySet<string>, names: InstanceNames): string[] {
+  return objects
+    .filter((o) => !namespaces.has(o.metadata.namespace ?? ''))
+    .map((o) => `${o.kind} ${o.name} (${o.node.path}) is in namespace "${o.metadata.namespace ?? ''}", not the tenant's "${names.namespace}": pass metadata.namespace (names.namespace)`);
 }
 
 /** Charts that already check their objects' identities (one validation per chart, however many tenants). */

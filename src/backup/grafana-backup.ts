@@ -1,7 +1,6 @@
 import * as k8s from '../../imports/k8s';
 import { Construct } from 'constructs';
 import { GrafanaRole } from '../config/choices';
-import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 import { readScript, scriptChecksum } from '../token/script-files';
 import { POD_SECURITY_CONTEXT } from '../token/token-pod';
@@ -9,6 +8,7 @@ import { SCRIPT_CHECKSUM_ANNOTATION, TokenBootstrapJob } from '../token/token-bo
 import { imageRef, tokenSettings } from '../token/token-settings';
 import { BackupNames, backupNames } from './backup-names';
 import { BACKUP_SCRIPTS, backupPod, BackupPodInput, BackupPodSpec, restorePod } from './backup-pod';
+import { PartValues } from '../instance-parts';
 
 /** Labels that tell the backup's objects apart from the rest of the instance. */
 export const BACKUP_COMPONENT_LABELS = { 'app.kubernetes.io/component': 'backup' };
@@ -20,7 +20,7 @@ export const RESTORE_TTL_SECONDS = 86400;
 export interface GrafanaBackupProps {
   readonly names: InstanceNames;
   /** The instance's values (checked by `checkInstance`); `backup` drives this construct. */
-  readonly values: InstanceValues;
+  readonly values: PartValues<'backup'>;
   /**
    * Labels of the pods, besides the component label (the chart's labels reach only top-level objects).
    * @default {}

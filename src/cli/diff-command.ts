@@ -11,8 +11,9 @@ const usage = `Usage: grafana-tenancy diff OLD NEW [--output text|markdown|json]
 Shows what a change does to the rendered objects. OLD and NEW are each a rendered folder (synth
 output) or a fleet file (rendered in memory). With --base, OLD is FLEET_FILE as committed at
 the git ref REF (e.g. origin/main) and NEW is the file in the working tree. Only the tenants
-that can differ are rendered: against another fleet file, those whose values differ; against
-a rendered folder, those whose file there synth did not write for their current values.
+that can differ are rendered: against another fleet file, those whose values differ (and of
+those only the parts of the instance a changed field reaches); against a rendered folder,
+those whose file there synth did not write for their current values.
 
 Objects are matched by (apiVersion, kind, namespace, name). The output has a summary (added,
 removed, changed; per kind and per tenant) and a unified diff of each object's normalised YAML.

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { GrafanaDashboard, GrafanaDashboardSpecDatasources, GrafanaFolder } from '../../imports/grafana';
-import { InstanceValues } from '../config/schema';
 import { DATASOURCE_INPUTS, datasourceSettings } from '../datasources/datasource-settings';
 import { instanceSelector } from '../datasources/tenant-datasources';
 import { InstanceNames } from '../naming';
 import { DashboardSet, shippedDashboardSet } from './dashboard-set';
+import { PartValues } from '../instance-parts';
 
 export interface TenantDashboardsProps {
   readonly names: InstanceNames;
-  readonly values: InstanceValues;
+  readonly values: PartValues<'dashboards'>;
   /**
    * The default set to render.
    * @default - the set the chart ships, shippedDashboardSet()

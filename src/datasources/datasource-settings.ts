@@ -4,6 +4,9 @@ import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 
 /** The data sources an instance can have; dashboards declare which of them they read. */
+/** What a tenant's data sources are made of. */
+type DatasourceValues = Pick<InstanceValues, 'datasources'>;
+
 export const DATASOURCE_ROLES = ['metrics', 'logs'] as const;
 export type DatasourceRole = (typeof DATASOURCE_ROLES)[number];
 
@@ -44,17 +47,17 @@ export function datasourceUid(names: InstanceNames, role: DatasourceRole): strin
 }
 
 /** The tenant id a data source sends: its own, else the namespace. */
-export function tenantIdOf(names: InstanceNames, values: InstanceValues, role: DatasourceRole): string {
+export function tenantIdOf(names: InstanceNames, values: DatasourceValues, role: DatasourceRole): string {
   return values.datasources[role].tenantId || names.namespace;
 }
 
 /** Whether the values configure the data source `role`. */
-export function isConfigured(values: InstanceValues, role: DatasourceRole): boolean {
+export function isConfigured(values: DatasourceValues, role: DatasourceRole): boolean {
   return values.datasources[role].url !== '';
 }
 
 /** The data sources the values configure, metrics first. */
-export function datasourceSettings(names: InstanceNames, values: InstanceValues): DatasourceSettings[] {
+export function datasourceSettings(names: InstanceNames, values: DatasourceValues): DatasourceSettings[] {
   const defaultRole = defaultDatasource(values);
   return DATASOURCE_ROLES.filter((role) => isConfigured(values, role)).map((role) => {
     const common = {
@@ -78,7 +81,7 @@ export function datasourceSettings(names: InstanceNames, values: InstanceValues)
 }
 
 /** The role marked default: the chosen one, else metrics when configured, else logs. */
-export function defaultDatasource(values: InstanceValues): DatasourceRole | undefined {
+export function defaultDatasource(values: DatasourceValues): DatasourceRole | undefined {
   const chosen = values.datasources.default;
   if (chosen === 'metrics' || chosen === 'logs') return chosen;
   return DATASOURCE_ROLES.find((role) => isConfigured(values, role));
@@ -88,7 +91,7 @@ export function defaultDatasource(values: InstanceValues): DatasourceRole | unde
  * Render failures of `datasources.*` and `dashboards.*`, in the order of the chart's
  * `grafana-tenancy.validateDatasources` (templates/_datasources.tpl).
  */
-export function checkDatasources(values: InstanceValues): void {
+export function checkDatasources(values: Pick<InstanceValues, 'datasources' | 'dashboards'>): void {
   const { datasources, dashboards } = values;
   for (const role of DATASOURCE_ROLES) {
     const source = datasources[role];

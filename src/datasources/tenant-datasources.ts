@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { GrafanaDatasource, GrafanaDatasourceSpecInstanceSelector } from '../../imports/grafana';
-import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 import { datasourceSettings, DatasourceSettings, TENANT_HEADER } from './datasource-settings';
+import { PartValues } from '../instance-parts';
 
 export interface TenantDatasourcesProps {
   readonly names: InstanceNames;
-  readonly values: InstanceValues;
+  readonly values: PartValues<'datasources'>;
 }
 
 /**

@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adoptValidation } from '../fleet/render-batch';
 import { TenantJob } from '../fleet/tenant-file';
-import { renderObjects } from '../render/render';
+import { InstanceValues } from '../config/schema';
+import { INSTANCE_PARTS, InstancePart, partsReading } from '../instance-parts';
+import { RenderedObjects, renderObjects } from '../render/render';
 import { compareFile, compareRendered, FileComparison, TreeComparison } from './compare';
+import { ObjectCounter } from './object-counter';
+import { changedFields } from './same-values';
 
 /*
  * A share of a diff's comparing, run on a worker thread or in-process: each file compared on its
@@ -43,12 +47,45 @@ export function runCompareBatch(batch: CompareBatch): CompareBatchResult {
     return { id: batch.id, compared: batch.files.map((f) => compareFile(f.path, f.old ? read(oldDir, f.path) : undefined, f.new ? read(newDir, f.path) : undefined)) };
   }
   const { apiVersions } = batch.compare;
-  const render = (job: TenantJob | undefined) => {
+  return { id: batch.id, compared: batch.tenants.map((t) => compareTenant(t.path, t.old, t.new, apiVersions)) };
+}
+
+/**
+ * Renders and compares one tenant's two sides (either may be missing). When both are there and
+ * their values differ only in fields some parts do not read (instance-parts.ts), only the parts
+ * that read a changed field are rendered, on both sides: the others' objects are the same on
+ * both, and are counted as unchanged without rendering them.
+ */
+function compareTenant(path: string, oldJob: TenantJob | undefined, newJob: TenantJob | undefined, apiVersions: readonly string[]): FileComparison {
+  const render = (job: TenantJob | undefined, parts?: ReadonlySet<InstancePart>) => {
     if (job === undefined) return undefined;
     const { namespace, release, values } = adoptValidation(job, apiVersions);
-    return renderObjects({ namespace, release, values, apiVersions });
+    return renderObjects({ namespace, release, values, apiVersions }, parts);
   };
-  return { id: batch.id, compared: batch.tenants.map((t) => compareRendered(t.path, render(t.old), render(t.new))) };
+  // Values that passed the checks are the schema's output: every field there, compared field by field.
+  const parts = oldJob?.validated && newJob?.validated ? partsReading(changedFields(oldJob.values, newJob.values)) : undefined;
+  if (parts === undefined || parts.size === INSTANCE_PARTS.length) return compareRendered(path, render(oldJob), render(newJob));
+  const before = render(oldJob, parts)!;
+  const compared = compareRendered(path, before, render(newJob, parts));
+  const others = counterFor(apiVersions).of({ ...oldJob!, values: oldJob!.values as InstanceValues }) - objectCount(before);
+  return { ...compared, unchanged: compared.unchanged + others };
+}
+
+function objectCount(objects: RenderedObjects): number {
+  return 'apiObjects' in objects ? objects.apiObjects.length : objects.manifests.length;
+}
+
+/** One counter per API versions for the thread's life: its counts per shape of values hold for any fleet. */
+const counters = new Map<string, ObjectCounter>();
+
+function counterFor(apiVersions: readonly string[]): ObjectCounter {
+  const key = apiVersions.join('\n');
+  let counter = counters.get(key);
+  if (counter === undefined) {
+    counter = new ObjectCounter(apiVersions);
+    counters.set(key, counter);
+  }
+  return counter;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 import { InstanceValues } from '../config/schema';
 import { CLIENT_SECRET_KEY, InstanceNames } from '../naming';
 import { CLIENT_SECRET_ENV, GrafanaIni } from '../oidc/grafana-config';
+import { PartValues } from '../instance-parts';
 
 /** Name of the Grafana container in the operator's Deployment. */
 export const GRAFANA_CONTAINER = 'grafana';
@@ -16,7 +17,7 @@ export const GRAFANA_SERVICE_PORT = 3000;
 
 export interface GrafanaInstanceProps {
   readonly names: InstanceNames;
-  readonly values: InstanceValues;
+  readonly values: PartValues<'grafana'>;
   /** The `spec.config` (grafana.ini) of the CR. */
   readonly ini: GrafanaIni;
   /**
@@ -95,14 +96,14 @@ function grafanaContainer(props: GrafanaInstanceProps): GrafanaSpecDeploymentSpe
 }
 
 /** IRSA-style annotations on the operator's `<cr>-sa` for the SigV4 metrics data source (AWS SDK default credentials). */
-function serviceAccount(values: InstanceValues): { serviceAccount?: { metadata: { annotations: Record<string, string> } } } {
+function serviceAccount(values: Pick<InstanceValues, 'datasources'>): { serviceAccount?: { metadata: { annotations: Record<string, string> } } } {
   const { sigV4 } = values.datasources.metrics;
   const annotations = sigV4.serviceAccountAnnotations;
   if (!sigV4.enabled || Object.keys(annotations).length === 0) return {};
   return { serviceAccount: { metadata: { annotations } } };
 }
 
-function ingress(names: InstanceNames, values: InstanceValues): GrafanaSpecIngress {
+function ingress(names: InstanceNames, values: Pick<InstanceValues, 'grafana' | 'host'>): GrafanaSpecIngress {
   const { ingress: settings } = values.grafana;
   const host = `grafana.${values.host}`;
   const annotations = Object.keys(settings.annotations).length > 0 ? { annotations: settings.annotations } : undefined;

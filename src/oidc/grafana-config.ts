@@ -2,6 +2,9 @@ import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
 import { allowedGroups, roleAttributePath } from './role-mapping';
 
+/** What the Grafana OIDC settings are made of. */
+type OidcValues = Pick<InstanceValues, 'host' | 'oidc' | 'platform'>;
+
 /** grafana.ini as the Grafana CR wants it: section -> key -> STRING value. */
 export type GrafanaIni = Record<string, Record<string, string>>;
 
@@ -9,7 +12,7 @@ export type GrafanaIni = Record<string, Record<string, string>>;
 export const CLIENT_SECRET_ENV = 'GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET';
 
 /** The `spec.config` of the Grafana CR for one instance, every value a string. */
-export function grafanaIni(names: InstanceNames, values: InstanceValues): GrafanaIni {
+export function grafanaIni(names: InstanceNames, values: OidcValues): GrafanaIni {
   const ini: GrafanaIni = {
     server: { root_url: InstanceNames.grafanaUrl(values.host) },
   };
@@ -27,7 +30,7 @@ export function grafanaIni(names: InstanceNames, values: InstanceValues): Grafan
 }
 
 /** `auth.generic_oauth` for the platform Keycloak realm: the tenant's confidential PKCE client, roles from its groups. */
-function systemGenericOAuth(names: InstanceNames, values: InstanceValues): Record<string, string> {
+function systemGenericOAuth(names: InstanceNames, values: OidcValues): Record<string, string> {
   const platform = values.platform.oidc;
   const endpoint = `${platform.issuerUrl.replace(/\/+$/, '')}/protocol/openid-connect`;
   const grafanaAdmin = isGrafanaAdminInstance(names, platform.grafanaAdminInstance);

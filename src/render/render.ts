@@ -1,7 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { InstanceValuesInput } from '../config/schema';
-import { MonitoringInstance } from '../monitoring-instance';
+import { InstancePart } from '../instance-parts';
+import { MonitoringInstance, PartialMonitoringInstance } from '../monitoring-instance';
 import { objectJson } from './object-json';
 import { toYaml } from './yaml-emit';
 
@@ -30,10 +31,13 @@ export function renderInstance(target: InstanceTarget): Manifest[] {
  */
 export type RenderedObjects = { readonly apiObjects: readonly ApiObject[] } | { readonly manifests: readonly Manifest[] };
 
-/** {@link renderInstance} up to its ApiObjects (see {@link RenderedObjects}). */
-export function renderObjects(target: InstanceTarget): RenderedObjects {
+/**
+ * {@link renderInstance} up to its ApiObjects (see {@link RenderedObjects}); with `parts`, only
+ * those parts' objects (see PartialMonitoringInstance).
+ */
+export function renderObjects(target: InstanceTarget, parts?: ReadonlySet<InstancePart>): RenderedObjects {
   const app = new App({ outdir: undefined });
-  const chart = new MonitoringInstance(app, target.release, target);
+  const chart = parts === undefined ? new MonitoringInstance(app, target.release, target) : new PartialMonitoringInstance(app, target.release, target, parts);
   const constructs = chart.node.findAll();
   // Chart.toJson() skips the construct validations that app.synth() would run: run them here.
   const errors = constructs.flatMap((c) => c.node.validate());

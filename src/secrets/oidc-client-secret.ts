@@ -27,6 +27,11 @@ export const CLIENT_SECRET_LENGTH = 32;
 /** The key the Password generator writes on every ESO version (`spec.secretKeys` is v1.1.1+ only). */
 export const PASSWORD_GENERATOR_KEY = 'password';
 
+/** The Secret holding a tenant's client secret: `existingSecret` when given, else the one {@link OidcClientSecret} generates. */
+export function clientSecretName(names: InstanceNames, existingSecret: string | undefined): string {
+  return existingSecret || names.generatedClientSecret;
+}
+
 /** Where External Secrets reaches this cluster's API from inside it (the `kubernetes` Service). */
 export const IN_CLUSTER_API_URL = 'https://kubernetes.default.svc';
 
@@ -53,12 +58,9 @@ export class OidcClientSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: OidcClientSecretProps) {
     super(scope, id);
-    if (props.existingSecret) {
-      this.secretName = props.existingSecret;
-      return;
-    }
-    const name = props.names.generatedClientSecret;
-    this.secretName = name;
+    this.secretName = clientSecretName(props.names, props.existingSecret);
+    if (props.existingSecret) return;
+    const name = this.secretName;
 
     const reader = `${name}-reader`;
 

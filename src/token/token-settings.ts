@@ -1,6 +1,7 @@
 import { TokenSink } from '../config/choices';
 import { InstanceValues } from '../config/schema';
 import { InstanceNames } from '../naming';
+import { PartValues } from '../instance-parts';
 
 type TokenValues = InstanceValues['serviceAccountToken'];
 type ImageValues = TokenValues['image'];
@@ -19,7 +20,7 @@ export interface TokenSettings {
 }
 
 /** Resolves defaults; call only after `checkInstance` accepted the values. */
-export function tokenSettings(names: InstanceNames, values: InstanceValues): TokenSettings {
+export function tokenSettings(names: InstanceNames, values: PartValues<'token'>): TokenSettings {
   const token = values.serviceAccountToken;
   const secret = token.sink.kubernetesSecret;
   const secretNamespace = secret.namespace || names.namespace;

@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffSides, diffSpecs } from '../../src/diff/fleet-diff';
 import { loadSidePair, SideSpec } from '../../src/diff/fleet-pair';
+import { compareTrees } from '../../src/diff/compare';
 import { RenderOptions } from '../../src/fleet/parallel-render';
-import { tempDir } from '../fleet/fleet-fixtures';
+import { renderFleet } from '../../src/fleet/render-fleet';
+import { fleetOf, tempDir, TenantSpec } from '../fleet/fleet-fixtures';
 
 const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
 
@@ -75,5 +77,33 @@ describe('diff of two fleet files: the changed tenants rendered, the unchanged o
     const report = await diffSpecs({ file: dir }, specs[1], { parallelism: 1 });
     expect(report).toEqual(await stepByStep([{ file: dir }, specs[1]], { parallelism: 1 }));
     expect(Object.keys(report.byTenant)).toEqual(['tenant-00005/monitoring']);
+  });
+
+  // Each tenant changes in one field, so only the parts that read it are rendered (instance-parts.ts).
+  const token = { serviceAccountToken: { enabled: true, serviceAccountName: 'agent' } };
+  const backup = { backup: { enabled: true, s3: { bucket: 'backups', region: 'eu-west-1' }, credentials: { existingSecret: 'backup-s3' } } };
+  const metrics = { datasources: { metrics: { url: 'http://mimir.example.org/prometheus' } } };
+  const PAIRS: [TenantSpec, TenantSpec][] = [
+    [{ namespace: 'version', mode: 'System' }, { namespace: 'version', mode: 'System', grafana: { version: '11.2.0' } }],
+    [{ namespace: 'labels', mode: 'System', ...token }, { namespace: 'labels', mode: 'System', ...token, commonLabels: { team: 'a' } }],
+    [{ namespace: 'metrics', mode: 'CustomConfig' }, { namespace: 'metrics', mode: 'CustomConfig', ...metrics }],
+    [{ namespace: 'token-on', mode: 'System' }, { namespace: 'token-on', mode: 'System', ...token }],
+    [{ namespace: 'token-role', ...token }, { namespace: 'token-role', serviceAccountToken: { ...token.serviceAccountToken, role: 'Editor' } }],
+    [{ namespace: 'backup', ...token, ...backup }, { namespace: 'backup', ...token, backup: { ...backup.backup, keep: 3 } }],
+    [{ namespace: 'mode', mode: 'System' }, { namespace: 'mode', mode: 'None' }],
+    [{ namespace: 'host', mode: 'System' }, { namespace: 'host', mode: 'System', host: 'elsewhere.example.org' }],
+    [{ namespace: 'api', mode: 'System' }, { namespace: 'api', mode: 'System', apiVersions: ['example.org/v1'] }],
+    [{ namespace: 'same', mode: 'System' }, { namespace: 'same', mode: 'System' }],
+  ];
+
+  test.each([1, 2])('GIVEN tenants changed in one field each WHEN diffed with %i thread(s) THEN the report is the one of both fleets rendered in full and compared', async (parallelism) => {
+    const before = fleetOf(PAIRS.map(([old]) => old));
+    const after = fleetOf(PAIRS.map(([, now]) => now));
+    const labels = { old: 'old', new: 'new' };
+    const report = await diffSides({ label: labels.old, fleet: before }, { label: labels.new, fleet: after }, { parallelism });
+    expect(report).toEqual(compareTrees(await renderFleet(before), await renderFleet(after), labels));
+    // AND every tenant changed but two: the same values, and API versions that only the checks read
+    const unchanged = ['api', 'same'];
+    expect(Object.keys(report.byTenant).sort()).toEqual(PAIRS.map(([t]) => t.namespace).filter((n) => !unchanged.includes(n)).map((n) => `${n}/monitoring`).sort());
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { KEYCLOAK_API_VERSION } from '../../src/config/checks';
 import { parseInstanceValues } from '../../src/config/parse';
-import { ObjectCounter } from '../../src/diff/sides';
+import { ObjectCounter } from '../../src/diff/object-counter';
 import { renderInstance } from '../../src/render/render';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 
