@@ -109,7 +109,7 @@ export class TenantMonitoring extends Construct {
 
   /** The Kubernetes objects of this instance. */
   apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    return apiObjectsUnder(this);
   }
 }
 
@@ -202,12 +202,15 @@ function addInstance(scope: Construct, props: TenantMonitoringProps, parts: read
     }
   }
 
-  const objects = () => scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  for (const object of objects()) {
+  for (const object of apiObjectsUnder(scope)) {
     for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
   }
-  scope.node.addValidation({ validate: () => namespaceErrors(objects(), namespaces, names) });
+  scope.node.addValidation({ validate: () => namespaceErrors(apiObjectsUnder(scope), namespaces, names) });
   return { names, values, handles };
+}
+
+function apiObjectsUnder(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
 /** System mode: the OIDC client Secret, then the Keycloak client, audience scope and groups. */
@@ -231,7 +234,7 @@ function addGrafana(scope: Construct, names: InstanceNames, values: PartValues<'
   const ini = grafanaIni(names, values);
   switch (oidc.mode) {
     case OidcMode.SYSTEM:
-      return new GrafanaInstance(scope, 'grafana', { names, values, ini, clientSecretName: clientSecretName(names, oidc.clientSecret.existingSecret || undefined) }).resource;
+      return new GrafanaInstance(scope, 'grafana', { names, values, ini, clientSecretName: clientSecretName(names, oidc.clientSecret.existingSecret) }).resource;
     case OidcMode.CUSTOM_CONFIG:
       return new GrafanaInstance(scope, 'grafana', { names, values, ini, envFromSecretName: oidc.customConfig.secretRef.name || undefined }).resource;
     default:

@@ -27,7 +27,7 @@ export const CLIENT_SECRET_LENGTH = 32;
 /** The key the Password generator writes on every ESO version (`spec.secretKeys` is v1.1.1+ only). */
 export const PASSWORD_GENERATOR_KEY = 'password';
 
-/** The Secret holding a tenant's client secret: `existingSecret` when given, else the one {@link OidcClientSecret} generates. */
+/** The Secret holding a tenant's client secret: `existingSecret` when given (not empty), else the one {@link OidcClientSecret} generates. */
 export function clientSecretName(names: InstanceNames, existingSecret: string | undefined): string {
   return existingSecret || names.generatedClientSecret;
 }
