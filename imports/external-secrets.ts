@@ -85,12 +85,11 @@ export interface ExternalSecretProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretProps(obj: ExternalSecretProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_ExternalSecretSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ExternalSecretSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -168,17 +167,16 @@ export interface ExternalSecretSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': obj.data?.map(y => toJson_ExternalSecretSpecData(y)),
-    'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretSpecDataFrom(y)),
-    'refreshInterval': obj.refreshInterval,
-    'refreshPolicy': obj.refreshPolicy,
-    'secretStoreRef': toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef),
-    'syncWindows': toJson_ExternalSecretSpecSyncWindows(obj.syncWindows),
-    'target': toJson_ExternalSecretSpecTarget(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.data?.map(y => toJson_ExternalSecretSpecData(y))) !== undefined) result['data'] = value;
+  if ((value = obj.dataFrom?.map(y => toJson_ExternalSecretSpecDataFrom(y))) !== undefined) result['dataFrom'] = value;
+  if ((value = obj.refreshInterval) !== undefined) result['refreshInterval'] = value;
+  if ((value = obj.refreshPolicy) !== undefined) result['refreshPolicy'] = value;
+  if ((value = toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef)) !== undefined) result['secretStoreRef'] = value;
+  if ((value = toJson_ExternalSecretSpecSyncWindows(obj.syncWindows)) !== undefined) result['syncWindows'] = value;
+  if ((value = toJson_ExternalSecretSpecTarget(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -218,13 +216,12 @@ export interface ExternalSecretSpecData {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecData(obj: ExternalSecretSpecData | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'remoteRef': toJson_ExternalSecretSpecDataRemoteRef(obj.remoteRef),
-    'secretKey': obj.secretKey,
-    'sourceRef': toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecDataRemoteRef(obj.remoteRef)) !== undefined) result['remoteRef'] = value;
+  if ((value = obj.secretKey) !== undefined) result['secretKey'] = value;
+  if ((value = toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef)) !== undefined) result['sourceRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -278,14 +275,13 @@ export interface ExternalSecretSpecDataFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFrom(obj: ExternalSecretSpecDataFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extract': toJson_ExternalSecretSpecDataFromExtract(obj.extract),
-    'find': toJson_ExternalSecretSpecDataFromFind(obj.find),
-    'rewrite': obj.rewrite?.map(y => toJson_ExternalSecretSpecDataFromRewrite(y)),
-    'sourceRef': toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecDataFromExtract(obj.extract)) !== undefined) result['extract'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromFind(obj.find)) !== undefined) result['find'] = value;
+  if ((value = obj.rewrite?.map(y => toJson_ExternalSecretSpecDataFromRewrite(y))) !== undefined) result['rewrite'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef)) !== undefined) result['sourceRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -336,12 +332,11 @@ export interface ExternalSecretSpecSecretStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSecretStoreRef(obj: ExternalSecretSpecSecretStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -377,12 +372,11 @@ export interface ExternalSecretSpecSyncWindows {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSyncWindows(obj: ExternalSecretSpecSyncWindows | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'windows': obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y))) !== undefined) result['windows'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -451,16 +445,15 @@ export interface ExternalSecretSpecTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'creationPolicy': obj.creationPolicy,
-    'deletionPolicy': obj.deletionPolicy,
-    'immutable': obj.immutable,
-    'manifest': toJson_ExternalSecretSpecTargetManifest(obj.manifest),
-    'name': obj.name,
-    'template': toJson_ExternalSecretSpecTargetTemplate(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.creationPolicy) !== undefined) result['creationPolicy'] = value;
+  if ((value = obj.deletionPolicy) !== undefined) result['deletionPolicy'] = value;
+  if ((value = obj.immutable) !== undefined) result['immutable'] = value;
+  if ((value = toJson_ExternalSecretSpecTargetManifest(obj.manifest)) !== undefined) result['manifest'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_ExternalSecretSpecTargetTemplate(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -530,17 +523,16 @@ export interface ExternalSecretSpecDataRemoteRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDataRemoteRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'nullBytePolicy': obj.nullBytePolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.metadataPolicy) !== undefined) result['metadataPolicy'] = value;
+  if ((value = obj.nullBytePolicy) !== undefined) result['nullBytePolicy'] = value;
+  if ((value = obj.property) !== undefined) result['property'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -575,12 +567,11 @@ export interface ExternalSecretSpecDataSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef)) !== undefined) result['generatorRef'] = value;
+  if ((value = toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef)) !== undefined) result['storeRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -650,17 +641,16 @@ export interface ExternalSecretSpecDataFromExtract {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpecDataFromExtract | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'nullBytePolicy': obj.nullBytePolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.metadataPolicy) !== undefined) result['metadataPolicy'] = value;
+  if ((value = obj.nullBytePolicy) !== undefined) result['nullBytePolicy'] = value;
+  if ((value = obj.property) !== undefined) result['property'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -722,16 +712,15 @@ export interface ExternalSecretSpecDataFromFind {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromFind(obj: ExternalSecretSpecDataFromFind | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'name': toJson_ExternalSecretSpecDataFromFindName(obj.name),
-    'nullBytePolicy': obj.nullBytePolicy,
-    'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (withoutUndefined(obj.tags)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromFindName(obj.name)) !== undefined) result['name'] = value;
+  if ((value = obj.nullBytePolicy) !== undefined) result['nullBytePolicy'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = ((obj.tags) === undefined) ? undefined : (withoutUndefined(obj.tags))) !== undefined) result['tags'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -772,13 +761,12 @@ export interface ExternalSecretSpecDataFromRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewrite(obj: ExternalSecretSpecDataFromRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'merge': toJson_ExternalSecretSpecDataFromRewriteMerge(obj.merge),
-    'regexp': toJson_ExternalSecretSpecDataFromRewriteRegexp(obj.regexp),
-    'transform': toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecDataFromRewriteMerge(obj.merge)) !== undefined) result['merge'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromRewriteRegexp(obj.regexp)) !== undefined) result['regexp'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform)) !== undefined) result['transform'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -814,12 +802,11 @@ export interface ExternalSecretSpecDataFromSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRef(obj: ExternalSecretSpecDataFromSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef)) !== undefined) result['generatorRef'] = value;
+  if ((value = toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef)) !== undefined) result['storeRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -885,12 +872,11 @@ export interface ExternalSecretSpecSyncWindowsWindows {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecSyncWindowsWindows(obj: ExternalSecretSpecSyncWindowsWindows | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'duration': obj.duration,
-    'schedule': obj.schedule,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.duration) !== undefined) result['duration'] = value;
+  if ((value = obj.schedule) !== undefined) result['schedule'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -960,12 +946,11 @@ export interface ExternalSecretSpecTargetManifest {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetManifest(obj: ExternalSecretSpecTargetManifest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1020,16 +1005,15 @@ export interface ExternalSecretSpecTargetTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'engineVersion': obj.engineVersion,
-    'mergePolicy': obj.mergePolicy,
-    'metadata': toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata),
-    'templateFrom': obj.templateFrom?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFrom(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) result['data'] = value;
+  if ((value = obj.engineVersion) !== undefined) result['engineVersion'] = value;
+  if ((value = obj.mergePolicy) !== undefined) result['mergePolicy'] = value;
+  if ((value = toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.templateFrom?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFrom(y))) !== undefined) result['templateFrom'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1125,13 +1109,12 @@ export interface ExternalSecretSpecDataSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj: ExternalSecretSpecDataSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1164,12 +1147,11 @@ export interface ExternalSecretSpecDataSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecretSpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1278,11 +1260,10 @@ export interface ExternalSecretSpecDataFromFindName {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromFindName(obj: ExternalSecretSpecDataFromFindName | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': obj.regexp,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.regexp) !== undefined) result['regexp'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1348,15 +1329,14 @@ export interface ExternalSecretSpecDataFromRewriteMerge {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteMerge(obj: ExternalSecretSpecDataFromRewriteMerge | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conflictPolicy': obj.conflictPolicy,
-    'into': obj.into,
-    'priority': obj.priority?.map(y => y),
-    'priorityPolicy': obj.priorityPolicy,
-    'strategy': obj.strategy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conflictPolicy) !== undefined) result['conflictPolicy'] = value;
+  if ((value = obj.into) !== undefined) result['into'] = value;
+  if ((value = obj.priority?.map(y => y)) !== undefined) result['priority'] = value;
+  if ((value = obj.priorityPolicy) !== undefined) result['priorityPolicy'] = value;
+  if ((value = obj.strategy) !== undefined) result['strategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1388,12 +1368,11 @@ export interface ExternalSecretSpecDataFromRewriteRegexp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteRegexp(obj: ExternalSecretSpecDataFromRewriteRegexp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'source': obj.source,
-    'target': obj.target,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.source) !== undefined) result['source'] = value;
+  if ((value = obj.target) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1419,11 +1398,10 @@ export interface ExternalSecretSpecDataFromRewriteTransform {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromRewriteTransform(obj: ExternalSecretSpecDataFromRewriteTransform | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'template': obj.template,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.template) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1461,13 +1439,12 @@ export interface ExternalSecretSpecDataFromSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj: ExternalSecretSpecDataFromSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1500,12 +1477,11 @@ export interface ExternalSecretSpecDataFromSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj: ExternalSecretSpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1561,13 +1537,12 @@ export interface ExternalSecretSpecTargetTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateMetadata(obj: ExternalSecretSpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) result['finalizers'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1624,15 +1599,14 @@ export interface ExternalSecretSpecTargetTemplateTemplateFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: ExternalSecretSpecTargetTemplateTemplateFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap),
-    'literal': obj.literal,
-    'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret),
-    'target': obj.target,
-    'valuesDecodingStrategy': obj.valuesDecodingStrategy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = obj.literal) !== undefined) result['literal'] = value;
+  if ((value = toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = obj.target) !== undefined) result['target'] = value;
+  if ((value = obj.valuesDecodingStrategy) !== undefined) result['valuesDecodingStrategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1815,12 +1789,11 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj: ExternalSecretSpecTargetTemplateTemplateFromConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1851,12 +1824,11 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: ExternalSecretSpecTargetTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1905,12 +1877,11 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems(obj: ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.templateAs) !== undefined) result['templateAs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1941,12 +1912,11 @@ export interface ExternalSecretSpecTargetTemplateTemplateFromSecretItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(obj: ExternalSecretSpecTargetTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.templateAs) !== undefined) result['templateAs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2054,12 +2024,11 @@ export interface ExternalSecretV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1Props(obj: ExternalSecretV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_ExternalSecretV1Beta1Spec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1Spec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2129,16 +2098,15 @@ export interface ExternalSecretV1Beta1Spec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1Spec(obj: ExternalSecretV1Beta1Spec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': obj.data?.map(y => toJson_ExternalSecretV1Beta1SpecData(y)),
-    'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretV1Beta1SpecDataFrom(y)),
-    'refreshInterval': obj.refreshInterval,
-    'refreshPolicy': obj.refreshPolicy,
-    'secretStoreRef': toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj.secretStoreRef),
-    'target': toJson_ExternalSecretV1Beta1SpecTarget(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.data?.map(y => toJson_ExternalSecretV1Beta1SpecData(y))) !== undefined) result['data'] = value;
+  if ((value = obj.dataFrom?.map(y => toJson_ExternalSecretV1Beta1SpecDataFrom(y))) !== undefined) result['dataFrom'] = value;
+  if ((value = obj.refreshInterval) !== undefined) result['refreshInterval'] = value;
+  if ((value = obj.refreshPolicy) !== undefined) result['refreshPolicy'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj.secretStoreRef)) !== undefined) result['secretStoreRef'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecTarget(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2178,13 +2146,12 @@ export interface ExternalSecretV1Beta1SpecData {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecData(obj: ExternalSecretV1Beta1SpecData | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'remoteRef': toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj.remoteRef),
-    'secretKey': obj.secretKey,
-    'sourceRef': toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj.remoteRef)) !== undefined) result['remoteRef'] = value;
+  if ((value = obj.secretKey) !== undefined) result['secretKey'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj.sourceRef)) !== undefined) result['sourceRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2237,14 +2204,13 @@ export interface ExternalSecretV1Beta1SpecDataFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFrom(obj: ExternalSecretV1Beta1SpecDataFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extract': toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj.extract),
-    'find': toJson_ExternalSecretV1Beta1SpecDataFromFind(obj.find),
-    'rewrite': obj.rewrite?.map(y => toJson_ExternalSecretV1Beta1SpecDataFromRewrite(y)),
-    'sourceRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj.sourceRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj.extract)) !== undefined) result['extract'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromFind(obj.find)) !== undefined) result['find'] = value;
+  if ((value = obj.rewrite?.map(y => toJson_ExternalSecretV1Beta1SpecDataFromRewrite(y))) !== undefined) result['rewrite'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj.sourceRef)) !== undefined) result['sourceRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2295,12 +2261,11 @@ export interface ExternalSecretV1Beta1SpecSecretStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj: ExternalSecretV1Beta1SpecSecretStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2359,15 +2324,14 @@ export interface ExternalSecretV1Beta1SpecTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTarget(obj: ExternalSecretV1Beta1SpecTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'creationPolicy': obj.creationPolicy,
-    'deletionPolicy': obj.deletionPolicy,
-    'immutable': obj.immutable,
-    'name': obj.name,
-    'template': toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.creationPolicy) !== undefined) result['creationPolicy'] = value;
+  if ((value = obj.deletionPolicy) !== undefined) result['deletionPolicy'] = value;
+  if ((value = obj.immutable) !== undefined) result['immutable'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2428,16 +2392,15 @@ export interface ExternalSecretV1Beta1SpecDataRemoteRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj: ExternalSecretV1Beta1SpecDataRemoteRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.metadataPolicy) !== undefined) result['metadataPolicy'] = value;
+  if ((value = obj.property) !== undefined) result['property'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2472,12 +2435,11 @@ export interface ExternalSecretV1Beta1SpecDataSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj: ExternalSecretV1Beta1SpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj.generatorRef)) !== undefined) result['generatorRef'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj.storeRef)) !== undefined) result['storeRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2538,16 +2500,15 @@ export interface ExternalSecretV1Beta1SpecDataFromExtract {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj: ExternalSecretV1Beta1SpecDataFromExtract | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'key': obj.key,
-    'metadataPolicy': obj.metadataPolicy,
-    'property': obj.property,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.metadataPolicy) !== undefined) result['metadataPolicy'] = value;
+  if ((value = obj.property) !== undefined) result['property'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2600,15 +2561,14 @@ export interface ExternalSecretV1Beta1SpecDataFromFind {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromFind(obj: ExternalSecretV1Beta1SpecDataFromFind | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'decodingStrategy': obj.decodingStrategy,
-    'name': toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj.name),
-    'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (withoutUndefined(obj.tags)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conversionStrategy) !== undefined) result['conversionStrategy'] = value;
+  if ((value = obj.decodingStrategy) !== undefined) result['decodingStrategy'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj.name)) !== undefined) result['name'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = ((obj.tags) === undefined) ? undefined : (withoutUndefined(obj.tags))) !== undefined) result['tags'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2641,12 +2601,11 @@ export interface ExternalSecretV1Beta1SpecDataFromRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewrite(obj: ExternalSecretV1Beta1SpecDataFromRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj.regexp),
-    'transform': toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj.transform),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj.regexp)) !== undefined) result['regexp'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj.transform)) !== undefined) result['transform'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2682,12 +2641,11 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generatorRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj.storeRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj.generatorRef)) !== undefined) result['generatorRef'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj.storeRef)) !== undefined) result['storeRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2790,16 +2748,15 @@ export interface ExternalSecretV1Beta1SpecTargetTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj: ExternalSecretV1Beta1SpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'engineVersion': obj.engineVersion,
-    'mergePolicy': obj.mergePolicy,
-    'metadata': toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj.metadata),
-    'templateFrom': obj.templateFrom?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) result['data'] = value;
+  if ((value = obj.engineVersion) !== undefined) result['engineVersion'] = value;
+  if ((value = obj.mergePolicy) !== undefined) result['mergePolicy'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.templateFrom?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(y))) !== undefined) result['templateFrom'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2881,13 +2838,12 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj: ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2920,12 +2876,11 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj: ExternalSecretV1Beta1SpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3018,11 +2973,10 @@ export interface ExternalSecretV1Beta1SpecDataFromFindName {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj: ExternalSecretV1Beta1SpecDataFromFindName | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'regexp': obj.regexp,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.regexp) !== undefined) result['regexp'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3054,12 +3008,11 @@ export interface ExternalSecretV1Beta1SpecDataFromRewriteRegexp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj: ExternalSecretV1Beta1SpecDataFromRewriteRegexp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'source': obj.source,
-    'target': obj.target,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.source) !== undefined) result['source'] = value;
+  if ((value = obj.target) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3085,11 +3038,10 @@ export interface ExternalSecretV1Beta1SpecDataFromRewriteTransform {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj: ExternalSecretV1Beta1SpecDataFromRewriteTransform | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'template': obj.template,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.template) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3127,13 +3079,12 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3166,12 +3117,11 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj: ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3222,12 +3172,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj: ExternalSecretV1Beta1SpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3270,14 +3219,13 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj.configMap),
-    'literal': obj.literal,
-    'secret': toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj.secret),
-    'target': obj.target,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = obj.literal) !== undefined) result['literal'] = value;
+  if ((value = toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = obj.target) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3408,12 +3356,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3444,12 +3391,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3494,12 +3440,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapIte
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.templateAs) !== undefined) result['templateAs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3530,12 +3475,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems(obj: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.templateAs) !== undefined) result['templateAs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -83,12 +83,11 @@ export interface GrafanaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaProps(obj: GrafanaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -217,26 +216,25 @@ export interface GrafanaSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpec(obj: GrafanaSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'client': toJson_GrafanaSpecClient(obj.client),
-    'config': ((obj.config) === undefined) ? undefined : (Object.entries(obj.config).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: ((i[1]) === undefined) ? undefined : (withoutUndefined(i[1])) }), {})),
-    'deployment': toJson_GrafanaSpecDeployment(obj.deployment),
-    'disableDefaultAdminSecret': obj.disableDefaultAdminSecret,
-    'disableDefaultSecurityContext': obj.disableDefaultSecurityContext,
-    'external': toJson_GrafanaSpecExternal(obj.external),
-    'httpRoute': toJson_GrafanaSpecHttpRoute(obj.httpRoute),
-    'ingress': toJson_GrafanaSpecIngress(obj.ingress),
-    'jsonnet': toJson_GrafanaSpecJsonnet(obj.jsonnet),
-    'persistentVolumeClaim': toJson_GrafanaSpecPersistentVolumeClaim(obj.persistentVolumeClaim),
-    'preferences': toJson_GrafanaSpecPreferences(obj.preferences),
-    'route': toJson_GrafanaSpecRoute(obj.route),
-    'service': toJson_GrafanaSpecService(obj.service),
-    'serviceAccount': toJson_GrafanaSpecServiceAccount(obj.serviceAccount),
-    'suspend': obj.suspend,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecClient(obj.client)) !== undefined) result['client'] = value;
+  if ((value = ((obj.config) === undefined) ? undefined : (Object.entries(obj.config).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: ((i[1]) === undefined) ? undefined : (withoutUndefined(i[1])) }), {}))) !== undefined) result['config'] = value;
+  if ((value = toJson_GrafanaSpecDeployment(obj.deployment)) !== undefined) result['deployment'] = value;
+  if ((value = obj.disableDefaultAdminSecret) !== undefined) result['disableDefaultAdminSecret'] = value;
+  if ((value = obj.disableDefaultSecurityContext) !== undefined) result['disableDefaultSecurityContext'] = value;
+  if ((value = toJson_GrafanaSpecExternal(obj.external)) !== undefined) result['external'] = value;
+  if ((value = toJson_GrafanaSpecHttpRoute(obj.httpRoute)) !== undefined) result['httpRoute'] = value;
+  if ((value = toJson_GrafanaSpecIngress(obj.ingress)) !== undefined) result['ingress'] = value;
+  if ((value = toJson_GrafanaSpecJsonnet(obj.jsonnet)) !== undefined) result['jsonnet'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaim(obj.persistentVolumeClaim)) !== undefined) result['persistentVolumeClaim'] = value;
+  if ((value = toJson_GrafanaSpecPreferences(obj.preferences)) !== undefined) result['preferences'] = value;
+  if ((value = toJson_GrafanaSpecRoute(obj.route)) !== undefined) result['route'] = value;
+  if ((value = toJson_GrafanaSpecService(obj.service)) !== undefined) result['service'] = value;
+  if ((value = toJson_GrafanaSpecServiceAccount(obj.serviceAccount)) !== undefined) result['serviceAccount'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -287,15 +285,14 @@ export interface GrafanaSpecClient {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecClient(obj: GrafanaSpecClient | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'headers': ((obj.headers) === undefined) ? undefined : (withoutUndefined(obj.headers)),
-    'preferIngress': obj.preferIngress,
-    'timeout': obj.timeout,
-    'tls': toJson_GrafanaSpecClientTls(obj.tls),
-    'useKubeAuth': obj.useKubeAuth,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.headers) === undefined) ? undefined : (withoutUndefined(obj.headers))) !== undefined) result['headers'] = value;
+  if ((value = obj.preferIngress) !== undefined) result['preferIngress'] = value;
+  if ((value = obj.timeout) !== undefined) result['timeout'] = value;
+  if ((value = toJson_GrafanaSpecClientTls(obj.tls)) !== undefined) result['tls'] = value;
+  if ((value = obj.useKubeAuth) !== undefined) result['useKubeAuth'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -322,12 +319,11 @@ export interface GrafanaSpecDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeployment(obj: GrafanaSpecDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecDeploymentMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecDeploymentSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -401,16 +397,15 @@ export interface GrafanaSpecExternal {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternal(obj: GrafanaSpecExternal | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'adminPassword': toJson_GrafanaSpecExternalAdminPassword(obj.adminPassword),
-    'adminUser': toJson_GrafanaSpecExternalAdminUser(obj.adminUser),
-    'apiKey': toJson_GrafanaSpecExternalApiKey(obj.apiKey),
-    'tenantNamespace': obj.tenantNamespace,
-    'tls': toJson_GrafanaSpecExternalTls(obj.tls),
-    'url': obj.url,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecExternalAdminPassword(obj.adminPassword)) !== undefined) result['adminPassword'] = value;
+  if ((value = toJson_GrafanaSpecExternalAdminUser(obj.adminUser)) !== undefined) result['adminUser'] = value;
+  if ((value = toJson_GrafanaSpecExternalApiKey(obj.apiKey)) !== undefined) result['apiKey'] = value;
+  if ((value = obj.tenantNamespace) !== undefined) result['tenantNamespace'] = value;
+  if ((value = toJson_GrafanaSpecExternalTls(obj.tls)) !== undefined) result['tls'] = value;
+  if ((value = obj.url) !== undefined) result['url'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -441,12 +436,11 @@ export interface GrafanaSpecHttpRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRoute(obj: GrafanaSpecHttpRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecHttpRouteMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecHttpRouteSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -477,12 +471,11 @@ export interface GrafanaSpecIngress {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngress(obj: GrafanaSpecIngress | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecIngressMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecIngressSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecIngressMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -506,11 +499,10 @@ export interface GrafanaSpecJsonnet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecJsonnet(obj: GrafanaSpecJsonnet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'libraryLabelSelector': toJson_GrafanaSpecJsonnetLibraryLabelSelector(obj.libraryLabelSelector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecJsonnetLibraryLabelSelector(obj.libraryLabelSelector)) !== undefined) result['libraryLabelSelector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -539,12 +531,11 @@ export interface GrafanaSpecPersistentVolumeClaim {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaim(obj: GrafanaSpecPersistentVolumeClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecPersistentVolumeClaimMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecPersistentVolumeClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -566,11 +557,10 @@ export interface GrafanaSpecPreferences {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPreferences(obj: GrafanaSpecPreferences | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'homeDashboardUid': obj.homeDashboardUid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.homeDashboardUid) !== undefined) result['homeDashboardUid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -599,12 +589,11 @@ export interface GrafanaSpecRoute {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRoute(obj: GrafanaSpecRoute | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecRouteMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecRouteSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecRouteMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecRouteSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -635,12 +624,11 @@ export interface GrafanaSpecService {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecService(obj: GrafanaSpecService | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecServiceMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecServiceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecServiceMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecServiceSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -679,14 +667,13 @@ export interface GrafanaSpecServiceAccount {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceAccount(obj: GrafanaSpecServiceAccount | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_GrafanaSpecServiceAccountImagePullSecrets(y)),
-    'metadata': toJson_GrafanaSpecServiceAccountMetadata(obj.metadata),
-    'secrets': obj.secrets?.map(y => toJson_GrafanaSpecServiceAccountSecrets(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.automountServiceAccountToken) !== undefined) result['automountServiceAccountToken'] = value;
+  if ((value = obj.imagePullSecrets?.map(y => toJson_GrafanaSpecServiceAccountImagePullSecrets(y))) !== undefined) result['imagePullSecrets'] = value;
+  if ((value = toJson_GrafanaSpecServiceAccountMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.secrets?.map(y => toJson_GrafanaSpecServiceAccountSecrets(y))) !== undefined) result['secrets'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -717,12 +704,11 @@ export interface GrafanaSpecClientTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecClientTls(obj: GrafanaSpecClientTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'certSecretRef': toJson_GrafanaSpecClientTlsCertSecretRef(obj.certSecretRef),
-    'insecureSkipVerify': obj.insecureSkipVerify,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecClientTlsCertSecretRef(obj.certSecretRef)) !== undefined) result['certSecretRef'] = value;
+  if ((value = obj.insecureSkipVerify) !== undefined) result['insecureSkipVerify'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -747,12 +733,11 @@ export interface GrafanaSpecDeploymentMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentMetadata(obj: GrafanaSpecDeploymentMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -807,18 +792,17 @@ export interface GrafanaSpecDeploymentSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpec(obj: GrafanaSpecDeploymentSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'paused': obj.paused,
-    'progressDeadlineSeconds': obj.progressDeadlineSeconds,
-    'replicas': obj.replicas,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_GrafanaSpecDeploymentSpecSelector(obj.selector),
-    'strategy': toJson_GrafanaSpecDeploymentSpecStrategy(obj.strategy),
-    'template': toJson_GrafanaSpecDeploymentSpecTemplate(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = obj.paused) !== undefined) result['paused'] = value;
+  if ((value = obj.progressDeadlineSeconds) !== undefined) result['progressDeadlineSeconds'] = value;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  if ((value = obj.revisionHistoryLimit) !== undefined) result['revisionHistoryLimit'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecStrategy(obj.strategy)) !== undefined) result['strategy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplate(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -860,13 +844,12 @@ export interface GrafanaSpecExternalAdminPassword {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternalAdminPassword(obj: GrafanaSpecExternalAdminPassword | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -908,13 +891,12 @@ export interface GrafanaSpecExternalAdminUser {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternalAdminUser(obj: GrafanaSpecExternalAdminUser | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -956,13 +938,12 @@ export interface GrafanaSpecExternalApiKey {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternalApiKey(obj: GrafanaSpecExternalApiKey | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -993,12 +974,11 @@ export interface GrafanaSpecExternalTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternalTls(obj: GrafanaSpecExternalTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'certSecretRef': toJson_GrafanaSpecExternalTlsCertSecretRef(obj.certSecretRef),
-    'insecureSkipVerify': obj.insecureSkipVerify,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecExternalTlsCertSecretRef(obj.certSecretRef)) !== undefined) result['certSecretRef'] = value;
+  if ((value = obj.insecureSkipVerify) !== undefined) result['insecureSkipVerify'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1025,12 +1005,11 @@ export interface GrafanaSpecHttpRouteMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteMetadata(obj: GrafanaSpecHttpRouteMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1207,14 +1186,13 @@ export interface GrafanaSpecHttpRouteSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpec(obj: GrafanaSpecHttpRouteSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostnames': obj.hostnames?.map(y => y),
-    'parentRefs': obj.parentRefs?.map(y => toJson_GrafanaSpecHttpRouteSpecParentRefs(y)),
-    'rules': obj.rules?.map(y => toJson_GrafanaSpecHttpRouteSpecRules(y)),
-    'useDefaultGateways': obj.useDefaultGateways,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostnames?.map(y => y)) !== undefined) result['hostnames'] = value;
+  if ((value = obj.parentRefs?.map(y => toJson_GrafanaSpecHttpRouteSpecParentRefs(y))) !== undefined) result['parentRefs'] = value;
+  if ((value = obj.rules?.map(y => toJson_GrafanaSpecHttpRouteSpecRules(y))) !== undefined) result['rules'] = value;
+  if ((value = obj.useDefaultGateways) !== undefined) result['useDefaultGateways'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1241,12 +1219,11 @@ export interface GrafanaSpecIngressMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressMetadata(obj: GrafanaSpecIngressMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1308,14 +1285,13 @@ export interface GrafanaSpecIngressSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpec(obj: GrafanaSpecIngressSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultBackend': toJson_GrafanaSpecIngressSpecDefaultBackend(obj.defaultBackend),
-    'ingressClassName': obj.ingressClassName,
-    'rules': obj.rules?.map(y => toJson_GrafanaSpecIngressSpecRules(y)),
-    'tls': obj.tls?.map(y => toJson_GrafanaSpecIngressSpecTls(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecIngressSpecDefaultBackend(obj.defaultBackend)) !== undefined) result['defaultBackend'] = value;
+  if ((value = obj.ingressClassName) !== undefined) result['ingressClassName'] = value;
+  if ((value = obj.rules?.map(y => toJson_GrafanaSpecIngressSpecRules(y))) !== undefined) result['rules'] = value;
+  if ((value = obj.tls?.map(y => toJson_GrafanaSpecIngressSpecTls(y))) !== undefined) result['tls'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1350,12 +1326,11 @@ export interface GrafanaSpecJsonnetLibraryLabelSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecJsonnetLibraryLabelSelector(obj: GrafanaSpecJsonnetLibraryLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecJsonnetLibraryLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecJsonnetLibraryLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1382,12 +1357,11 @@ export interface GrafanaSpecPersistentVolumeClaimMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimMetadata(obj: GrafanaSpecPersistentVolumeClaimMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1458,18 +1432,17 @@ export interface GrafanaSpecPersistentVolumeClaimSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpec(obj: GrafanaSpecPersistentVolumeClaimSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'dataSource': toJson_GrafanaSpecPersistentVolumeClaimSpecDataSource(obj.dataSource),
-    'dataSourceRef': toJson_GrafanaSpecPersistentVolumeClaimSpecDataSourceRef(obj.dataSourceRef),
-    'resources': toJson_GrafanaSpecPersistentVolumeClaimSpecResources(obj.resources),
-    'selector': toJson_GrafanaSpecPersistentVolumeClaimSpecSelector(obj.selector),
-    'storageClassName': obj.storageClassName,
-    'volumeMode': obj.volumeMode,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) result['accessModes'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimSpecDataSource(obj.dataSource)) !== undefined) result['dataSource'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimSpecDataSourceRef(obj.dataSourceRef)) !== undefined) result['dataSourceRef'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimSpecResources(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = toJson_GrafanaSpecPersistentVolumeClaimSpecSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = obj.storageClassName) !== undefined) result['storageClassName'] = value;
+  if ((value = obj.volumeMode) !== undefined) result['volumeMode'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1496,12 +1469,11 @@ export interface GrafanaSpecRouteMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteMetadata(obj: GrafanaSpecRouteMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1565,18 +1537,17 @@ export interface GrafanaSpecRouteSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpec(obj: GrafanaSpecRouteSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'alternateBackends': obj.alternateBackends?.map(y => toJson_GrafanaSpecRouteSpecAlternateBackends(y)),
-    'host': obj.host,
-    'path': obj.path,
-    'port': toJson_GrafanaSpecRouteSpecPort(obj.port),
-    'subdomain': obj.subdomain,
-    'tls': toJson_GrafanaSpecRouteSpecTls(obj.tls),
-    'to': toJson_GrafanaSpecRouteSpecTo(obj.to),
-    'wildcardPolicy': obj.wildcardPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.alternateBackends?.map(y => toJson_GrafanaSpecRouteSpecAlternateBackends(y))) !== undefined) result['alternateBackends'] = value;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_GrafanaSpecRouteSpecPort(obj.port)) !== undefined) result['port'] = value;
+  if ((value = obj.subdomain) !== undefined) result['subdomain'] = value;
+  if ((value = toJson_GrafanaSpecRouteSpecTls(obj.tls)) !== undefined) result['tls'] = value;
+  if ((value = toJson_GrafanaSpecRouteSpecTo(obj.to)) !== undefined) result['to'] = value;
+  if ((value = obj.wildcardPolicy) !== undefined) result['wildcardPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1603,12 +1574,11 @@ export interface GrafanaSpecServiceMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceMetadata(obj: GrafanaSpecServiceMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1920,30 +1890,29 @@ export interface GrafanaSpecServiceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceSpec(obj: GrafanaSpecServiceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocateLoadBalancerNodePorts': obj.allocateLoadBalancerNodePorts,
-    'clusterIP': obj.clusterIp,
-    'clusterIPs': obj.clusterIPs?.map(y => y),
-    'externalIPs': obj.externalIPs?.map(y => y),
-    'externalName': obj.externalName,
-    'externalTrafficPolicy': obj.externalTrafficPolicy,
-    'healthCheckNodePort': obj.healthCheckNodePort,
-    'internalTrafficPolicy': obj.internalTrafficPolicy,
-    'ipFamilies': obj.ipFamilies?.map(y => y),
-    'ipFamilyPolicy': obj.ipFamilyPolicy,
-    'loadBalancerClass': obj.loadBalancerClass,
-    'loadBalancerIP': obj.loadBalancerIp,
-    'loadBalancerSourceRanges': obj.loadBalancerSourceRanges?.map(y => y),
-    'ports': obj.ports?.map(y => toJson_GrafanaSpecServiceSpecPorts(y)),
-    'publishNotReadyAddresses': obj.publishNotReadyAddresses,
-    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
-    'sessionAffinity': obj.sessionAffinity,
-    'sessionAffinityConfig': toJson_GrafanaSpecServiceSpecSessionAffinityConfig(obj.sessionAffinityConfig),
-    'trafficDistribution': obj.trafficDistribution,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocateLoadBalancerNodePorts) !== undefined) result['allocateLoadBalancerNodePorts'] = value;
+  if ((value = obj.clusterIp) !== undefined) result['clusterIP'] = value;
+  if ((value = obj.clusterIPs?.map(y => y)) !== undefined) result['clusterIPs'] = value;
+  if ((value = obj.externalIPs?.map(y => y)) !== undefined) result['externalIPs'] = value;
+  if ((value = obj.externalName) !== undefined) result['externalName'] = value;
+  if ((value = obj.externalTrafficPolicy) !== undefined) result['externalTrafficPolicy'] = value;
+  if ((value = obj.healthCheckNodePort) !== undefined) result['healthCheckNodePort'] = value;
+  if ((value = obj.internalTrafficPolicy) !== undefined) result['internalTrafficPolicy'] = value;
+  if ((value = obj.ipFamilies?.map(y => y)) !== undefined) result['ipFamilies'] = value;
+  if ((value = obj.ipFamilyPolicy) !== undefined) result['ipFamilyPolicy'] = value;
+  if ((value = obj.loadBalancerClass) !== undefined) result['loadBalancerClass'] = value;
+  if ((value = obj.loadBalancerIp) !== undefined) result['loadBalancerIP'] = value;
+  if ((value = obj.loadBalancerSourceRanges?.map(y => y)) !== undefined) result['loadBalancerSourceRanges'] = value;
+  if ((value = obj.ports?.map(y => toJson_GrafanaSpecServiceSpecPorts(y))) !== undefined) result['ports'] = value;
+  if ((value = obj.publishNotReadyAddresses) !== undefined) result['publishNotReadyAddresses'] = value;
+  if ((value = ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector))) !== undefined) result['selector'] = value;
+  if ((value = obj.sessionAffinity) !== undefined) result['sessionAffinity'] = value;
+  if ((value = toJson_GrafanaSpecServiceSpecSessionAffinityConfig(obj.sessionAffinityConfig)) !== undefined) result['sessionAffinityConfig'] = value;
+  if ((value = obj.trafficDistribution) !== undefined) result['trafficDistribution'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1972,11 +1941,10 @@ export interface GrafanaSpecServiceAccountImagePullSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceAccountImagePullSecrets(obj: GrafanaSpecServiceAccountImagePullSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2003,12 +1971,11 @@ export interface GrafanaSpecServiceAccountMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceAccountMetadata(obj: GrafanaSpecServiceAccountMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2085,17 +2052,16 @@ export interface GrafanaSpecServiceAccountSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceAccountSecrets(obj: GrafanaSpecServiceAccountSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2126,12 +2092,11 @@ export interface GrafanaSpecClientTlsCertSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecClientTlsCertSecretRef(obj: GrafanaSpecClientTlsCertSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2156,12 +2121,11 @@ export interface GrafanaSpecDeploymentSpecSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecSelector(obj: GrafanaSpecDeploymentSpecSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2186,12 +2150,11 @@ export interface GrafanaSpecDeploymentSpecStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecStrategy(obj: GrafanaSpecDeploymentSpecStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_GrafanaSpecDeploymentSpecStrategyRollingUpdate(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecStrategyRollingUpdate(obj.rollingUpdate)) !== undefined) result['rollingUpdate'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2216,12 +2179,11 @@ export interface GrafanaSpecDeploymentSpecTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplate(obj: GrafanaSpecDeploymentSpecTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_GrafanaSpecDeploymentSpecTemplateMetadata(obj.metadata),
-    'spec': toJson_GrafanaSpecDeploymentSpecTemplateSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2252,12 +2214,11 @@ export interface GrafanaSpecExternalTlsCertSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecExternalTlsCertSecretRef(obj: GrafanaSpecExternalTlsCertSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2414,16 +2375,15 @@ export interface GrafanaSpecHttpRouteSpecParentRefs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecParentRefs(obj: GrafanaSpecHttpRouteSpecParentRefs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'sectionName': obj.sectionName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.sectionName) !== undefined) result['sectionName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2628,17 +2588,16 @@ export interface GrafanaSpecHttpRouteSpecRules {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRules(obj: GrafanaSpecHttpRouteSpecRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRefs': obj.backendRefs?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefs(y)),
-    'filters': obj.filters?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFilters(y)),
-    'matches': obj.matches?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatches(y)),
-    'name': obj.name,
-    'retry': toJson_GrafanaSpecHttpRouteSpecRulesRetry(obj.retry),
-    'sessionPersistence': toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistence(obj.sessionPersistence),
-    'timeouts': toJson_GrafanaSpecHttpRouteSpecRulesTimeouts(obj.timeouts),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.backendRefs?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefs(y))) !== undefined) result['backendRefs'] = value;
+  if ((value = obj.filters?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFilters(y))) !== undefined) result['filters'] = value;
+  if ((value = obj.matches?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatches(y))) !== undefined) result['matches'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesRetry(obj.retry)) !== undefined) result['retry'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistence(obj.sessionPersistence)) !== undefined) result['sessionPersistence'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesTimeouts(obj.timeouts)) !== undefined) result['timeouts'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2701,12 +2660,11 @@ export interface GrafanaSpecIngressSpecDefaultBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecDefaultBackend(obj: GrafanaSpecIngressSpecDefaultBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resource': toJson_GrafanaSpecIngressSpecDefaultBackendResource(obj.resource),
-    'service': toJson_GrafanaSpecIngressSpecDefaultBackendService(obj.service),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecIngressSpecDefaultBackendResource(obj.resource)) !== undefined) result['resource'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpecDefaultBackendService(obj.service)) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2764,12 +2722,11 @@ export interface GrafanaSpecIngressSpecRules {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRules(obj: GrafanaSpecIngressSpecRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'http': toJson_GrafanaSpecIngressSpecRulesHttp(obj.http),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpecRulesHttp(obj.http)) !== undefined) result['http'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2808,12 +2765,11 @@ export interface GrafanaSpecIngressSpecTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecTls(obj: GrafanaSpecIngressSpecTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hosts': obj.hosts?.map(y => y),
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hosts?.map(y => y)) !== undefined) result['hosts'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2856,13 +2812,12 @@ export interface GrafanaSpecJsonnetLibraryLabelSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecJsonnetLibraryLabelSelectorMatchExpressions(obj: GrafanaSpecJsonnetLibraryLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2903,13 +2858,12 @@ export interface GrafanaSpecPersistentVolumeClaimSpecDataSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecDataSource(obj: GrafanaSpecPersistentVolumeClaimSpecDataSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2950,13 +2904,12 @@ export interface GrafanaSpecPersistentVolumeClaimSpecDataSourceRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecDataSourceRef(obj: GrafanaSpecPersistentVolumeClaimSpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3004,13 +2957,12 @@ export interface GrafanaSpecPersistentVolumeClaimSpecResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecResources(obj: GrafanaSpecPersistentVolumeClaimSpecResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_GrafanaSpecPersistentVolumeClaimSpecResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_GrafanaSpecPersistentVolumeClaimSpecResourcesClaims(y))) !== undefined) result['claims'] = value;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3045,12 +2997,11 @@ export interface GrafanaSpecPersistentVolumeClaimSpecSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecSelector(obj: GrafanaSpecPersistentVolumeClaimSpecSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecPersistentVolumeClaimSpecSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecPersistentVolumeClaimSpecSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3090,13 +3041,12 @@ export interface GrafanaSpecRouteSpecAlternateBackends {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpecAlternateBackends(obj: GrafanaSpecRouteSpecAlternateBackends | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3122,11 +3072,10 @@ export interface GrafanaSpecRouteSpecPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpecPort(obj: GrafanaSpecRouteSpecPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'targetPort': obj.targetPort?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.targetPort?.value) !== undefined) result['targetPort'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3218,17 +3167,16 @@ export interface GrafanaSpecRouteSpecTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpecTls(obj: GrafanaSpecRouteSpecTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caCertificate': obj.caCertificate,
-    'certificate': obj.certificate,
-    'destinationCACertificate': obj.destinationCaCertificate,
-    'externalCertificate': toJson_GrafanaSpecRouteSpecTlsExternalCertificate(obj.externalCertificate),
-    'insecureEdgeTerminationPolicy': obj.insecureEdgeTerminationPolicy,
-    'key': obj.key,
-    'termination': obj.termination,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.caCertificate) !== undefined) result['caCertificate'] = value;
+  if ((value = obj.certificate) !== undefined) result['certificate'] = value;
+  if ((value = obj.destinationCaCertificate) !== undefined) result['destinationCACertificate'] = value;
+  if ((value = toJson_GrafanaSpecRouteSpecTlsExternalCertificate(obj.externalCertificate)) !== undefined) result['externalCertificate'] = value;
+  if ((value = obj.insecureEdgeTerminationPolicy) !== undefined) result['insecureEdgeTerminationPolicy'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.termination) !== undefined) result['termination'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3268,13 +3216,12 @@ export interface GrafanaSpecRouteSpecTo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpecTo(obj: GrafanaSpecRouteSpecTo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3368,16 +3315,15 @@ export interface GrafanaSpecServiceSpecPorts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceSpecPorts(obj: GrafanaSpecServiceSpecPorts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appProtocol': obj.appProtocol,
-    'name': obj.name,
-    'nodePort': obj.nodePort,
-    'port': obj.port,
-    'protocol': obj.protocol,
-    'targetPort': obj.targetPort?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.appProtocol) !== undefined) result['appProtocol'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.nodePort) !== undefined) result['nodePort'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.targetPort?.value) !== undefined) result['targetPort'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3401,11 +3347,10 @@ export interface GrafanaSpecServiceSpecSessionAffinityConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceSpecSessionAffinityConfig(obj: GrafanaSpecServiceSpecSessionAffinityConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientIP': toJson_GrafanaSpecServiceSpecSessionAffinityConfigClientIp(obj.clientIp),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecServiceSpecSessionAffinityConfigClientIp(obj.clientIp)) !== undefined) result['clientIP'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3435,13 +3380,12 @@ export interface GrafanaSpecDeploymentSpecSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3466,12 +3410,11 @@ export interface GrafanaSpecDeploymentSpecStrategyRollingUpdate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecStrategyRollingUpdate(obj: GrafanaSpecDeploymentSpecStrategyRollingUpdate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSurge': obj.maxSurge?.value,
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSurge?.value) !== undefined) result['maxSurge'] = value;
+  if ((value = obj.maxUnavailable?.value) !== undefined) result['maxUnavailable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3496,12 +3439,11 @@ export interface GrafanaSpecDeploymentSpecTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateMetadata(obj: GrafanaSpecDeploymentSpecTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3701,47 +3643,46 @@ export interface GrafanaSpecDeploymentSpecTemplateSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpec(obj: GrafanaSpecDeploymentSpecTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
-    'affinity': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinity(obj.affinity),
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'containers': obj.containers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainers(y)),
-    'dnsConfig': toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfig(obj.dnsConfig),
-    'dnsPolicy': obj.dnsPolicy,
-    'enableServiceLinks': obj.enableServiceLinks,
-    'ephemeralContainers': obj.ephemeralContainers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainers(y)),
-    'hostAliases': obj.hostAliases?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecHostAliases(y)),
-    'hostIPC': obj.hostIpc,
-    'hostNetwork': obj.hostNetwork,
-    'hostPID': obj.hostPid,
-    'hostUsers': obj.hostUsers,
-    'hostname': obj.hostname,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecImagePullSecrets(y)),
-    'initContainers': obj.initContainers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainers(y)),
-    'nodeName': obj.nodeName,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
-    'os': toJson_GrafanaSpecDeploymentSpecTemplateSpecOs(obj.os),
-    'overhead': ((obj.overhead) === undefined) ? undefined : (valuesWithoutUndefined(obj.overhead)),
-    'preemptionPolicy': obj.preemptionPolicy,
-    'priority': obj.priority,
-    'priorityClassName': obj.priorityClassName,
-    'readinessGates': obj.readinessGates?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecReadinessGates(y)),
-    'restartPolicy': obj.restartPolicy,
-    'runtimeClassName': obj.runtimeClassName,
-    'schedulerName': obj.schedulerName,
-    'securityContext': toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContext(obj.securityContext),
-    'serviceAccount': obj.serviceAccount,
-    'serviceAccountName': obj.serviceAccountName,
-    'setHostnameAsFQDN': obj.setHostnameAsFqdn,
-    'shareProcessNamespace': obj.shareProcessNamespace,
-    'subdomain': obj.subdomain,
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'tolerations': obj.tolerations?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTolerations(y)),
-    'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraints(y)),
-    'volumes': obj.volumes?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumes(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.activeDeadlineSeconds) !== undefined) result['activeDeadlineSeconds'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinity(obj.affinity)) !== undefined) result['affinity'] = value;
+  if ((value = obj.automountServiceAccountToken) !== undefined) result['automountServiceAccountToken'] = value;
+  if ((value = obj.containers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainers(y))) !== undefined) result['containers'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfig(obj.dnsConfig)) !== undefined) result['dnsConfig'] = value;
+  if ((value = obj.dnsPolicy) !== undefined) result['dnsPolicy'] = value;
+  if ((value = obj.enableServiceLinks) !== undefined) result['enableServiceLinks'] = value;
+  if ((value = obj.ephemeralContainers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainers(y))) !== undefined) result['ephemeralContainers'] = value;
+  if ((value = obj.hostAliases?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecHostAliases(y))) !== undefined) result['hostAliases'] = value;
+  if ((value = obj.hostIpc) !== undefined) result['hostIPC'] = value;
+  if ((value = obj.hostNetwork) !== undefined) result['hostNetwork'] = value;
+  if ((value = obj.hostPid) !== undefined) result['hostPID'] = value;
+  if ((value = obj.hostUsers) !== undefined) result['hostUsers'] = value;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = obj.imagePullSecrets?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecImagePullSecrets(y))) !== undefined) result['imagePullSecrets'] = value;
+  if ((value = obj.initContainers?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainers(y))) !== undefined) result['initContainers'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector))) !== undefined) result['nodeSelector'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecOs(obj.os)) !== undefined) result['os'] = value;
+  if ((value = ((obj.overhead) === undefined) ? undefined : (valuesWithoutUndefined(obj.overhead))) !== undefined) result['overhead'] = value;
+  if ((value = obj.preemptionPolicy) !== undefined) result['preemptionPolicy'] = value;
+  if ((value = obj.priority) !== undefined) result['priority'] = value;
+  if ((value = obj.priorityClassName) !== undefined) result['priorityClassName'] = value;
+  if ((value = obj.readinessGates?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecReadinessGates(y))) !== undefined) result['readinessGates'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = obj.runtimeClassName) !== undefined) result['runtimeClassName'] = value;
+  if ((value = obj.schedulerName) !== undefined) result['schedulerName'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = obj.serviceAccount) !== undefined) result['serviceAccount'] = value;
+  if ((value = obj.serviceAccountName) !== undefined) result['serviceAccountName'] = value;
+  if ((value = obj.setHostnameAsFqdn) !== undefined) result['setHostnameAsFQDN'] = value;
+  if ((value = obj.shareProcessNamespace) !== undefined) result['shareProcessNamespace'] = value;
+  if ((value = obj.subdomain) !== undefined) result['subdomain'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTolerations(y))) !== undefined) result['tolerations'] = value;
+  if ((value = obj.topologySpreadConstraints?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraints(y))) !== undefined) result['topologySpreadConstraints'] = value;
+  if ((value = obj.volumes?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumes(y))) !== undefined) result['volumes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3873,17 +3814,16 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefs(obj: GrafanaSpecHttpRouteSpecRulesBackendRefs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'filters': obj.filters?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFilters(y)),
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.filters?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFilters(y))) !== undefined) result['filters'] = value;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4042,19 +3982,18 @@ export interface GrafanaSpecHttpRouteSpecRulesFilters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFilters(obj: GrafanaSpecHttpRouteSpecRulesFilters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cors': toJson_GrafanaSpecHttpRouteSpecRulesFiltersCors(obj.cors),
-    'extensionRef': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExtensionRef(obj.extensionRef),
-    'externalAuth': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuth(obj.externalAuth),
-    'requestHeaderModifier': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifier(obj.requestHeaderModifier),
-    'requestMirror': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirror(obj.requestMirror),
-    'requestRedirect': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirect(obj.requestRedirect),
-    'responseHeaderModifier': toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifier(obj.responseHeaderModifier),
-    'type': obj.type,
-    'urlRewrite': toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewrite(obj.urlRewrite),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersCors(obj.cors)) !== undefined) result['cors'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExtensionRef(obj.extensionRef)) !== undefined) result['extensionRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuth(obj.externalAuth)) !== undefined) result['externalAuth'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifier(obj.requestHeaderModifier)) !== undefined) result['requestHeaderModifier'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirror(obj.requestMirror)) !== undefined) result['requestMirror'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirect(obj.requestRedirect)) !== undefined) result['requestRedirect'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifier(obj.responseHeaderModifier)) !== undefined) result['responseHeaderModifier'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewrite(obj.urlRewrite)) !== undefined) result['urlRewrite'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4126,14 +4065,13 @@ export interface GrafanaSpecHttpRouteSpecRulesMatches {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesMatches(obj: GrafanaSpecHttpRouteSpecRulesMatches | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'headers': obj.headers?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatchesHeaders(y)),
-    'method': obj.method,
-    'path': toJson_GrafanaSpecHttpRouteSpecRulesMatchesPath(obj.path),
-    'queryParams': obj.queryParams?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatchesQueryParams(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.headers?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatchesHeaders(y))) !== undefined) result['headers'] = value;
+  if ((value = obj.method) !== undefined) result['method'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesMatchesPath(obj.path)) !== undefined) result['path'] = value;
+  if ((value = obj.queryParams?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesMatchesQueryParams(y))) !== undefined) result['queryParams'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4222,13 +4160,12 @@ export interface GrafanaSpecHttpRouteSpecRulesRetry {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesRetry(obj: GrafanaSpecHttpRouteSpecRulesRetry | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attempts': obj.attempts,
-    'backoff': obj.backoff,
-    'codes': obj.codes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.attempts) !== undefined) result['attempts'] = value;
+  if ((value = obj.backoff) !== undefined) result['backoff'] = value;
+  if ((value = obj.codes?.map(y => y)) !== undefined) result['codes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4297,14 +4234,13 @@ export interface GrafanaSpecHttpRouteSpecRulesSessionPersistence {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistence(obj: GrafanaSpecHttpRouteSpecRulesSessionPersistence | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'absoluteTimeout': obj.absoluteTimeout,
-    'cookieConfig': toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistenceCookieConfig(obj.cookieConfig),
-    'sessionName': obj.sessionName,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.absoluteTimeout) !== undefined) result['absoluteTimeout'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistenceCookieConfig(obj.cookieConfig)) !== undefined) result['cookieConfig'] = value;
+  if ((value = obj.sessionName) !== undefined) result['sessionName'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4376,12 +4312,11 @@ export interface GrafanaSpecHttpRouteSpecRulesTimeouts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesTimeouts(obj: GrafanaSpecHttpRouteSpecRulesTimeouts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRequest': obj.backendRequest,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.backendRequest) !== undefined) result['backendRequest'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4424,13 +4359,12 @@ export interface GrafanaSpecIngressSpecDefaultBackendResource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecDefaultBackendResource(obj: GrafanaSpecIngressSpecDefaultBackendResource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4464,12 +4398,11 @@ export interface GrafanaSpecIngressSpecDefaultBackendService {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecDefaultBackendService(obj: GrafanaSpecIngressSpecDefaultBackendService | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'port': toJson_GrafanaSpecIngressSpecDefaultBackendServicePort(obj.port),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpecDefaultBackendServicePort(obj.port)) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4497,11 +4430,10 @@ export interface GrafanaSpecIngressSpecRulesHttp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttp(obj: GrafanaSpecIngressSpecRulesHttp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'paths': obj.paths?.map(y => toJson_GrafanaSpecIngressSpecRulesHttpPaths(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.paths?.map(y => toJson_GrafanaSpecIngressSpecRulesHttpPaths(y))) !== undefined) result['paths'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4536,12 +4468,11 @@ export interface GrafanaSpecPersistentVolumeClaimSpecResourcesClaims {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecResourcesClaims(obj: GrafanaSpecPersistentVolumeClaimSpecResourcesClaims | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4612,13 +4543,12 @@ export interface GrafanaSpecPersistentVolumeClaimSpecSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecPersistentVolumeClaimSpecSelectorMatchExpressions(obj: GrafanaSpecPersistentVolumeClaimSpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4677,11 +4607,10 @@ export interface GrafanaSpecRouteSpecTlsExternalCertificate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecRouteSpecTlsExternalCertificate(obj: GrafanaSpecRouteSpecTlsExternalCertificate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4783,11 +4712,10 @@ export interface GrafanaSpecServiceSpecSessionAffinityConfigClientIp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecServiceSpecSessionAffinityConfigClientIp(obj: GrafanaSpecServiceSpecSessionAffinityConfigClientIp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4845,13 +4773,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinity(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeAffinity': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinity(obj.nodeAffinity),
-    'podAffinity': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinity(obj.podAffinity),
-    'podAntiAffinity': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinity(obj.podAntiAffinity),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinity(obj.nodeAffinity)) !== undefined) result['nodeAffinity'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinity(obj.podAffinity)) !== undefined) result['podAffinity'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinity(obj.podAntiAffinity)) !== undefined) result['podAntiAffinity'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4991,35 +4918,34 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainers {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainers(obj: GrafanaSpecDeploymentSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnv(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFrom(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecycle(obj.lifecycle),
-    'livenessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersPorts(y)),
-    'readinessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResizePolicy(y)),
-    'resources': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResources(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRules(y)),
-    'securityContext': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContext(obj.securityContext),
-    'startupProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeDevices(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeMounts(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) result['args'] = value;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  if ((value = obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnv(y))) !== undefined) result['env'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFrom(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.imagePullPolicy) !== undefined) result['imagePullPolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecycle(obj.lifecycle)) !== undefined) result['lifecycle'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe)) !== undefined) result['livenessProbe'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersPorts(y))) !== undefined) result['ports'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe)) !== undefined) result['readinessProbe'] = value;
+  if ((value = obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResizePolicy(y))) !== undefined) result['resizePolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResources(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRules(y))) !== undefined) result['restartPolicyRules'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbe(obj.startupProbe)) !== undefined) result['startupProbe'] = value;
+  if ((value = obj.stdin) !== undefined) result['stdin'] = value;
+  if ((value = obj.stdinOnce) !== undefined) result['stdinOnce'] = value;
+  if ((value = obj.terminationMessagePath) !== undefined) result['terminationMessagePath'] = value;
+  if ((value = obj.terminationMessagePolicy) !== undefined) result['terminationMessagePolicy'] = value;
+  if ((value = obj.tty) !== undefined) result['tty'] = value;
+  if ((value = obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeDevices(y))) !== undefined) result['volumeDevices'] = value;
+  if ((value = obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeMounts(y))) !== undefined) result['volumeMounts'] = value;
+  if ((value = obj.workingDir) !== undefined) result['workingDir'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5049,13 +4975,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecDnsConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfig(obj: GrafanaSpecDeploymentSpecTemplateSpecDnsConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nameservers': obj.nameservers?.map(y => y),
-    'options': obj.options?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfigOptions(y)),
-    'searches': obj.searches?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nameservers?.map(y => y)) !== undefined) result['nameservers'] = value;
+  if ((value = obj.options?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfigOptions(y))) !== undefined) result['options'] = value;
+  if ((value = obj.searches?.map(y => y)) !== undefined) result['searches'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5200,36 +5125,35 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainers {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainers(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnv(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecycle(obj.lifecycle),
-    'livenessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersPorts(y)),
-    'readinessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResizePolicy(y)),
-    'resources': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResources(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRules(y)),
-    'securityContext': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContext(obj.securityContext),
-    'startupProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'targetContainerName': obj.targetContainerName,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeDevices(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeMounts(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) result['args'] = value;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  if ((value = obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnv(y))) !== undefined) result['env'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.imagePullPolicy) !== undefined) result['imagePullPolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecycle(obj.lifecycle)) !== undefined) result['lifecycle'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbe(obj.livenessProbe)) !== undefined) result['livenessProbe'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersPorts(y))) !== undefined) result['ports'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbe(obj.readinessProbe)) !== undefined) result['readinessProbe'] = value;
+  if ((value = obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResizePolicy(y))) !== undefined) result['resizePolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResources(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRules(y))) !== undefined) result['restartPolicyRules'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbe(obj.startupProbe)) !== undefined) result['startupProbe'] = value;
+  if ((value = obj.stdin) !== undefined) result['stdin'] = value;
+  if ((value = obj.stdinOnce) !== undefined) result['stdinOnce'] = value;
+  if ((value = obj.targetContainerName) !== undefined) result['targetContainerName'] = value;
+  if ((value = obj.terminationMessagePath) !== undefined) result['terminationMessagePath'] = value;
+  if ((value = obj.terminationMessagePolicy) !== undefined) result['terminationMessagePolicy'] = value;
+  if ((value = obj.tty) !== undefined) result['tty'] = value;
+  if ((value = obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeDevices(y))) !== undefined) result['volumeDevices'] = value;
+  if ((value = obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeMounts(y))) !== undefined) result['volumeMounts'] = value;
+  if ((value = obj.workingDir) !== undefined) result['workingDir'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5254,12 +5178,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecHostAliases {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecHostAliases(obj: GrafanaSpecDeploymentSpecTemplateSpecHostAliases | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostnames': obj.hostnames?.map(y => y),
-    'ip': obj.ip,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostnames?.map(y => y)) !== undefined) result['hostnames'] = value;
+  if ((value = obj.ip) !== undefined) result['ip'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5279,11 +5202,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecImagePullSecrets {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecImagePullSecrets(obj: GrafanaSpecDeploymentSpecTemplateSpecImagePullSecrets | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5423,35 +5345,34 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainers {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainers(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnv(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFrom(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecycle(obj.lifecycle),
-    'livenessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersPorts(y)),
-    'readinessProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResizePolicy(y)),
-    'resources': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResources(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRules(y)),
-    'securityContext': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContext(obj.securityContext),
-    'startupProbe': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeDevices(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeMounts(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) result['args'] = value;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  if ((value = obj.env?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnv(y))) !== undefined) result['env'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFrom(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.imagePullPolicy) !== undefined) result['imagePullPolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecycle(obj.lifecycle)) !== undefined) result['lifecycle'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbe(obj.livenessProbe)) !== undefined) result['livenessProbe'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ports?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersPorts(y))) !== undefined) result['ports'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbe(obj.readinessProbe)) !== undefined) result['readinessProbe'] = value;
+  if ((value = obj.resizePolicy?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResizePolicy(y))) !== undefined) result['resizePolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResources(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = obj.restartPolicyRules?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRules(y))) !== undefined) result['restartPolicyRules'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe(obj.startupProbe)) !== undefined) result['startupProbe'] = value;
+  if ((value = obj.stdin) !== undefined) result['stdin'] = value;
+  if ((value = obj.stdinOnce) !== undefined) result['stdinOnce'] = value;
+  if ((value = obj.terminationMessagePath) !== undefined) result['terminationMessagePath'] = value;
+  if ((value = obj.terminationMessagePolicy) !== undefined) result['terminationMessagePolicy'] = value;
+  if ((value = obj.tty) !== undefined) result['tty'] = value;
+  if ((value = obj.volumeDevices?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeDevices(y))) !== undefined) result['volumeDevices'] = value;
+  if ((value = obj.volumeMounts?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeMounts(y))) !== undefined) result['volumeMounts'] = value;
+  if ((value = obj.workingDir) !== undefined) result['workingDir'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5471,11 +5392,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecOs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecOs(obj: GrafanaSpecDeploymentSpecTemplateSpecOs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5509,11 +5429,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecReadinessGates {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecReadinessGates(obj: GrafanaSpecDeploymentSpecTemplateSpecReadinessGates | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conditionType': obj.conditionType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conditionType) !== undefined) result['conditionType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5593,23 +5512,22 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContext {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContext(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appArmorProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextAppArmorProfile(obj.appArmorProfile),
-    'fsGroup': obj.fsGroup,
-    'fsGroupChangePolicy': obj.fsGroupChangePolicy,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
-    'seLinuxOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeccompProfile(obj.seccompProfile),
-    'supplementalGroups': obj.supplementalGroups?.map(y => y),
-    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
-    'sysctls': obj.sysctls?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSysctls(y)),
-    'windowsOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextWindowsOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextAppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = obj.fsGroup) !== undefined) result['fsGroup'] = value;
+  if ((value = obj.fsGroupChangePolicy) !== undefined) result['fsGroupChangePolicy'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = obj.seLinuxChangePolicy) !== undefined) result['seLinuxChangePolicy'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = obj.supplementalGroups?.map(y => y)) !== undefined) result['supplementalGroups'] = value;
+  if ((value = obj.supplementalGroupsPolicy) !== undefined) result['supplementalGroupsPolicy'] = value;
+  if ((value = obj.sysctls?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSysctls(y))) !== undefined) result['sysctls'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextWindowsOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5649,15 +5567,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecTolerations {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecTolerations(obj: GrafanaSpecDeploymentSpecTemplateSpecTolerations | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.tolerationSeconds) !== undefined) result['tolerationSeconds'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5712,18 +5629,17 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraints 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraints(obj: GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraints | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'maxSkew': obj.maxSkew,
-    'minDomains': obj.minDomains,
-    'nodeAffinityPolicy': obj.nodeAffinityPolicy,
-    'nodeTaintsPolicy': obj.nodeTaintsPolicy,
-    'topologyKey': obj.topologyKey,
-    'whenUnsatisfiable': obj.whenUnsatisfiable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.maxSkew) !== undefined) result['maxSkew'] = value;
+  if ((value = obj.minDomains) !== undefined) result['minDomains'] = value;
+  if ((value = obj.nodeAffinityPolicy) !== undefined) result['nodeAffinityPolicy'] = value;
+  if ((value = obj.nodeTaintsPolicy) !== undefined) result['nodeTaintsPolicy'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  if ((value = obj.whenUnsatisfiable) !== undefined) result['whenUnsatisfiable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5893,41 +5809,40 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumes(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'awsElasticBlockStore': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAwsElasticBlockStore(obj.awsElasticBlockStore),
-    'azureDisk': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureDisk(obj.azureDisk),
-    'azureFile': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureFile(obj.azureFile),
-    'cephfs': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfs(obj.cephfs),
-    'cinder': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinder(obj.cinder),
-    'configMap': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMap(obj.configMap),
-    'csi': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsi(obj.csi),
-    'downwardAPI': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApi(obj.downwardApi),
-    'emptyDir': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEmptyDir(obj.emptyDir),
-    'ephemeral': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeral(obj.ephemeral),
-    'fc': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFc(obj.fc),
-    'flexVolume': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolume(obj.flexVolume),
-    'flocker': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlocker(obj.flocker),
-    'gcePersistentDisk': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGcePersistentDisk(obj.gcePersistentDisk),
-    'gitRepo': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGitRepo(obj.gitRepo),
-    'glusterfs': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGlusterfs(obj.glusterfs),
-    'hostPath': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesHostPath(obj.hostPath),
-    'image': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesImage(obj.image),
-    'iscsi': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsi(obj.iscsi),
-    'name': obj.name,
-    'nfs': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesNfs(obj.nfs),
-    'persistentVolumeClaim': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPersistentVolumeClaim(obj.persistentVolumeClaim),
-    'photonPersistentDisk': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPhotonPersistentDisk(obj.photonPersistentDisk),
-    'portworxVolume': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPortworxVolume(obj.portworxVolume),
-    'projected': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjected(obj.projected),
-    'quobyte': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesQuobyte(obj.quobyte),
-    'rbd': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbd(obj.rbd),
-    'scaleIO': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIo(obj.scaleIo),
-    'secret': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecret(obj.secret),
-    'storageos': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageos(obj.storageos),
-    'vsphereVolume': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesVsphereVolume(obj.vsphereVolume),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAwsElasticBlockStore(obj.awsElasticBlockStore)) !== undefined) result['awsElasticBlockStore'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureDisk(obj.azureDisk)) !== undefined) result['azureDisk'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureFile(obj.azureFile)) !== undefined) result['azureFile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfs(obj.cephfs)) !== undefined) result['cephfs'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinder(obj.cinder)) !== undefined) result['cinder'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsi(obj.csi)) !== undefined) result['csi'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApi(obj.downwardApi)) !== undefined) result['downwardAPI'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEmptyDir(obj.emptyDir)) !== undefined) result['emptyDir'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeral(obj.ephemeral)) !== undefined) result['ephemeral'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFc(obj.fc)) !== undefined) result['fc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolume(obj.flexVolume)) !== undefined) result['flexVolume'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlocker(obj.flocker)) !== undefined) result['flocker'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGcePersistentDisk(obj.gcePersistentDisk)) !== undefined) result['gcePersistentDisk'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGitRepo(obj.gitRepo)) !== undefined) result['gitRepo'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGlusterfs(obj.glusterfs)) !== undefined) result['glusterfs'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesHostPath(obj.hostPath)) !== undefined) result['hostPath'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesImage(obj.image)) !== undefined) result['image'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsi(obj.iscsi)) !== undefined) result['iscsi'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesNfs(obj.nfs)) !== undefined) result['nfs'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPersistentVolumeClaim(obj.persistentVolumeClaim)) !== undefined) result['persistentVolumeClaim'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPhotonPersistentDisk(obj.photonPersistentDisk)) !== undefined) result['photonPersistentDisk'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPortworxVolume(obj.portworxVolume)) !== undefined) result['portworxVolume'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjected(obj.projected)) !== undefined) result['projected'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesQuobyte(obj.quobyte)) !== undefined) result['quobyte'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbd(obj.rbd)) !== undefined) result['rbd'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIo(obj.scaleIo)) !== undefined) result['scaleIO'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecret(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageos(obj.storageos)) !== undefined) result['storageos'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesVsphereVolume(obj.vsphereVolume)) !== undefined) result['vsphereVolume'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6086,19 +6001,18 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFilters {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFilters(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFilters | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cors': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersCors(obj.cors),
-    'extensionRef': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExtensionRef(obj.extensionRef),
-    'externalAuth': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuth(obj.externalAuth),
-    'requestHeaderModifier': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(obj.requestHeaderModifier),
-    'requestMirror': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirror(obj.requestMirror),
-    'requestRedirect': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirect(obj.requestRedirect),
-    'responseHeaderModifier': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifier(obj.responseHeaderModifier),
-    'type': obj.type,
-    'urlRewrite': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewrite(obj.urlRewrite),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersCors(obj.cors)) !== undefined) result['cors'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExtensionRef(obj.extensionRef)) !== undefined) result['extensionRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuth(obj.externalAuth)) !== undefined) result['externalAuth'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(obj.requestHeaderModifier)) !== undefined) result['requestHeaderModifier'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirror(obj.requestMirror)) !== undefined) result['requestMirror'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirect(obj.requestRedirect)) !== undefined) result['requestRedirect'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifier(obj.responseHeaderModifier)) !== undefined) result['responseHeaderModifier'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewrite(obj.urlRewrite)) !== undefined) result['urlRewrite'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6350,16 +6264,15 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersCors {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersCors(obj: GrafanaSpecHttpRouteSpecRulesFiltersCors | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowCredentials': obj.allowCredentials,
-    'allowHeaders': obj.allowHeaders?.map(y => y),
-    'allowMethods': obj.allowMethods?.map(y => y),
-    'allowOrigins': obj.allowOrigins?.map(y => y),
-    'exposeHeaders': obj.exposeHeaders?.map(y => y),
-    'maxAge': obj.maxAge,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowCredentials) !== undefined) result['allowCredentials'] = value;
+  if ((value = obj.allowHeaders?.map(y => y)) !== undefined) result['allowHeaders'] = value;
+  if ((value = obj.allowMethods?.map(y => y)) !== undefined) result['allowMethods'] = value;
+  if ((value = obj.allowOrigins?.map(y => y)) !== undefined) result['allowOrigins'] = value;
+  if ((value = obj.exposeHeaders?.map(y => y)) !== undefined) result['exposeHeaders'] = value;
+  if ((value = obj.maxAge) !== undefined) result['maxAge'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6405,13 +6318,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExtensionRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExtensionRef(obj: GrafanaSpecHttpRouteSpecRulesFiltersExtensionRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6514,15 +6426,14 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExternalAuth {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuth(obj: GrafanaSpecHttpRouteSpecRulesFiltersExternalAuth | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRef': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthBackendRef(obj.backendRef),
-    'forwardBody': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthForwardBody(obj.forwardBody),
-    'grpc': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthGrpc(obj.grpc),
-    'http': toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthHttp(obj.http),
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthBackendRef(obj.backendRef)) !== undefined) result['backendRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthForwardBody(obj.forwardBody)) !== undefined) result['forwardBody'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthHttp(obj.http)) !== undefined) result['http'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6608,13 +6519,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifier {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifier(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifier | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierAdd(y)),
-    'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierSet(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierAdd(y))) !== undefined) result['add'] = value;
+  if ((value = obj.remove?.map(y => y)) !== undefined) result['remove'] = value;
+  if ((value = obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierSet(y))) !== undefined) result['set'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6695,13 +6605,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestMirror {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirror(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestMirror | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRef': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorBackendRef(obj.backendRef),
-    'fraction': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorFraction(obj.fraction),
-    'percent': obj.percent,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorBackendRef(obj.backendRef)) !== undefined) result['backendRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorFraction(obj.fraction)) !== undefined) result['fraction'] = value;
+  if ((value = obj.percent) !== undefined) result['percent'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6807,15 +6716,14 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirect {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirect(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirect | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'path': toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirectPath(obj.path),
-    'port': obj.port,
-    'scheme': obj.scheme,
-    'statusCode': obj.statusCode,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirectPath(obj.path)) !== undefined) result['path'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  if ((value = obj.statusCode) !== undefined) result['statusCode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6901,13 +6809,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifier {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifier(obj: GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifier | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierAdd(y)),
-    'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierSet(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierAdd(y))) !== undefined) result['add'] = value;
+  if ((value = obj.remove?.map(y => y)) !== undefined) result['remove'] = value;
+  if ((value = obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierSet(y))) !== undefined) result['set'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7000,12 +6907,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersUrlRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewrite(obj: GrafanaSpecHttpRouteSpecRulesFiltersUrlRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'path': toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewritePath(obj.path),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewritePath(obj.path)) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7072,13 +6978,12 @@ export interface GrafanaSpecHttpRouteSpecRulesMatchesHeaders {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesMatchesHeaders(obj: GrafanaSpecHttpRouteSpecRulesMatchesHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7144,12 +7049,11 @@ export interface GrafanaSpecHttpRouteSpecRulesMatchesPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesMatchesPath(obj: GrafanaSpecHttpRouteSpecRulesMatchesPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7213,13 +7117,12 @@ export interface GrafanaSpecHttpRouteSpecRulesMatchesQueryParams {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesMatchesQueryParams(obj: GrafanaSpecHttpRouteSpecRulesMatchesQueryParams | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7265,11 +7168,10 @@ export interface GrafanaSpecHttpRouteSpecRulesSessionPersistenceCookieConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesSessionPersistenceCookieConfig(obj: GrafanaSpecHttpRouteSpecRulesSessionPersistenceCookieConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'lifetimeType': obj.lifetimeType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.lifetimeType) !== undefined) result['lifetimeType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7322,12 +7224,11 @@ export interface GrafanaSpecIngressSpecDefaultBackendServicePort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecDefaultBackendServicePort(obj: GrafanaSpecIngressSpecDefaultBackendServicePort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'number': obj.number,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.number) !== undefined) result['number'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7383,13 +7284,12 @@ export interface GrafanaSpecIngressSpecRulesHttpPaths {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttpPaths(obj: GrafanaSpecIngressSpecRulesHttpPaths | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backend': toJson_GrafanaSpecIngressSpecRulesHttpPathsBackend(obj.backend),
-    'path': obj.path,
-    'pathType': obj.pathType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecIngressSpecRulesHttpPathsBackend(obj.backend)) !== undefined) result['backend'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.pathType) !== undefined) result['pathType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7414,12 +7314,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinity(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution)) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7444,12 +7343,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinity(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y))) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7474,12 +7372,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinity(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y))) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7509,13 +7406,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnv(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFrom(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFrom(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7545,13 +7441,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromConfigMapRef(obj.configMapRef),
-    'prefix': obj.prefix,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromSecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromConfigMapRef(obj.configMapRef)) !== undefined) result['configMapRef'] = value;
+  if ((value = obj.prefix) !== undefined) result['prefix'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7581,13 +7476,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecycle {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecycle(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecycle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'postStart': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStart(obj.postStart),
-    'preStop': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop(obj.preStop),
-    'stopSignal': obj.stopSignal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStart(obj.postStart)) !== undefined) result['postStart'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop(obj.preStop)) !== undefined) result['preStop'] = value;
+  if ((value = obj.stopSignal) !== undefined) result['stopSignal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7652,20 +7546,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbe {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7705,15 +7598,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersPorts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersPorts(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersPorts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPort': obj.containerPort,
-    'hostIP': obj.hostIp,
-    'hostPort': obj.hostPort,
-    'name': obj.name,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerPort) !== undefined) result['containerPort'] = value;
+  if ((value = obj.hostIp) !== undefined) result['hostIP'] = value;
+  if ((value = obj.hostPort) !== undefined) result['hostPort'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7778,20 +7670,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbe {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7816,12 +7707,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersResizePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResizePolicy(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersResizePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceName': obj.resourceName,
-    'restartPolicy': obj.restartPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceName) !== undefined) result['resourceName'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7851,13 +7741,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResources(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesClaims(y))) !== undefined) result['claims'] = value;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7882,12 +7771,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRul
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRules(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'exitCodes': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRulesExitCodes(obj.exitCodes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.action) !== undefined) result['action'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRulesExitCodes(obj.exitCodes)) !== undefined) result['exitCodes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7962,22 +7850,21 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContext 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContext(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
-    'appArmorProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
-    'capabilities': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextCapabilities(obj.capabilities),
-    'privileged': obj.privileged,
-    'procMount': obj.procMount,
-    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeccompProfile(obj.seccompProfile),
-    'windowsOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextWindowsOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowPrivilegeEscalation) !== undefined) result['allowPrivilegeEscalation'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextAppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextCapabilities(obj.capabilities)) !== undefined) result['capabilities'] = value;
+  if ((value = obj.privileged) !== undefined) result['privileged'] = value;
+  if ((value = obj.procMount) !== undefined) result['procMount'] = value;
+  if ((value = obj.readOnlyRootFilesystem) !== undefined) result['readOnlyRootFilesystem'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextWindowsOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8042,20 +7929,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbe {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8080,12 +7966,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeDevices {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeDevices(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeDevices | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devicePath': obj.devicePath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.devicePath) !== undefined) result['devicePath'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8135,17 +8020,16 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeMounts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeMounts(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'mountPropagation': obj.mountPropagation,
-    'name': obj.name,
-    'readOnly': obj.readOnly,
-    'recursiveReadOnly': obj.recursiveReadOnly,
-    'subPath': obj.subPath,
-    'subPathExpr': obj.subPathExpr,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.mountPath) !== undefined) result['mountPath'] = value;
+  if ((value = obj.mountPropagation) !== undefined) result['mountPropagation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.recursiveReadOnly) !== undefined) result['recursiveReadOnly'] = value;
+  if ((value = obj.subPath) !== undefined) result['subPath'] = value;
+  if ((value = obj.subPathExpr) !== undefined) result['subPathExpr'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8170,12 +8054,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecDnsConfigOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecDnsConfigOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecDnsConfigOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8205,13 +8088,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnv(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFrom(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFrom(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8241,13 +8123,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef(obj.configMapRef),
-    'prefix': obj.prefix,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromSecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef(obj.configMapRef)) !== undefined) result['configMapRef'] = value;
+  if ((value = obj.prefix) !== undefined) result['prefix'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8277,13 +8158,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecycle(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecycle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'postStart': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStart(obj.postStart),
-    'preStop': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStop(obj.preStop),
-    'stopSignal': obj.stopSignal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStart(obj.postStart)) !== undefined) result['postStart'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStop(obj.preStop)) !== undefined) result['preStop'] = value;
+  if ((value = obj.stopSignal) !== undefined) result['stopSignal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8348,20 +8228,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8401,15 +8280,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersPorts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersPorts(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersPorts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPort': obj.containerPort,
-    'hostIP': obj.hostIp,
-    'hostPort': obj.hostPort,
-    'name': obj.name,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerPort) !== undefined) result['containerPort'] = value;
+  if ((value = obj.hostIp) !== undefined) result['hostIP'] = value;
+  if ((value = obj.hostPort) !== undefined) result['hostPort'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8474,20 +8352,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8512,12 +8389,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResizeP
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResizePolicy(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResizePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceName': obj.resourceName,
-    'restartPolicy': obj.restartPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceName) !== undefined) result['resourceName'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8547,13 +8423,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResources(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourcesClaims(y))) !== undefined) result['claims'] = value;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8578,12 +8453,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestart
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRules(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'exitCodes': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes(obj.exitCodes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.action) !== undefined) result['action'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes(obj.exitCodes)) !== undefined) result['exitCodes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8658,22 +8532,21 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContext(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
-    'appArmorProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
-    'capabilities': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextCapabilities(obj.capabilities),
-    'privileged': obj.privileged,
-    'procMount': obj.procMount,
-    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile(obj.seccompProfile),
-    'windowsOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowPrivilegeEscalation) !== undefined) result['allowPrivilegeEscalation'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextCapabilities(obj.capabilities)) !== undefined) result['capabilities'] = value;
+  if ((value = obj.privileged) !== undefined) result['privileged'] = value;
+  if ((value = obj.procMount) !== undefined) result['procMount'] = value;
+  if ((value = obj.readOnlyRootFilesystem) !== undefined) result['readOnlyRootFilesystem'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8738,20 +8611,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8776,12 +8648,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeD
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeDevices(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeDevices | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devicePath': obj.devicePath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.devicePath) !== undefined) result['devicePath'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8831,17 +8702,16 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeM
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeMounts(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'mountPropagation': obj.mountPropagation,
-    'name': obj.name,
-    'readOnly': obj.readOnly,
-    'recursiveReadOnly': obj.recursiveReadOnly,
-    'subPath': obj.subPath,
-    'subPathExpr': obj.subPathExpr,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.mountPath) !== undefined) result['mountPath'] = value;
+  if ((value = obj.mountPropagation) !== undefined) result['mountPropagation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.recursiveReadOnly) !== undefined) result['recursiveReadOnly'] = value;
+  if ((value = obj.subPath) !== undefined) result['subPath'] = value;
+  if ((value = obj.subPathExpr) !== undefined) result['subPathExpr'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8871,13 +8741,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnv {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnv(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnv | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8907,13 +8776,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromConfigMapRef(obj.configMapRef),
-    'prefix': obj.prefix,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromSecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromConfigMapRef(obj.configMapRef)) !== undefined) result['configMapRef'] = value;
+  if ((value = obj.prefix) !== undefined) result['prefix'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8943,13 +8811,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecycle {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecycle(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecycle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'postStart': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStart(obj.postStart),
-    'preStop': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStop(obj.preStop),
-    'stopSignal': obj.stopSignal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStart(obj.postStart)) !== undefined) result['postStart'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStop(obj.preStop)) !== undefined) result['preStop'] = value;
+  if ((value = obj.stopSignal) !== undefined) result['stopSignal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9014,20 +8881,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9067,15 +8933,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersPorts {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersPorts(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersPorts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPort': obj.containerPort,
-    'hostIP': obj.hostIp,
-    'hostPort': obj.hostPort,
-    'name': obj.name,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerPort) !== undefined) result['containerPort'] = value;
+  if ((value = obj.hostIp) !== undefined) result['hostIP'] = value;
+  if ((value = obj.hostPort) !== undefined) result['hostPort'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9140,20 +9005,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9178,12 +9042,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersResizePolicy
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResizePolicy(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersResizePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceName': obj.resourceName,
-    'restartPolicy': obj.restartPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceName) !== undefined) result['resourceName'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9213,13 +9076,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResources(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResourcesClaims(y))) !== undefined) result['claims'] = value;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9244,12 +9106,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolic
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRules(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'exitCodes': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes(obj.exitCodes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.action) !== undefined) result['action'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes(obj.exitCodes)) !== undefined) result['exitCodes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9324,22 +9185,21 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContext(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
-    'appArmorProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextAppArmorProfile(obj.appArmorProfile),
-    'capabilities': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextCapabilities(obj.capabilities),
-    'privileged': obj.privileged,
-    'procMount': obj.procMount,
-    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeccompProfile(obj.seccompProfile),
-    'windowsOptions': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextWindowsOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowPrivilegeEscalation) !== undefined) result['allowPrivilegeEscalation'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextAppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextCapabilities(obj.capabilities)) !== undefined) result['capabilities'] = value;
+  if ((value = obj.privileged) !== undefined) result['privileged'] = value;
+  if ((value = obj.procMount) !== undefined) result['procMount'] = value;
+  if ((value = obj.readOnlyRootFilesystem) !== undefined) result['readOnlyRootFilesystem'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextWindowsOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9404,20 +9264,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeExec(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeGrpc(obj.grpc),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGet(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeTcpSocket(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9442,12 +9301,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeDevice
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeDevices(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeDevices | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devicePath': obj.devicePath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.devicePath) !== undefined) result['devicePath'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9497,17 +9355,16 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeMounts
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeMounts(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'mountPropagation': obj.mountPropagation,
-    'name': obj.name,
-    'readOnly': obj.readOnly,
-    'recursiveReadOnly': obj.recursiveReadOnly,
-    'subPath': obj.subPath,
-    'subPathExpr': obj.subPathExpr,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.mountPath) !== undefined) result['mountPath'] = value;
+  if ((value = obj.mountPropagation) !== undefined) result['mountPropagation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.recursiveReadOnly) !== undefined) result['recursiveReadOnly'] = value;
+  if ((value = obj.subPath) !== undefined) result['subPath'] = value;
+  if ((value = obj.subPathExpr) !== undefined) result['subPathExpr'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9532,12 +9389,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContextAppArmorPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextAppArmorProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9572,14 +9428,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeLinuxOpti
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeLinuxOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) result['level'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9604,12 +9459,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeccompProf
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeccompProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9634,12 +9488,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSysctls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSysctls(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContextSysctls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9674,14 +9527,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecSecurityContextWindowsOpti
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecSecurityContextWindowsOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) result['gmsaCredentialSpec'] = value;
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) result['gmsaCredentialSpecName'] = value;
+  if ((value = obj.hostProcess) !== undefined) result['hostProcess'] = value;
+  if ((value = obj.runAsUserName) !== undefined) result['runAsUserName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9706,12 +9558,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsL
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9746,14 +9597,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesAwsElasticBlockStor
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAwsElasticBlockStore(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesAwsElasticBlockStore | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.partition) !== undefined) result['partition'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9798,16 +9648,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureDisk {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureDisk(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureDisk | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cachingMode': obj.cachingMode,
-    'diskName': obj.diskName,
-    'diskURI': obj.diskUri,
-    'fsType': obj.fsType,
-    'kind': obj.kind,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cachingMode) !== undefined) result['cachingMode'] = value;
+  if ((value = obj.diskName) !== undefined) result['diskName'] = value;
+  if ((value = obj.diskUri) !== undefined) result['diskURI'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9837,13 +9686,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureFile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureFile(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesAzureFile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'readOnly': obj.readOnly,
-    'secretName': obj.secretName,
-    'shareName': obj.shareName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  if ((value = obj.shareName) !== undefined) result['shareName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9888,16 +9736,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfs(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'monitors': obj.monitors?.map(y => y),
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'secretFile': obj.secretFile,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfsSecretRef(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretFile) !== undefined) result['secretFile'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfsSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9932,14 +9779,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCinder {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinder(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCinder | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinderSecretRef(obj.secretRef),
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinderSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9974,14 +9820,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMap(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMapItems(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMapItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10021,15 +9866,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCsi {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsi(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCsi | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'nodePublishSecretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsiNodePublishSecretRef(obj.nodePublishSecretRef),
-    'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsiNodePublishSecretRef(obj.nodePublishSecretRef)) !== undefined) result['nodePublishSecretRef'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes))) !== undefined) result['volumeAttributes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10054,12 +9898,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApi {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApi(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApi | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItems(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItems(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10084,12 +9927,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEmptyDir {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEmptyDir(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEmptyDir | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'medium': obj.medium,
-    'sizeLimit': obj.sizeLimit?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.medium) !== undefined) result['medium'] = value;
+  if ((value = obj.sizeLimit?.value) !== undefined) result['sizeLimit'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10109,11 +9951,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeral {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeral(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeral | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'volumeClaimTemplate': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplate(obj.volumeClaimTemplate),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplate(obj.volumeClaimTemplate)) !== undefined) result['volumeClaimTemplate'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10153,15 +9994,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesFc {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFc(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesFc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'lun': obj.lun,
-    'readOnly': obj.readOnly,
-    'targetWWNs': obj.targetWwNs?.map(y => y),
-    'wwids': obj.wwids?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.lun) !== undefined) result['lun'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.targetWwNs?.map(y => y)) !== undefined) result['targetWWNs'] = value;
+  if ((value = obj.wwids?.map(y => y)) !== undefined) result['wwids'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10201,15 +10041,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolume {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolume(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolume | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolumeSecretRef(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options))) !== undefined) result['options'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolumeSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10234,12 +10073,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesFlocker {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlocker(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesFlocker | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'datasetName': obj.datasetName,
-    'datasetUUID': obj.datasetUuid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.datasetName) !== undefined) result['datasetName'] = value;
+  if ((value = obj.datasetUuid) !== undefined) result['datasetUUID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10274,14 +10112,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesGcePersistentDisk {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGcePersistentDisk(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesGcePersistentDisk | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'pdName': obj.pdName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.partition) !== undefined) result['partition'] = value;
+  if ((value = obj.pdName) !== undefined) result['pdName'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10311,13 +10148,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesGitRepo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGitRepo(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesGitRepo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'directory': obj.directory,
-    'repository': obj.repository,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.directory) !== undefined) result['directory'] = value;
+  if ((value = obj.repository) !== undefined) result['repository'] = value;
+  if ((value = obj.revision) !== undefined) result['revision'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10347,13 +10183,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesGlusterfs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesGlusterfs(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesGlusterfs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endpoints': obj.endpoints,
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endpoints) !== undefined) result['endpoints'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10378,12 +10213,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesHostPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesHostPath(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesHostPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10408,12 +10242,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesImage {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesImage(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesImage | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'pullPolicy': obj.pullPolicy,
-    'reference': obj.reference,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.pullPolicy) !== undefined) result['pullPolicy'] = value;
+  if ((value = obj.reference) !== undefined) result['reference'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10483,21 +10316,20 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsi {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsi(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsi | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chapAuthDiscovery': obj.chapAuthDiscovery,
-    'chapAuthSession': obj.chapAuthSession,
-    'fsType': obj.fsType,
-    'initiatorName': obj.initiatorName,
-    'iqn': obj.iqn,
-    'iscsiInterface': obj.iscsiInterface,
-    'lun': obj.lun,
-    'portals': obj.portals?.map(y => y),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsiSecretRef(obj.secretRef),
-    'targetPortal': obj.targetPortal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.chapAuthDiscovery) !== undefined) result['chapAuthDiscovery'] = value;
+  if ((value = obj.chapAuthSession) !== undefined) result['chapAuthSession'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.initiatorName) !== undefined) result['initiatorName'] = value;
+  if ((value = obj.iqn) !== undefined) result['iqn'] = value;
+  if ((value = obj.iscsiInterface) !== undefined) result['iscsiInterface'] = value;
+  if ((value = obj.lun) !== undefined) result['lun'] = value;
+  if ((value = obj.portals?.map(y => y)) !== undefined) result['portals'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsiSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.targetPortal) !== undefined) result['targetPortal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10527,13 +10359,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesNfs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesNfs(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesNfs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'server': obj.server,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.server) !== undefined) result['server'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10558,12 +10389,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesPersistentVolumeCla
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPersistentVolumeClaim(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesPersistentVolumeClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claimName': obj.claimName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claimName) !== undefined) result['claimName'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10588,12 +10418,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesPhotonPersistentDis
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPhotonPersistentDisk(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesPhotonPersistentDisk | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'pdID': obj.pdId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.pdId) !== undefined) result['pdID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10623,13 +10452,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesPortworxVolume {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesPortworxVolume(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesPortworxVolume | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10654,12 +10482,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjected {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjected(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjected | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'sources': obj.sources?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSources(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.sources?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSources(y))) !== undefined) result['sources'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10704,16 +10531,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesQuobyte {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesQuobyte(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesQuobyte | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'readOnly': obj.readOnly,
-    'registry': obj.registry,
-    'tenant': obj.tenant,
-    'user': obj.user,
-    'volume': obj.volume,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.registry) !== undefined) result['registry'] = value;
+  if ((value = obj.tenant) !== undefined) result['tenant'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  if ((value = obj.volume) !== undefined) result['volume'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10768,18 +10594,17 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesRbd {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbd(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesRbd | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'image': obj.image,
-    'keyring': obj.keyring,
-    'monitors': obj.monitors?.map(y => y),
-    'pool': obj.pool,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbdSecretRef(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.keyring) !== undefined) result['keyring'] = value;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.pool) !== undefined) result['pool'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbdSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10844,20 +10669,19 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIo {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIo(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIo | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'gateway': obj.gateway,
-    'protectionDomain': obj.protectionDomain,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIoSecretRef(obj.secretRef),
-    'sslEnabled': obj.sslEnabled,
-    'storageMode': obj.storageMode,
-    'storagePool': obj.storagePool,
-    'system': obj.system,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.gateway) !== undefined) result['gateway'] = value;
+  if ((value = obj.protectionDomain) !== undefined) result['protectionDomain'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIoSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.sslEnabled) !== undefined) result['sslEnabled'] = value;
+  if ((value = obj.storageMode) !== undefined) result['storageMode'] = value;
+  if ((value = obj.storagePool) !== undefined) result['storagePool'] = value;
+  if ((value = obj.system) !== undefined) result['system'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10892,14 +10716,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecret(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecretItems(y)),
-    'optional': obj.optional,
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecretItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10939,15 +10762,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageos {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageos(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageos | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageosSecretRef(obj.secretRef),
-    'volumeName': obj.volumeName,
-    'volumeNamespace': obj.volumeNamespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageosSecretRef(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  if ((value = obj.volumeNamespace) !== undefined) result['volumeNamespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10982,14 +10804,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesVsphereVolume {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesVsphereVolume(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesVsphereVolume | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'storagePolicyID': obj.storagePolicyId,
-    'storagePolicyName': obj.storagePolicyName,
-    'volumePath': obj.volumePath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.storagePolicyId) !== undefined) result['storagePolicyID'] = value;
+  if ((value = obj.storagePolicyName) !== undefined) result['storagePolicyName'] = value;
+  if ((value = obj.volumePath) !== undefined) result['volumePath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11241,16 +11062,15 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersCors {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersCors(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersCors | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowCredentials': obj.allowCredentials,
-    'allowHeaders': obj.allowHeaders?.map(y => y),
-    'allowMethods': obj.allowMethods?.map(y => y),
-    'allowOrigins': obj.allowOrigins?.map(y => y),
-    'exposeHeaders': obj.exposeHeaders?.map(y => y),
-    'maxAge': obj.maxAge,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowCredentials) !== undefined) result['allowCredentials'] = value;
+  if ((value = obj.allowHeaders?.map(y => y)) !== undefined) result['allowHeaders'] = value;
+  if ((value = obj.allowMethods?.map(y => y)) !== undefined) result['allowMethods'] = value;
+  if ((value = obj.allowOrigins?.map(y => y)) !== undefined) result['allowOrigins'] = value;
+  if ((value = obj.exposeHeaders?.map(y => y)) !== undefined) result['exposeHeaders'] = value;
+  if ((value = obj.maxAge) !== undefined) result['maxAge'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11296,13 +11116,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExtensionRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExtensionRef(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExtensionRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11405,15 +11224,14 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuth {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuth(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuth | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRef': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthBackendRef(obj.backendRef),
-    'forwardBody': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthForwardBody(obj.forwardBody),
-    'grpc': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthGrpc(obj.grpc),
-    'http': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthHttp(obj.http),
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthBackendRef(obj.backendRef)) !== undefined) result['backendRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthForwardBody(obj.forwardBody)) !== undefined) result['forwardBody'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthGrpc(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthHttp(obj.http)) !== undefined) result['http'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11499,13 +11317,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderMod
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(y)),
-    'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(y))) !== undefined) result['add'] = value;
+  if ((value = obj.remove?.map(y => y)) !== undefined) result['remove'] = value;
+  if ((value = obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet(y))) !== undefined) result['set'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11586,13 +11403,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirror {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirror(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirror | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backendRef': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(obj.backendRef),
-    'fraction': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(obj.fraction),
-    'percent': obj.percent,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(obj.backendRef)) !== undefined) result['backendRef'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(obj.fraction)) !== undefined) result['fraction'] = value;
+  if ((value = obj.percent) !== undefined) result['percent'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11698,15 +11514,14 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirect 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirect(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirect | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'path': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirectPath(obj.path),
-    'port': obj.port,
-    'scheme': obj.scheme,
-    'statusCode': obj.statusCode,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirectPath(obj.path)) !== undefined) result['path'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  if ((value = obj.statusCode) !== undefined) result['statusCode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11792,13 +11607,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderMo
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifier(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifier | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd(y)),
-    'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd(y))) !== undefined) result['add'] = value;
+  if ((value = obj.remove?.map(y => y)) !== undefined) result['remove'] = value;
+  if ((value = obj.set?.map(y => toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet(y))) !== undefined) result['set'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11891,12 +11705,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewrite {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewrite(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewrite | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'path': toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewritePath(obj.path),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewritePath(obj.path)) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12009,15 +11822,14 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthBackendRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthBackendRef(obj: GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthBackendRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12063,11 +11875,10 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthForwardBody {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthForwardBody(obj: GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthForwardBody | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSize': obj.maxSize,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSize) !== undefined) result['maxSize'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12100,11 +11911,10 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthGrpc {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthGrpc(obj: GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowedHeaders': obj.allowedHeaders?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowedHeaders?.map(y => y)) !== undefined) result['allowedHeaders'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12180,13 +11990,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthHttp {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthHttp(obj: GrafanaSpecHttpRouteSpecRulesFiltersExternalAuthHttp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowedHeaders': obj.allowedHeaders?.map(y => y),
-    'allowedResponseHeaders': obj.allowedResponseHeaders?.map(y => y),
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowedHeaders?.map(y => y)) !== undefined) result['allowedHeaders'] = value;
+  if ((value = obj.allowedResponseHeaders?.map(y => y)) !== undefined) result['allowedResponseHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12256,12 +12065,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierAdd {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierAdd(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierAdd | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12305,12 +12113,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierSet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierSet(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestHeaderModifierSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12415,15 +12222,14 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorBackendRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorBackendRef(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorBackendRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12454,12 +12260,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorFraction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorFraction(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestMirrorFraction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'denominator': obj.denominator,
-    'numerator': obj.numerator,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.denominator) !== undefined) result['denominator'] = value;
+  if ((value = obj.numerator) !== undefined) result['numerator'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12525,13 +12330,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirectPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirectPath(obj: GrafanaSpecHttpRouteSpecRulesFiltersRequestRedirectPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replaceFullPath': obj.replaceFullPath,
-    'replacePrefixMatch': obj.replacePrefixMatch,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replaceFullPath) !== undefined) result['replaceFullPath'] = value;
+  if ((value = obj.replacePrefixMatch) !== undefined) result['replacePrefixMatch'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12627,12 +12431,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierAdd {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierAdd(obj: GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierAdd | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12676,12 +12479,11 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierSet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierSet(obj: GrafanaSpecHttpRouteSpecRulesFiltersResponseHeaderModifierSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12745,13 +12547,12 @@ export interface GrafanaSpecHttpRouteSpecRulesFiltersUrlRewritePath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesFiltersUrlRewritePath(obj: GrafanaSpecHttpRouteSpecRulesFiltersUrlRewritePath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replaceFullPath': obj.replaceFullPath,
-    'replacePrefixMatch': obj.replacePrefixMatch,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replaceFullPath) !== undefined) result['replaceFullPath'] = value;
+  if ((value = obj.replacePrefixMatch) !== undefined) result['replacePrefixMatch'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12878,12 +12679,11 @@ export interface GrafanaSpecIngressSpecRulesHttpPathsBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttpPathsBackend(obj: GrafanaSpecIngressSpecRulesHttpPathsBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resource': toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendResource(obj.resource),
-    'service': toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendService(obj.service),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendResource(obj.resource)) !== undefined) result['resource'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendService(obj.service)) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12908,12 +12708,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPrefer
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preference': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference(obj.preference),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference(obj.preference)) !== undefined) result['preference'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12933,11 +12732,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequir
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nodeSelectorTerms?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y))) !== undefined) result['nodeSelectorTerms'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12962,12 +12760,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podAffinityTerm': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm)) !== undefined) result['podAffinityTerm'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13012,16 +12809,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequire
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
-    'namespaceSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.mismatchLabelKeys?.map(y => y)) !== undefined) result['mismatchLabelKeys'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13046,12 +12842,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podAffinityTerm': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj.podAffinityTerm)) !== undefined) result['podAffinityTerm'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13096,16 +12891,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityReq
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
-    'namespaceSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.mismatchLabelKeys?.map(y => y)) !== undefined) result['mismatchLabelKeys'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13145,15 +12939,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'fieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFieldRef(obj.fieldRef),
-    'fileKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
-    'resourceFieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
-    'secretKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFieldRef(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFileKeyRef(obj.fileKeyRef)) !== undefined) result['fileKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13178,12 +12971,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromConfigMap
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromConfigMapRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13208,12 +13000,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromSecretRef
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13248,14 +13039,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStart(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13290,14 +13080,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13317,11 +13106,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeExe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13346,12 +13134,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeGrp
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13391,15 +13178,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHtt
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13424,12 +13210,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeTcp
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13449,11 +13234,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeEx
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13478,12 +13262,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeGr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13523,15 +13306,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHt
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13556,12 +13338,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeTc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13586,12 +13367,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesClaims 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesClaims(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesClaims | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13644,12 +13424,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRul
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRulesExitCodes(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13674,12 +13453,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextA
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextAppArmorProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13704,12 +13482,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextC
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextCapabilities(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => y),
-    'drop': obj.drop?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => y)) !== undefined) result['add'] = value;
+  if ((value = obj.drop?.map(y => y)) !== undefined) result['drop'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13744,14 +13521,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextS
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeLinuxOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) result['level'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13776,12 +13552,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextS
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeccompProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13816,14 +13591,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextW
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextWindowsOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) result['gmsaCredentialSpec'] = value;
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) result['gmsaCredentialSpecName'] = value;
+  if ((value = obj.hostProcess) !== undefined) result['hostProcess'] = value;
+  if ((value = obj.runAsUserName) !== undefined) result['runAsUserName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13843,11 +13617,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeExec
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13872,12 +13645,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeGrpc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13917,15 +13689,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttp
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13950,12 +13721,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeTcpS
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13995,15 +13765,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'fieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef(obj.fieldRef),
-    'fileKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
-    'resourceFieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
-    'secretKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef(obj.fileKeyRef)) !== undefined) result['fileKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14028,12 +13797,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14058,12 +13826,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14098,14 +13865,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStart(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14140,14 +13906,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStop(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14167,11 +13932,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14196,12 +13960,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14241,15 +14004,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14274,12 +14036,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14299,11 +14060,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14328,12 +14088,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14373,15 +14132,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14406,12 +14164,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14436,12 +14193,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourcesClaims(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersResourcesClaims | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14494,12 +14250,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestart
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14524,12 +14279,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14554,12 +14308,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextCapabilities(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => y),
-    'drop': obj.drop?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => y)) !== undefined) result['add'] = value;
+  if ((value = obj.drop?.map(y => y)) !== undefined) result['drop'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14594,14 +14347,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) result['level'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14626,12 +14378,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14666,14 +14417,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurit
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) result['gmsaCredentialSpec'] = value;
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) result['gmsaCredentialSpecName'] = value;
+  if ((value = obj.hostProcess) !== undefined) result['hostProcess'] = value;
+  if ((value = obj.runAsUserName) !== undefined) result['runAsUserName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14693,11 +14443,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14722,12 +14471,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14767,15 +14515,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14800,12 +14547,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14845,15 +14591,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'fieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFieldRef(obj.fieldRef),
-    'fileKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
-    'resourceFieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
-    'secretKeyRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFieldRef(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFileKeyRef(obj.fileKeyRef)) !== undefined) result['fileKeyRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14878,12 +14623,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromConfi
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromConfigMapRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromConfigMapRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14908,12 +14652,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromSecre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvFromSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14948,14 +14691,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStart(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStart | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14990,14 +14732,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStop(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStop | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopExec(obj.exec),
-    'httpGet': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGet(obj.httpGet),
-    'sleep': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopSleep(obj.sleep),
-    'tcpSocket': toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopExec(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGet(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopSleep(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15017,11 +14758,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15046,12 +14786,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15091,15 +14830,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15124,12 +14862,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15149,11 +14886,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15178,12 +14914,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15223,15 +14958,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15256,12 +14990,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15286,12 +15019,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersResourcesCla
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersResourcesClaims(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersResourcesClaims | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15344,12 +15076,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolic
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15374,12 +15105,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextAppArmorProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextAppArmorProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15404,12 +15134,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextCapabilities(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextCapabilities | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => y),
-    'drop': obj.drop?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => y)) !== undefined) result['add'] = value;
+  if ((value = obj.drop?.map(y => y)) !== undefined) result['drop'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15444,14 +15173,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) result['level'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15476,12 +15204,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeccompProfile(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextSeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15516,14 +15243,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityCont
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextWindowsOptions(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersSecurityContextWindowsOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) result['gmsaCredentialSpec'] = value;
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) result['gmsaCredentialSpecName'] = value;
+  if ((value = obj.hostProcess) !== undefined) result['hostProcess'] = value;
+  if ((value = obj.runAsUserName) !== undefined) result['runAsUserName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15543,11 +15269,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeExec(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15572,12 +15297,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeGrpc(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15617,15 +15341,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15650,12 +15373,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15685,13 +15407,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsL
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15711,11 +15432,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfsSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfsSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCephfsSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15735,11 +15455,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCinderSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCinderSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCinderSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15769,13 +15488,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMapItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMapItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15795,11 +15513,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesCsiNodePublishSecre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesCsiNodePublishSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesCsiNodePublishSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15834,14 +15551,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsFieldRef(obj.fieldRef),
-    'mode': obj.mode,
-    'path': obj.path,
-    'resourceFieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsFieldRef(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15880,12 +15596,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplate(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15905,11 +15620,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolumeSecretRef
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolumeSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesFlexVolumeSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15929,11 +15643,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsiSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsiSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesIscsiSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15978,16 +15691,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSources(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clusterTrustBundle': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle(obj.clusterTrustBundle),
-    'configMap': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMap(obj.configMap),
-    'downwardAPI': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApi(obj.downwardApi),
-    'podCertificate': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesPodCertificate(obj.podCertificate),
-    'secret': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecret(obj.secret),
-    'serviceAccountToken': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle(obj.clusterTrustBundle)) !== undefined) result['clusterTrustBundle'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApi(obj.downwardApi)) !== undefined) result['downwardAPI'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesPodCertificate(obj.podCertificate)) !== undefined) result['podCertificate'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecret(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken)) !== undefined) result['serviceAccountToken'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16007,11 +15719,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesRbdSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesRbdSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesRbdSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16031,11 +15742,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIoSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIoSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesScaleIoSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16065,13 +15775,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesSecretItems {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesSecretItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16091,11 +15800,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageosSecretRef 
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageosSecretRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesStorageosSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16208,15 +15916,14 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthBack
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthBackendRef(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthBackendRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16262,11 +15969,10 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthForw
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthForwardBody(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthForwardBody | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSize': obj.maxSize,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSize) !== undefined) result['maxSize'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16299,11 +16005,10 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthGrpc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthGrpc(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowedHeaders': obj.allowedHeaders?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowedHeaders?.map(y => y)) !== undefined) result['allowedHeaders'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16379,13 +16084,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthHttp
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthHttp(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersExternalAuthHttp | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowedHeaders': obj.allowedHeaders?.map(y => y),
-    'allowedResponseHeaders': obj.allowedResponseHeaders?.map(y => y),
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowedHeaders?.map(y => y)) !== undefined) result['allowedHeaders'] = value;
+  if ((value = obj.allowedResponseHeaders?.map(y => y)) !== undefined) result['allowedResponseHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16455,12 +16159,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderMod
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16504,12 +16207,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderMod
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestHeaderModifierSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16614,15 +16316,14 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorBac
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16653,12 +16354,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorFra
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestMirrorFraction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'denominator': obj.denominator,
-    'numerator': obj.numerator,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.denominator) !== undefined) result['denominator'] = value;
+  if ((value = obj.numerator) !== undefined) result['numerator'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16724,13 +16424,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirectP
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirectPath(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersRequestRedirectPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replaceFullPath': obj.replaceFullPath,
-    'replacePrefixMatch': obj.replacePrefixMatch,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replaceFullPath) !== undefined) result['replaceFullPath'] = value;
+  if ((value = obj.replacePrefixMatch) !== undefined) result['replacePrefixMatch'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16826,12 +16525,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderMo
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierAdd | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16875,12 +16573,11 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderMo
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersResponseHeaderModifierSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16944,13 +16641,12 @@ export interface GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewritePath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewritePath(obj: GrafanaSpecHttpRouteSpecRulesBackendRefsFiltersUrlRewritePath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replaceFullPath': obj.replaceFullPath,
-    'replacePrefixMatch': obj.replacePrefixMatch,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replaceFullPath) !== undefined) result['replaceFullPath'] = value;
+  if ((value = obj.replacePrefixMatch) !== undefined) result['replacePrefixMatch'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17033,13 +16729,12 @@ export interface GrafanaSpecIngressSpecRulesHttpPathsBackendResource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendResource(obj: GrafanaSpecIngressSpecRulesHttpPathsBackendResource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17073,12 +16768,11 @@ export interface GrafanaSpecIngressSpecRulesHttpPathsBackendService {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendService(obj: GrafanaSpecIngressSpecRulesHttpPathsBackendService | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'port': toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendServicePort(obj.port),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendServicePort(obj.port)) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17103,12 +16797,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPrefer
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions(y)),
-    'matchFields': obj.matchFields?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = obj.matchFields?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y))) !== undefined) result['matchFields'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17133,12 +16826,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequir
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions(y)),
-    'matchFields': obj.matchFields?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = obj.matchFields?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y))) !== undefined) result['matchFields'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17183,16 +16875,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
-    'namespaceSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.mismatchLabelKeys?.map(y => y)) !== undefined) result['mismatchLabelKeys'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17217,12 +16908,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequire
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17247,12 +16937,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequire
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17297,16 +16986,15 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
-    'namespaceSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.mismatchLabelKeys?.map(y => y)) !== undefined) result['mismatchLabelKeys'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17331,12 +17019,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityReq
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17361,12 +17048,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityReq
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17396,13 +17082,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromConf
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17427,12 +17112,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFiel
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17467,14 +17151,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFile
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFileKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'optional': obj.optional,
-    'path': obj.path,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17504,13 +17187,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromReso
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromResourceFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17540,13 +17222,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromSecr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromSecretKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17566,11 +17247,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartExec(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17610,15 +17290,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17638,11 +17317,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17667,12 +17345,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17692,11 +17369,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopExec(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17736,15 +17412,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17764,11 +17439,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17793,12 +17467,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17823,12 +17496,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHtt
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17881,12 +17553,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHt
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17939,12 +17610,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttp
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18002,13 +17672,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18033,12 +17702,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18073,14 +17741,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'optional': obj.optional,
-    'path': obj.path,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18110,13 +17777,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18146,13 +17812,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18172,11 +17837,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartExec(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18216,15 +17880,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18244,11 +17907,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18273,12 +17935,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18298,11 +17959,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopExec(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18342,15 +18002,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18370,11 +18029,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18399,12 +18057,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18429,12 +18086,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18487,12 +18143,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadine
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18545,12 +18200,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartup
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18608,13 +18262,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18639,12 +18292,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18679,14 +18331,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFileKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'optional': obj.optional,
-    'path': obj.path,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18716,13 +18367,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18752,13 +18402,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFrom
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18778,11 +18427,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartExec(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18822,15 +18470,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18850,11 +18497,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18879,12 +18525,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18904,11 +18549,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopExec(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopExec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18948,15 +18592,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGet(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18976,11 +18619,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopSleep(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopSleep | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19005,12 +18647,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19035,12 +18676,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProb
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19093,12 +18733,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessPro
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19151,12 +18790,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbe
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19209,12 +18847,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsFie
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19244,13 +18881,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsRes
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19310,19 +18946,18 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'dataSource': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource(obj.dataSource),
-    'dataSourceRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef(obj.dataSourceRef),
-    'resources': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources(obj.resources),
-    'selector': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector(obj.selector),
-    'storageClassName': obj.storageClassName,
-    'volumeAttributesClassName': obj.volumeAttributesClassName,
-    'volumeMode': obj.volumeMode,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) result['accessModes'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource(obj.dataSource)) !== undefined) result['dataSource'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef(obj.dataSourceRef)) !== undefined) result['dataSourceRef'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = obj.storageClassName) !== undefined) result['storageClassName'] = value;
+  if ((value = obj.volumeAttributesClassName) !== undefined) result['volumeAttributesClassName'] = value;
+  if ((value = obj.volumeMode) !== undefined) result['volumeMode'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19362,15 +18997,14 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector(obj.labelSelector),
-    'name': obj.name,
-    'optional': obj.optional,
-    'path': obj.path,
-    'signerName': obj.signerName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19400,13 +19034,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesCon
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMap(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMapItems(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMapItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19426,11 +19059,10 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDow
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApi(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApi | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19480,17 +19112,16 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesPod
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesPodCertificate(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesPodCertificate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'certificateChainPath': obj.certificateChainPath,
-    'credentialBundlePath': obj.credentialBundlePath,
-    'keyPath': obj.keyPath,
-    'keyType': obj.keyType,
-    'maxExpirationSeconds': obj.maxExpirationSeconds,
-    'signerName': obj.signerName,
-    'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (withoutUndefined(obj.userAnnotations)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.certificateChainPath) !== undefined) result['certificateChainPath'] = value;
+  if ((value = obj.credentialBundlePath) !== undefined) result['credentialBundlePath'] = value;
+  if ((value = obj.keyPath) !== undefined) result['keyPath'] = value;
+  if ((value = obj.keyType) !== undefined) result['keyType'] = value;
+  if ((value = obj.maxExpirationSeconds) !== undefined) result['maxExpirationSeconds'] = value;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  if ((value = ((obj.userAnnotations) === undefined) ? undefined : (withoutUndefined(obj.userAnnotations))) !== undefined) result['userAnnotations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19520,13 +19151,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSec
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecret(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecretItems(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecretItems(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19556,13 +19186,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSer
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audience': obj.audience,
-    'expirationSeconds': obj.expirationSeconds,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audience) !== undefined) result['audience'] = value;
+  if ((value = obj.expirationSeconds) !== undefined) result['expirationSeconds'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19636,12 +19265,11 @@ export interface GrafanaSpecIngressSpecRulesHttpPathsBackendServicePort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecIngressSpecRulesHttpPathsBackendServicePort(obj: GrafanaSpecIngressSpecRulesHttpPathsBackendServicePort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'number': obj.number,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.number) !== undefined) result['number'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19671,13 +19299,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPrefer
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19707,13 +19334,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPrefer
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19743,13 +19369,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequir
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19779,13 +19404,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequir
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19810,12 +19434,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19840,12 +19463,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19875,13 +19497,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequire
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19911,13 +19532,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequire
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19942,12 +19562,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19972,12 +19591,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20007,13 +19625,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityReq
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20043,13 +19660,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityReq
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20088,12 +19704,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostSta
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20146,12 +19761,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStop
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20218,12 +19832,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20276,12 +19889,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyc
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20348,12 +19960,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePos
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20406,12 +20017,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(obj: GrafanaSpecDeploymentSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20483,13 +20093,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20524,14 +20133,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20556,12 +20164,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20586,12 +20193,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20616,12 +20222,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20651,13 +20256,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesCon
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMapItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesConfigMapItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20692,14 +20296,13 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDow
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef(obj.fieldRef),
-    'mode': obj.mode,
-    'path': obj.path,
-    'resourceFieldRef': toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20729,13 +20332,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSec
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecretItems(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesSecretItems | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20765,13 +20367,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20801,13 +20402,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferr
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20837,13 +20437,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20873,13 +20472,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPre
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20937,13 +20535,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClai
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20973,13 +20570,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClu
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21004,12 +20600,11 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDow
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21039,13 +20634,12 @@ export interface GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDow
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj: GrafanaSpecDeploymentSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21143,12 +20737,11 @@ export interface GrafanaDashboardProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardProps(obj: GrafanaDashboardProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaDashboardSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaDashboardSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21335,34 +20928,33 @@ export interface GrafanaDashboardSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpec(obj: GrafanaDashboardSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
-    'configMapRef': toJson_GrafanaDashboardSpecConfigMapRef(obj.configMapRef),
-    'contentCacheDuration': obj.contentCacheDuration,
-    'datasources': obj.datasources?.map(y => toJson_GrafanaDashboardSpecDatasources(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_GrafanaDashboardSpecEnvFrom(y)),
-    'envs': obj.envs?.map(y => toJson_GrafanaDashboardSpecEnvs(y)),
-    'folder': obj.folder,
-    'folderRef': obj.folderRef,
-    'folderUID': obj.folderUid,
-    'grafanaCom': toJson_GrafanaDashboardSpecGrafanaCom(obj.grafanaCom),
-    'gzipJson': obj.gzipJson,
-    'instanceSelector': toJson_GrafanaDashboardSpecInstanceSelector(obj.instanceSelector),
-    'json': obj.json,
-    'jsonnet': obj.jsonnet,
-    'jsonnetLib': toJson_GrafanaDashboardSpecJsonnetLib(obj.jsonnetLib),
-    'oci': toJson_GrafanaDashboardSpecOci(obj.oci),
-    'plugins': obj.plugins?.map(y => toJson_GrafanaDashboardSpecPlugins(y)),
-    'publicSharing': toJson_GrafanaDashboardSpecPublicSharing(obj.publicSharing),
-    'resyncPeriod': obj.resyncPeriod,
-    'suspend': obj.suspend,
-    'uid': obj.uid,
-    'url': obj.url,
-    'urlAuthorization': toJson_GrafanaDashboardSpecUrlAuthorization(obj.urlAuthorization),
-    'variables': obj.variables?.map(y => toJson_GrafanaDashboardSpecVariables(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowCrossNamespaceImport) !== undefined) result['allowCrossNamespaceImport'] = value;
+  if ((value = toJson_GrafanaDashboardSpecConfigMapRef(obj.configMapRef)) !== undefined) result['configMapRef'] = value;
+  if ((value = obj.contentCacheDuration) !== undefined) result['contentCacheDuration'] = value;
+  if ((value = obj.datasources?.map(y => toJson_GrafanaDashboardSpecDatasources(y))) !== undefined) result['datasources'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_GrafanaDashboardSpecEnvFrom(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.envs?.map(y => toJson_GrafanaDashboardSpecEnvs(y))) !== undefined) result['envs'] = value;
+  if ((value = obj.folder) !== undefined) result['folder'] = value;
+  if ((value = obj.folderRef) !== undefined) result['folderRef'] = value;
+  if ((value = obj.folderUid) !== undefined) result['folderUID'] = value;
+  if ((value = toJson_GrafanaDashboardSpecGrafanaCom(obj.grafanaCom)) !== undefined) result['grafanaCom'] = value;
+  if ((value = obj.gzipJson) !== undefined) result['gzipJson'] = value;
+  if ((value = toJson_GrafanaDashboardSpecInstanceSelector(obj.instanceSelector)) !== undefined) result['instanceSelector'] = value;
+  if ((value = obj.json) !== undefined) result['json'] = value;
+  if ((value = obj.jsonnet) !== undefined) result['jsonnet'] = value;
+  if ((value = toJson_GrafanaDashboardSpecJsonnetLib(obj.jsonnetLib)) !== undefined) result['jsonnetLib'] = value;
+  if ((value = toJson_GrafanaDashboardSpecOci(obj.oci)) !== undefined) result['oci'] = value;
+  if ((value = obj.plugins?.map(y => toJson_GrafanaDashboardSpecPlugins(y))) !== undefined) result['plugins'] = value;
+  if ((value = toJson_GrafanaDashboardSpecPublicSharing(obj.publicSharing)) !== undefined) result['publicSharing'] = value;
+  if ((value = obj.resyncPeriod) !== undefined) result['resyncPeriod'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  if ((value = obj.url) !== undefined) result['url'] = value;
+  if ((value = toJson_GrafanaDashboardSpecUrlAuthorization(obj.urlAuthorization)) !== undefined) result['urlAuthorization'] = value;
+  if ((value = obj.variables?.map(y => toJson_GrafanaDashboardSpecVariables(y))) !== undefined) result['variables'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21404,13 +20996,12 @@ export interface GrafanaDashboardSpecConfigMapRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecConfigMapRef(obj: GrafanaDashboardSpecConfigMapRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21438,12 +21029,11 @@ export interface GrafanaDashboardSpecDatasources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecDatasources(obj: GrafanaDashboardSpecDatasources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'datasourceName': obj.datasourceName,
-    'inputName': obj.inputName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.datasourceName) !== undefined) result['datasourceName'] = value;
+  if ((value = obj.inputName) !== undefined) result['inputName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21472,12 +21062,11 @@ export interface GrafanaDashboardSpecEnvFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvFrom(obj: GrafanaDashboardSpecEnvFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj.configMapKeyRef),
-    'secretKeyRef': toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21511,13 +21100,12 @@ export interface GrafanaDashboardSpecEnvs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvs(obj: GrafanaDashboardSpecEnvs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_GrafanaDashboardSpecEnvsValueFrom(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  if ((value = toJson_GrafanaDashboardSpecEnvsValueFrom(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21544,12 +21132,11 @@ export interface GrafanaDashboardSpecGrafanaCom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecGrafanaCom(obj: GrafanaDashboardSpecGrafanaCom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'id': obj.id,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.id) !== undefined) result['id'] = value;
+  if ((value = obj.revision) !== undefined) result['revision'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21582,12 +21169,11 @@ export interface GrafanaDashboardSpecInstanceSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecInstanceSelector(obj: GrafanaDashboardSpecInstanceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21619,13 +21205,12 @@ export interface GrafanaDashboardSpecJsonnetLib {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecJsonnetLib(obj: GrafanaDashboardSpecJsonnetLib | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fileName': obj.fileName,
-    'gzipJsonnetProject': obj.gzipJsonnetProject,
-    'jPath': obj.jPath?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fileName) !== undefined) result['fileName'] = value;
+  if ((value = obj.gzipJsonnetProject) !== undefined) result['gzipJsonnetProject'] = value;
+  if ((value = obj.jPath?.map(y => y)) !== undefined) result['jPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21676,14 +21261,13 @@ export interface GrafanaDashboardSpecOci {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecOci(obj: GrafanaDashboardSpecOci | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'insecurePlainHTTP': obj.insecurePlainHttp,
-    'path': obj.path,
-    'pullSecretRef': toJson_GrafanaDashboardSpecOciPullSecretRef(obj.pullSecretRef),
-    'reference': obj.reference,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.insecurePlainHttp) !== undefined) result['insecurePlainHTTP'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_GrafanaDashboardSpecOciPullSecretRef(obj.pullSecretRef)) !== undefined) result['pullSecretRef'] = value;
+  if ((value = obj.reference) !== undefined) result['reference'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21708,12 +21292,11 @@ export interface GrafanaDashboardSpecPlugins {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecPlugins(obj: GrafanaDashboardSpecPlugins | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21758,14 +21341,13 @@ export interface GrafanaDashboardSpecPublicSharing {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecPublicSharing(obj: GrafanaDashboardSpecPublicSharing | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessToken': obj.accessToken,
-    'annotationsEnabled': obj.annotationsEnabled,
-    'enabled': obj.enabled,
-    'timeSelectionEnabled': obj.timeSelectionEnabled,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessToken) !== undefined) result['accessToken'] = value;
+  if ((value = obj.annotationsEnabled) !== undefined) result['annotationsEnabled'] = value;
+  if ((value = obj.enabled) !== undefined) result['enabled'] = value;
+  if ((value = obj.timeSelectionEnabled) !== undefined) result['timeSelectionEnabled'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21787,11 +21369,10 @@ export interface GrafanaDashboardSpecUrlAuthorization {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecUrlAuthorization(obj: GrafanaDashboardSpecUrlAuthorization | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'basicAuth': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj.basicAuth),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj.basicAuth)) !== undefined) result['basicAuth'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21825,12 +21406,11 @@ export interface GrafanaDashboardSpecVariables {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecVariables(obj: GrafanaDashboardSpecVariables | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21872,13 +21452,12 @@ export interface GrafanaDashboardSpecEnvFromConfigMapKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj: GrafanaDashboardSpecEnvFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21920,13 +21499,12 @@ export interface GrafanaDashboardSpecEnvFromSecretKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj: GrafanaDashboardSpecEnvFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21957,12 +21535,11 @@ export interface GrafanaDashboardSpecEnvsValueFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvsValueFrom(obj: GrafanaDashboardSpecEnvsValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'secretKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22005,13 +21582,12 @@ export interface GrafanaDashboardSpecInstanceSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(obj: GrafanaDashboardSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22040,11 +21616,10 @@ export interface GrafanaDashboardSpecOciPullSecretRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecOciPullSecretRef(obj: GrafanaDashboardSpecOciPullSecretRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22073,12 +21648,11 @@ export interface GrafanaDashboardSpecUrlAuthorizationBasicAuth {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuth | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'password': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj.password),
-    'username': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj.username),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj.password)) !== undefined) result['password'] = value;
+  if ((value = toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj.username)) !== undefined) result['username'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22120,13 +21694,12 @@ export interface GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj: GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22168,13 +21741,12 @@ export interface GrafanaDashboardSpecEnvsValueFromSecretKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj: GrafanaDashboardSpecEnvsValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22216,13 +21788,12 @@ export interface GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22264,13 +21835,12 @@ export interface GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22354,12 +21924,11 @@ export interface GrafanaDatasourceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceProps(obj: GrafanaDatasourceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaDatasourceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaDatasourceSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22432,18 +22001,17 @@ export interface GrafanaDatasourceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpec(obj: GrafanaDatasourceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
-    'datasource': toJson_GrafanaDatasourceSpecDatasource(obj.datasource),
-    'instanceSelector': toJson_GrafanaDatasourceSpecInstanceSelector(obj.instanceSelector),
-    'plugins': obj.plugins?.map(y => toJson_GrafanaDatasourceSpecPlugins(y)),
-    'resyncPeriod': obj.resyncPeriod,
-    'suspend': obj.suspend,
-    'uid': obj.uid,
-    'valuesFrom': obj.valuesFrom?.map(y => toJson_GrafanaDatasourceSpecValuesFrom(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowCrossNamespaceImport) !== undefined) result['allowCrossNamespaceImport'] = value;
+  if ((value = toJson_GrafanaDatasourceSpecDatasource(obj.datasource)) !== undefined) result['datasource'] = value;
+  if ((value = toJson_GrafanaDatasourceSpecInstanceSelector(obj.instanceSelector)) !== undefined) result['instanceSelector'] = value;
+  if ((value = obj.plugins?.map(y => toJson_GrafanaDatasourceSpecPlugins(y))) !== undefined) result['plugins'] = value;
+  if ((value = obj.resyncPeriod) !== undefined) result['resyncPeriod'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  if ((value = obj.valuesFrom?.map(y => toJson_GrafanaDatasourceSpecValuesFrom(y))) !== undefined) result['valuesFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22534,24 +22102,23 @@ export interface GrafanaDatasourceSpecDatasource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecDatasource(obj: GrafanaDatasourceSpecDatasource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'access': obj.access,
-    'basicAuth': obj.basicAuth,
-    'basicAuthUser': obj.basicAuthUser,
-    'database': obj.database,
-    'editable': obj.editable,
-    'isDefault': obj.isDefault,
-    'jsonData': obj.jsonData,
-    'name': obj.name,
-    'orgId': obj.orgId,
-    'secureJsonData': obj.secureJsonData,
-    'type': obj.type,
-    'uid': obj.uid,
-    'url': obj.url,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.access) !== undefined) result['access'] = value;
+  if ((value = obj.basicAuth) !== undefined) result['basicAuth'] = value;
+  if ((value = obj.basicAuthUser) !== undefined) result['basicAuthUser'] = value;
+  if ((value = obj.database) !== undefined) result['database'] = value;
+  if ((value = obj.editable) !== undefined) result['editable'] = value;
+  if ((value = obj.isDefault) !== undefined) result['isDefault'] = value;
+  if ((value = obj.jsonData) !== undefined) result['jsonData'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.orgId) !== undefined) result['orgId'] = value;
+  if ((value = obj.secureJsonData) !== undefined) result['secureJsonData'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  if ((value = obj.url) !== undefined) result['url'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22584,12 +22151,11 @@ export interface GrafanaDatasourceSpecInstanceSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecInstanceSelector(obj: GrafanaDatasourceSpecInstanceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaDatasourceSpecInstanceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaDatasourceSpecInstanceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22614,12 +22180,11 @@ export interface GrafanaDatasourceSpecPlugins {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecPlugins(obj: GrafanaDatasourceSpecPlugins | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22644,12 +22209,11 @@ export interface GrafanaDatasourceSpecValuesFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecValuesFrom(obj: GrafanaDatasourceSpecValuesFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'targetPath': obj.targetPath,
-    'valueFrom': toJson_GrafanaDatasourceSpecValuesFromValueFrom(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.targetPath) !== undefined) result['targetPath'] = value;
+  if ((value = toJson_GrafanaDatasourceSpecValuesFromValueFrom(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22692,13 +22256,12 @@ export interface GrafanaDatasourceSpecInstanceSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecInstanceSelectorMatchExpressions(obj: GrafanaDatasourceSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22727,12 +22290,11 @@ export interface GrafanaDatasourceSpecValuesFromValueFrom {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecValuesFromValueFrom(obj: GrafanaDatasourceSpecValuesFromValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'secretKeyRef': toJson_GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22774,13 +22336,12 @@ export interface GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef(obj: GrafanaDatasourceSpecValuesFromValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22822,13 +22383,12 @@ export interface GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef(obj: GrafanaDatasourceSpecValuesFromValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22912,12 +22472,11 @@ export interface GrafanaFolderProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaFolderProps(obj: GrafanaFolderProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaFolderSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaFolderSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22997,19 +22556,18 @@ export interface GrafanaFolderSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaFolderSpec(obj: GrafanaFolderSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowCrossNamespaceImport': obj.allowCrossNamespaceImport,
-    'instanceSelector': toJson_GrafanaFolderSpecInstanceSelector(obj.instanceSelector),
-    'parentFolderRef': obj.parentFolderRef,
-    'parentFolderUID': obj.parentFolderUid,
-    'permissions': obj.permissions,
-    'resyncPeriod': obj.resyncPeriod,
-    'suspend': obj.suspend,
-    'title': obj.title,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowCrossNamespaceImport) !== undefined) result['allowCrossNamespaceImport'] = value;
+  if ((value = toJson_GrafanaFolderSpecInstanceSelector(obj.instanceSelector)) !== undefined) result['instanceSelector'] = value;
+  if ((value = obj.parentFolderRef) !== undefined) result['parentFolderRef'] = value;
+  if ((value = obj.parentFolderUid) !== undefined) result['parentFolderUID'] = value;
+  if ((value = obj.permissions) !== undefined) result['permissions'] = value;
+  if ((value = obj.resyncPeriod) !== undefined) result['resyncPeriod'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.title) !== undefined) result['title'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23042,12 +22600,11 @@ export interface GrafanaFolderSpecInstanceSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaFolderSpecInstanceSelector(obj: GrafanaFolderSpecInstanceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_GrafanaFolderSpecInstanceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_GrafanaFolderSpecInstanceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23090,13 +22647,12 @@ export interface GrafanaFolderSpecInstanceSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaFolderSpecInstanceSelectorMatchExpressions(obj: GrafanaFolderSpecInstanceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23180,12 +22736,11 @@ export interface GrafanaServiceAccountProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaServiceAccountProps(obj: GrafanaServiceAccountProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_GrafanaServiceAccountSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_GrafanaServiceAccountSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23251,17 +22806,16 @@ export interface GrafanaServiceAccountSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaServiceAccountSpec(obj: GrafanaServiceAccountSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'instanceName': obj.instanceName,
-    'isDisabled': obj.isDisabled,
-    'name': obj.name,
-    'resyncPeriod': obj.resyncPeriod,
-    'role': obj.role,
-    'suspend': obj.suspend,
-    'tokens': obj.tokens?.map(y => toJson_GrafanaServiceAccountSpecTokens(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.instanceName) !== undefined) result['instanceName'] = value;
+  if ((value = obj.isDisabled) !== undefined) result['isDisabled'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.resyncPeriod) !== undefined) result['resyncPeriod'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.tokens?.map(y => toJson_GrafanaServiceAccountSpecTokens(y))) !== undefined) result['tokens'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23313,13 +22867,12 @@ export interface GrafanaServiceAccountSpecTokens {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrafanaServiceAccountSpecTokens(obj: GrafanaServiceAccountSpecTokens | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expires': obj.expires?.toISOString(),
-    'name': obj.name,
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expires?.toISOString()) !== undefined) result['expires'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

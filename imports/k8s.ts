@@ -9370,12 +9370,11 @@ export interface KubeMutatingWebhookConfigurationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingWebhookConfigurationProps(obj: KubeMutatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_MutatingWebhook(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.webhooks?.map(y => toJson_MutatingWebhook(y))) !== undefined) result['webhooks'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9406,12 +9405,11 @@ export interface KubeMutatingWebhookConfigurationListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingWebhookConfigurationListProps(obj: KubeMutatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9442,12 +9440,11 @@ export interface KubeValidatingAdmissionPolicyProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyProps(obj: KubeValidatingAdmissionPolicyProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicySpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ValidatingAdmissionPolicySpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9482,12 +9479,11 @@ export interface KubeValidatingAdmissionPolicyBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingProps(obj: KubeValidatingAdmissionPolicyBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicyBindingSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ValidatingAdmissionPolicyBindingSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9518,12 +9514,11 @@ export interface KubeValidatingAdmissionPolicyBindingListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingListProps(obj: KubeValidatingAdmissionPolicyBindingListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9554,12 +9549,11 @@ export interface KubeValidatingAdmissionPolicyListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyListProps(obj: KubeValidatingAdmissionPolicyListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9590,12 +9584,11 @@ export interface KubeValidatingWebhookConfigurationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingWebhookConfigurationProps(obj: KubeValidatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_ValidatingWebhook(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.webhooks?.map(y => toJson_ValidatingWebhook(y))) !== undefined) result['webhooks'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9626,12 +9619,11 @@ export interface KubeValidatingWebhookConfigurationListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingWebhookConfigurationListProps(obj: KubeValidatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9662,12 +9654,11 @@ export interface KubeMutatingAdmissionPolicyV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingAdmissionPolicyV1Alpha1Props(obj: KubeMutatingAdmissionPolicyV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_MutatingAdmissionPolicySpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_MutatingAdmissionPolicySpecV1Alpha1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9702,12 +9693,11 @@ export interface KubeMutatingAdmissionPolicyBindingV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingAdmissionPolicyBindingV1Alpha1Props(obj: KubeMutatingAdmissionPolicyBindingV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_MutatingAdmissionPolicyBindingSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_MutatingAdmissionPolicyBindingSpecV1Alpha1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9738,12 +9728,11 @@ export interface KubeMutatingAdmissionPolicyBindingListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingAdmissionPolicyBindingListV1Alpha1Props(obj: KubeMutatingAdmissionPolicyBindingListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyBindingV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyBindingV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9774,12 +9763,11 @@ export interface KubeMutatingAdmissionPolicyListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingAdmissionPolicyListV1Alpha1Props(obj: KubeMutatingAdmissionPolicyListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9810,12 +9798,11 @@ export interface KubeValidatingAdmissionPolicyV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyV1Beta1Props(obj: KubeValidatingAdmissionPolicyV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicySpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ValidatingAdmissionPolicySpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9850,12 +9837,11 @@ export interface KubeValidatingAdmissionPolicyBindingV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(obj: KubeValidatingAdmissionPolicyBindingV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9886,12 +9872,11 @@ export interface KubeValidatingAdmissionPolicyBindingListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingListV1Beta1Props(obj: KubeValidatingAdmissionPolicyBindingListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9922,12 +9907,11 @@ export interface KubeValidatingAdmissionPolicyListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyListV1Beta1Props(obj: KubeValidatingAdmissionPolicyListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9958,12 +9942,11 @@ export interface KubeStorageVersionV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionV1Alpha1Props(obj: KubeStorageVersionV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': obj.spec,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.spec) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9994,12 +9977,11 @@ export interface KubeStorageVersionListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionListV1Alpha1Props(obj: KubeStorageVersionListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10037,13 +10019,12 @@ export interface KubeControllerRevisionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeControllerRevisionProps(obj: KubeControllerRevisionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'data': obj.data,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.data) !== undefined) result['data'] = value;
+  if ((value = obj.revision) !== undefined) result['revision'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10074,12 +10055,11 @@ export interface KubeControllerRevisionListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeControllerRevisionListProps(obj: KubeControllerRevisionListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeControllerRevisionProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeControllerRevisionProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10110,12 +10090,11 @@ export interface KubeDaemonSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDaemonSetProps(obj: KubeDaemonSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DaemonSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DaemonSetSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10146,12 +10125,11 @@ export interface KubeDaemonSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDaemonSetListProps(obj: KubeDaemonSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDaemonSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDaemonSetProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10182,12 +10160,11 @@ export interface KubeDeploymentProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeploymentProps(obj: KubeDeploymentProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeploymentSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeploymentSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10218,12 +10195,11 @@ export interface KubeDeploymentListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeploymentListProps(obj: KubeDeploymentListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeploymentProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDeploymentProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10254,12 +10230,11 @@ export interface KubeReplicaSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicaSetProps(obj: KubeReplicaSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ReplicaSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ReplicaSetSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10290,12 +10265,11 @@ export interface KubeReplicaSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicaSetListProps(obj: KubeReplicaSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeReplicaSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeReplicaSetProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10330,12 +10304,11 @@ export interface KubeStatefulSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatefulSetProps(obj: KubeStatefulSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_StatefulSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_StatefulSetSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10366,12 +10339,11 @@ export interface KubeStatefulSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatefulSetListProps(obj: KubeStatefulSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStatefulSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeStatefulSetProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10395,11 +10367,10 @@ export interface KubeSelfSubjectReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectReviewProps(obj: KubeSelfSubjectReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10430,12 +10401,11 @@ export interface KubeTokenRequestProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeTokenRequestProps(obj: KubeTokenRequestProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_TokenRequestSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_TokenRequestSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10466,12 +10436,11 @@ export interface KubeTokenReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeTokenReviewProps(obj: KubeTokenReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_TokenReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_TokenReviewSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10502,12 +10471,11 @@ export interface KubeLocalSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLocalSubjectAccessReviewProps(obj: KubeLocalSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_SubjectAccessReviewSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10538,12 +10506,11 @@ export interface KubeSelfSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectAccessReviewProps(obj: KubeSelfSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SelfSubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_SelfSubjectAccessReviewSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10574,12 +10541,11 @@ export interface KubeSelfSubjectRulesReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectRulesReviewProps(obj: KubeSelfSubjectRulesReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SelfSubjectRulesReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_SelfSubjectRulesReviewSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10610,12 +10576,11 @@ export interface KubeSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSubjectAccessReviewProps(obj: KubeSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_SubjectAccessReviewSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10646,12 +10611,11 @@ export interface KubeHorizontalPodAutoscalerProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerProps(obj: KubeHorizontalPodAutoscalerProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_HorizontalPodAutoscalerSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_HorizontalPodAutoscalerSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10682,12 +10646,11 @@ export interface KubeHorizontalPodAutoscalerListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerListProps(obj: KubeHorizontalPodAutoscalerListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10718,12 +10681,11 @@ export interface KubeScaleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeScaleProps(obj: KubeScaleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ScaleSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ScaleSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10754,12 +10716,11 @@ export interface KubeHorizontalPodAutoscalerV2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerV2Props(obj: KubeHorizontalPodAutoscalerV2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_HorizontalPodAutoscalerSpecV2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_HorizontalPodAutoscalerSpecV2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10790,12 +10751,11 @@ export interface KubeHorizontalPodAutoscalerListV2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerListV2Props(obj: KubeHorizontalPodAutoscalerListV2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10826,12 +10786,11 @@ export interface KubeCronJobProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCronJobProps(obj: KubeCronJobProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CronJobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_CronJobSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10862,12 +10821,11 @@ export interface KubeCronJobListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCronJobListProps(obj: KubeCronJobListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCronJobProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCronJobProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10898,12 +10856,11 @@ export interface KubeJobProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeJobProps(obj: KubeJobProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_JobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_JobSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10934,12 +10891,11 @@ export interface KubeJobListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeJobListProps(obj: KubeJobListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeJobProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeJobProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10974,12 +10930,11 @@ export interface KubeCertificateSigningRequestProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCertificateSigningRequestProps(obj: KubeCertificateSigningRequestProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CertificateSigningRequestSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_CertificateSigningRequestSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11008,12 +10963,11 @@ export interface KubeCertificateSigningRequestListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCertificateSigningRequestListProps(obj: KubeCertificateSigningRequestListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11048,12 +11002,11 @@ export interface KubeClusterTrustBundleV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleV1Alpha1Props(obj: KubeClusterTrustBundleV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ClusterTrustBundleSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ClusterTrustBundleSpecV1Alpha1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11084,12 +11037,11 @@ export interface KubeClusterTrustBundleListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleListV1Alpha1Props(obj: KubeClusterTrustBundleListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11124,12 +11076,11 @@ export interface KubeClusterTrustBundleV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleV1Beta1Props(obj: KubeClusterTrustBundleV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ClusterTrustBundleSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ClusterTrustBundleSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11160,12 +11111,11 @@ export interface KubeClusterTrustBundleListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleListV1Beta1Props(obj: KubeClusterTrustBundleListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterTrustBundleV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeClusterTrustBundleV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11196,12 +11146,11 @@ export interface KubeLeaseProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseProps(obj: KubeLeaseProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LeaseSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_LeaseSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11232,12 +11181,11 @@ export interface KubeLeaseListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseListProps(obj: KubeLeaseListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLeaseProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeLeaseProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11268,12 +11216,11 @@ export interface KubeLeaseCandidateV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseCandidateV1Alpha2Props(obj: KubeLeaseCandidateV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LeaseCandidateSpecV1Alpha2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_LeaseCandidateSpecV1Alpha2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11304,12 +11251,11 @@ export interface KubeLeaseCandidateListV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseCandidateListV1Alpha2Props(obj: KubeLeaseCandidateListV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLeaseCandidateV1Alpha2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeLeaseCandidateV1Alpha2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11340,12 +11286,11 @@ export interface KubeLeaseCandidateV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseCandidateV1Beta1Props(obj: KubeLeaseCandidateV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LeaseCandidateSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_LeaseCandidateSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11376,12 +11321,11 @@ export interface KubeLeaseCandidateListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseCandidateListV1Beta1Props(obj: KubeLeaseCandidateListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLeaseCandidateV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeLeaseCandidateV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11412,12 +11356,11 @@ export interface KubeBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeBindingProps(obj: KubeBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'target': toJson_ObjectReference(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ObjectReference(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11448,12 +11391,11 @@ export interface KubeComponentStatusProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeComponentStatusProps(obj: KubeComponentStatusProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'conditions': obj.conditions?.map(y => toJson_ComponentCondition(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.conditions?.map(y => toJson_ComponentCondition(y))) !== undefined) result['conditions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11484,12 +11426,11 @@ export interface KubeComponentStatusListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeComponentStatusListProps(obj: KubeComponentStatusListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeComponentStatusProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeComponentStatusProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11534,14 +11475,13 @@ export interface KubeConfigMapProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeConfigMapProps(obj: KubeConfigMapProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'binaryData': ((obj.binaryData) === undefined) ? undefined : (withoutUndefined(obj.binaryData)),
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'immutable': obj.immutable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = ((obj.binaryData) === undefined) ? undefined : (withoutUndefined(obj.binaryData))) !== undefined) result['binaryData'] = value;
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) result['data'] = value;
+  if ((value = obj.immutable) !== undefined) result['immutable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11572,12 +11512,11 @@ export interface KubeConfigMapListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeConfigMapListProps(obj: KubeConfigMapListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeConfigMapProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeConfigMapProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11624,12 +11563,11 @@ export interface KubeEndpointsProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointsProps(obj: KubeEndpointsProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'subsets': obj.subsets?.map(y => toJson_EndpointSubset(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.subsets?.map(y => toJson_EndpointSubset(y))) !== undefined) result['subsets'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11660,12 +11598,11 @@ export interface KubeEndpointsListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointsListProps(obj: KubeEndpointsListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEndpointsProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeEndpointsProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11787,25 +11724,24 @@ export interface KubeEventProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEventProps(obj: KubeEventProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'action': obj.action,
-    'deprecatedCount': obj.deprecatedCount,
-    'deprecatedFirstTimestamp': obj.deprecatedFirstTimestamp?.toISOString(),
-    'deprecatedLastTimestamp': obj.deprecatedLastTimestamp?.toISOString(),
-    'deprecatedSource': toJson_EventSource(obj.deprecatedSource),
-    'eventTime': obj.eventTime?.toISOString(),
-    'note': obj.note,
-    'reason': obj.reason,
-    'regarding': toJson_ObjectReference(obj.regarding),
-    'related': toJson_ObjectReference(obj.related),
-    'reportingController': obj.reportingController,
-    'reportingInstance': obj.reportingInstance,
-    'series': toJson_EventSeries(obj.series),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.action) !== undefined) result['action'] = value;
+  if ((value = obj.deprecatedCount) !== undefined) result['deprecatedCount'] = value;
+  if ((value = obj.deprecatedFirstTimestamp?.toISOString()) !== undefined) result['deprecatedFirstTimestamp'] = value;
+  if ((value = obj.deprecatedLastTimestamp?.toISOString()) !== undefined) result['deprecatedLastTimestamp'] = value;
+  if ((value = toJson_EventSource(obj.deprecatedSource)) !== undefined) result['deprecatedSource'] = value;
+  if ((value = obj.eventTime?.toISOString()) !== undefined) result['eventTime'] = value;
+  if ((value = obj.note) !== undefined) result['note'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  if ((value = toJson_ObjectReference(obj.regarding)) !== undefined) result['regarding'] = value;
+  if ((value = toJson_ObjectReference(obj.related)) !== undefined) result['related'] = value;
+  if ((value = obj.reportingController) !== undefined) result['reportingController'] = value;
+  if ((value = obj.reportingInstance) !== undefined) result['reportingInstance'] = value;
+  if ((value = toJson_EventSeries(obj.series)) !== undefined) result['series'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11836,12 +11772,11 @@ export interface KubeEventListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEventListProps(obj: KubeEventListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEventProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeEventProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11872,12 +11807,11 @@ export interface KubeLimitRangeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLimitRangeProps(obj: KubeLimitRangeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LimitRangeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_LimitRangeSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11908,12 +11842,11 @@ export interface KubeLimitRangeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLimitRangeListProps(obj: KubeLimitRangeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLimitRangeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeLimitRangeProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11944,12 +11877,11 @@ export interface KubeNamespaceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNamespaceProps(obj: KubeNamespaceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NamespaceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_NamespaceSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11980,12 +11912,11 @@ export interface KubeNamespaceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNamespaceListProps(obj: KubeNamespaceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNamespaceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeNamespaceProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12016,12 +11947,11 @@ export interface KubeNodeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNodeProps(obj: KubeNodeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NodeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_NodeSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12052,12 +11982,11 @@ export interface KubeNodeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNodeListProps(obj: KubeNodeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNodeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeNodeProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12088,12 +12017,11 @@ export interface KubePersistentVolumeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeProps(obj: KubePersistentVolumeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PersistentVolumeSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12124,12 +12052,11 @@ export interface KubePersistentVolumeClaimProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeClaimProps(obj: KubePersistentVolumeClaimProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PersistentVolumeClaimSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12160,12 +12087,11 @@ export interface KubePersistentVolumeClaimListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeClaimListProps(obj: KubePersistentVolumeClaimListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12196,12 +12122,11 @@ export interface KubePersistentVolumeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeListProps(obj: KubePersistentVolumeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePersistentVolumeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePersistentVolumeProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12232,12 +12157,11 @@ export interface KubePodProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodProps(obj: KubePodProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PodSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12268,12 +12192,11 @@ export interface KubePodListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodListProps(obj: KubePodListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePodProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12304,12 +12227,11 @@ export interface KubePodTemplateProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodTemplateProps(obj: KubePodTemplateProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12340,12 +12262,11 @@ export interface KubePodTemplateListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodTemplateListProps(obj: KubePodTemplateListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodTemplateProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePodTemplateProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12376,12 +12297,11 @@ export interface KubeReplicationControllerProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicationControllerProps(obj: KubeReplicationControllerProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ReplicationControllerSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ReplicationControllerSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12412,12 +12332,11 @@ export interface KubeReplicationControllerListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicationControllerListProps(obj: KubeReplicationControllerListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeReplicationControllerProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeReplicationControllerProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12448,12 +12367,11 @@ export interface KubeResourceQuotaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceQuotaProps(obj: KubeResourceQuotaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceQuotaSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceQuotaSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12484,12 +12402,11 @@ export interface KubeResourceQuotaListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceQuotaListProps(obj: KubeResourceQuotaListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceQuotaProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceQuotaProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12541,15 +12458,14 @@ export interface KubeSecretProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSecretProps(obj: KubeSecretProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'immutable': obj.immutable,
-    'stringData': ((obj.stringData) === undefined) ? undefined : (withoutUndefined(obj.stringData)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) result['data'] = value;
+  if ((value = obj.immutable) !== undefined) result['immutable'] = value;
+  if ((value = ((obj.stringData) === undefined) ? undefined : (withoutUndefined(obj.stringData))) !== undefined) result['stringData'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12580,12 +12496,11 @@ export interface KubeSecretListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSecretListProps(obj: KubeSecretListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeSecretProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeSecretProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12616,12 +12531,11 @@ export interface KubeServiceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceProps(obj: KubeServiceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ServiceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ServiceSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12666,14 +12580,13 @@ export interface KubeServiceAccountProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceAccountProps(obj: KubeServiceAccountProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y)),
-    'secrets': obj.secrets?.map(y => toJson_ObjectReference(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.automountServiceAccountToken) !== undefined) result['automountServiceAccountToken'] = value;
+  if ((value = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y))) !== undefined) result['imagePullSecrets'] = value;
+  if ((value = obj.secrets?.map(y => toJson_ObjectReference(y))) !== undefined) result['secrets'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12704,12 +12617,11 @@ export interface KubeServiceAccountListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceAccountListProps(obj: KubeServiceAccountListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceAccountProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeServiceAccountProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12740,12 +12652,11 @@ export interface KubeServiceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceListProps(obj: KubeServiceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeServiceProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12790,14 +12701,13 @@ export interface KubeEndpointSliceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointSliceProps(obj: KubeEndpointSliceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'addressType': obj.addressType,
-    'endpoints': obj.endpoints?.map(y => toJson_Endpoint(y)),
-    'ports': obj.ports?.map(y => toJson_EndpointPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.addressType) !== undefined) result['addressType'] = value;
+  if ((value = obj.endpoints?.map(y => toJson_Endpoint(y))) !== undefined) result['endpoints'] = value;
+  if ((value = obj.ports?.map(y => toJson_EndpointPort(y))) !== undefined) result['ports'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12828,12 +12738,11 @@ export interface KubeEndpointSliceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointSliceListProps(obj: KubeEndpointSliceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEndpointSliceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeEndpointSliceProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12864,12 +12773,11 @@ export interface KubeFlowSchemaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaProps(obj: KubeFlowSchemaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_FlowSchemaSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_FlowSchemaSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12900,12 +12808,11 @@ export interface KubeFlowSchemaListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaListProps(obj: KubeFlowSchemaListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeFlowSchemaProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeFlowSchemaProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12936,12 +12843,11 @@ export interface KubePriorityLevelConfigurationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationProps(obj: KubePriorityLevelConfigurationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PriorityLevelConfigurationSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PriorityLevelConfigurationSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12972,12 +12878,11 @@ export interface KubePriorityLevelConfigurationListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationListProps(obj: KubePriorityLevelConfigurationListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePriorityLevelConfigurationProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePriorityLevelConfigurationProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13008,12 +12913,11 @@ export interface KubeIpAddressProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressProps(obj: KubeIpAddressProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IpAddressSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_IpAddressSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13044,12 +12948,11 @@ export interface KubeIpAddressListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressListProps(obj: KubeIpAddressListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIpAddressProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeIpAddressProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13080,12 +12983,11 @@ export interface KubeIngressProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressProps(obj: KubeIngressProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IngressSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_IngressSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13116,12 +13018,11 @@ export interface KubeIngressClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressClassProps(obj: KubeIngressClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IngressClassSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_IngressClassSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13152,12 +13053,11 @@ export interface KubeIngressClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressClassListProps(obj: KubeIngressClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIngressClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeIngressClassProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13188,12 +13088,11 @@ export interface KubeIngressListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressListProps(obj: KubeIngressListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIngressProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeIngressProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13224,12 +13123,11 @@ export interface KubeNetworkPolicyProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNetworkPolicyProps(obj: KubeNetworkPolicyProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NetworkPolicySpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_NetworkPolicySpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13260,12 +13158,11 @@ export interface KubeNetworkPolicyListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNetworkPolicyListProps(obj: KubeNetworkPolicyListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNetworkPolicyProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeNetworkPolicyProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13296,12 +13193,11 @@ export interface KubeServiceCidrProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceCidrProps(obj: KubeServiceCidrProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ServiceCidrSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ServiceCidrSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13332,12 +13228,11 @@ export interface KubeServiceCidrListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceCidrListProps(obj: KubeServiceCidrListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceCidrProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeServiceCidrProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13368,12 +13263,11 @@ export interface KubeIpAddressV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressV1Beta1Props(obj: KubeIpAddressV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IpAddressSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_IpAddressSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13404,12 +13298,11 @@ export interface KubeIpAddressListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressListV1Beta1Props(obj: KubeIpAddressListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIpAddressV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeIpAddressV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13440,12 +13333,11 @@ export interface KubeServiceCidrv1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceCidrv1Beta1Props(obj: KubeServiceCidrv1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ServiceCidrSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ServiceCidrSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13476,12 +13368,11 @@ export interface KubeServiceCidrListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceCidrListV1Beta1Props(obj: KubeServiceCidrListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceCidrv1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeServiceCidrv1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13527,14 +13418,13 @@ export interface KubeRuntimeClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRuntimeClassProps(obj: KubeRuntimeClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'handler': obj.handler,
-    'overhead': toJson_Overhead(obj.overhead),
-    'scheduling': toJson_Scheduling(obj.scheduling),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.handler) !== undefined) result['handler'] = value;
+  if ((value = toJson_Overhead(obj.overhead)) !== undefined) result['overhead'] = value;
+  if ((value = toJson_Scheduling(obj.scheduling)) !== undefined) result['scheduling'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13565,12 +13455,11 @@ export interface KubeRuntimeClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRuntimeClassListProps(obj: KubeRuntimeClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRuntimeClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeRuntimeClassProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13601,12 +13490,11 @@ export interface KubeEvictionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEvictionProps(obj: KubeEvictionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'deleteOptions': toJson_DeleteOptions(obj.deleteOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeleteOptions(obj.deleteOptions)) !== undefined) result['deleteOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13637,12 +13525,11 @@ export interface KubePodDisruptionBudgetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodDisruptionBudgetProps(obj: KubePodDisruptionBudgetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodDisruptionBudgetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PodDisruptionBudgetSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13673,12 +13560,11 @@ export interface KubePodDisruptionBudgetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodDisruptionBudgetListProps(obj: KubePodDisruptionBudgetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13716,13 +13602,12 @@ export interface KubeClusterRoleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleProps(obj: KubeClusterRoleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'aggregationRule': toJson_AggregationRule(obj.aggregationRule),
-    'rules': obj.rules?.map(y => toJson_PolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_AggregationRule(obj.aggregationRule)) !== undefined) result['aggregationRule'] = value;
+  if ((value = obj.rules?.map(y => toJson_PolicyRule(y))) !== undefined) result['rules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13760,13 +13645,12 @@ export interface KubeClusterRoleBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleBindingProps(obj: KubeClusterRoleBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'roleRef': toJson_RoleRef(obj.roleRef),
-    'subjects': obj.subjects?.map(y => toJson_Subject(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_RoleRef(obj.roleRef)) !== undefined) result['roleRef'] = value;
+  if ((value = obj.subjects?.map(y => toJson_Subject(y))) !== undefined) result['subjects'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13797,12 +13681,11 @@ export interface KubeClusterRoleBindingListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleBindingListProps(obj: KubeClusterRoleBindingListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13833,12 +13716,11 @@ export interface KubeClusterRoleListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleListProps(obj: KubeClusterRoleListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterRoleProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeClusterRoleProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13869,12 +13751,11 @@ export interface KubeRoleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleProps(obj: KubeRoleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'rules': obj.rules?.map(y => toJson_PolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.rules?.map(y => toJson_PolicyRule(y))) !== undefined) result['rules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13912,13 +13793,12 @@ export interface KubeRoleBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleBindingProps(obj: KubeRoleBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'roleRef': toJson_RoleRef(obj.roleRef),
-    'subjects': obj.subjects?.map(y => toJson_Subject(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_RoleRef(obj.roleRef)) !== undefined) result['roleRef'] = value;
+  if ((value = obj.subjects?.map(y => toJson_Subject(y))) !== undefined) result['subjects'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13949,12 +13829,11 @@ export interface KubeRoleBindingListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleBindingListProps(obj: KubeRoleBindingListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRoleBindingProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeRoleBindingProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13985,12 +13864,11 @@ export interface KubeRoleListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleListProps(obj: KubeRoleListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRoleProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeRoleProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14027,12 +13905,11 @@ export interface KubeDeviceClassV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassV1Alpha3Props(obj: KubeDeviceClassV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeviceClassSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeviceClassSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14063,12 +13940,11 @@ export interface KubeDeviceClassListV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassListV1Alpha3Props(obj: KubeDeviceClassListV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeviceClassV1Alpha3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDeviceClassV1Alpha3Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14101,12 +13977,11 @@ export interface KubeDeviceTaintRuleV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceTaintRuleV1Alpha3Props(obj: KubeDeviceTaintRuleV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeviceTaintRuleSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeviceTaintRuleSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14137,12 +14012,11 @@ export interface KubeDeviceTaintRuleListV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceTaintRuleListV1Alpha3Props(obj: KubeDeviceTaintRuleListV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeviceTaintRuleV1Alpha3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDeviceTaintRuleV1Alpha3Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14175,12 +14049,11 @@ export interface KubeResourceClaimV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimV1Alpha3Props(obj: KubeResourceClaimV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14211,12 +14084,11 @@ export interface KubeResourceClaimListV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimListV1Alpha3Props(obj: KubeResourceClaimListV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimV1Alpha3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimV1Alpha3Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14251,12 +14123,11 @@ export interface KubeResourceClaimTemplateV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateV1Alpha3Props(obj: KubeResourceClaimTemplateV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimTemplateSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimTemplateSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14287,12 +14158,11 @@ export interface KubeResourceClaimTemplateListV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateListV1Alpha3Props(obj: KubeResourceClaimTemplateListV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha3Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14335,12 +14205,11 @@ export interface KubeResourceSliceV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceV1Alpha3Props(obj: KubeResourceSliceV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceSliceSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceSliceSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14371,12 +14240,11 @@ export interface KubeResourceSliceListV1Alpha3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceListV1Alpha3Props(obj: KubeResourceSliceListV1Alpha3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceSliceV1Alpha3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceSliceV1Alpha3Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14413,12 +14281,11 @@ export interface KubeDeviceClassV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassV1Beta1Props(obj: KubeDeviceClassV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeviceClassSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeviceClassSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14449,12 +14316,11 @@ export interface KubeDeviceClassListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassListV1Beta1Props(obj: KubeDeviceClassListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeviceClassV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDeviceClassV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14487,12 +14353,11 @@ export interface KubeResourceClaimV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimV1Beta1Props(obj: KubeResourceClaimV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14523,12 +14388,11 @@ export interface KubeResourceClaimListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimListV1Beta1Props(obj: KubeResourceClaimListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14563,12 +14427,11 @@ export interface KubeResourceClaimTemplateV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateV1Beta1Props(obj: KubeResourceClaimTemplateV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimTemplateSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimTemplateSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14599,12 +14462,11 @@ export interface KubeResourceClaimTemplateListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateListV1Beta1Props(obj: KubeResourceClaimTemplateListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14647,12 +14509,11 @@ export interface KubeResourceSliceV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceV1Beta1Props(obj: KubeResourceSliceV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceSliceSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceSliceSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14683,12 +14544,11 @@ export interface KubeResourceSliceListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceListV1Beta1Props(obj: KubeResourceSliceListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceSliceV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceSliceV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14725,12 +14585,11 @@ export interface KubeDeviceClassV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassV1Beta2Props(obj: KubeDeviceClassV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeviceClassSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_DeviceClassSpecV1Beta2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14761,12 +14620,11 @@ export interface KubeDeviceClassListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeviceClassListV1Beta2Props(obj: KubeDeviceClassListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeviceClassV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeDeviceClassV1Beta2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14799,12 +14657,11 @@ export interface KubeResourceClaimV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimV1Beta2Props(obj: KubeResourceClaimV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Beta2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14835,12 +14692,11 @@ export interface KubeResourceClaimListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimListV1Beta2Props(obj: KubeResourceClaimListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimV1Beta2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14875,12 +14731,11 @@ export interface KubeResourceClaimTemplateV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateV1Beta2Props(obj: KubeResourceClaimTemplateV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimTemplateSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimTemplateSpecV1Beta2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14911,12 +14766,11 @@ export interface KubeResourceClaimTemplateListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateListV1Beta2Props(obj: KubeResourceClaimTemplateListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Beta2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14959,12 +14813,11 @@ export interface KubeResourceSliceV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceV1Beta2Props(obj: KubeResourceSliceV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceSliceSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceSliceSpecV1Beta2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14995,12 +14848,11 @@ export interface KubeResourceSliceListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceSliceListV1Beta2Props(obj: KubeResourceSliceListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceSliceV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeResourceSliceV1Beta2Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15053,15 +14905,14 @@ export interface KubePriorityClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityClassProps(obj: KubePriorityClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'description': obj.description,
-    'globalDefault': obj.globalDefault,
-    'preemptionPolicy': obj.preemptionPolicy,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.globalDefault) !== undefined) result['globalDefault'] = value;
+  if ((value = obj.preemptionPolicy) !== undefined) result['preemptionPolicy'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15092,12 +14943,11 @@ export interface KubePriorityClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityClassListProps(obj: KubePriorityClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePriorityClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubePriorityClassProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15128,12 +14978,11 @@ export interface KubeCsiDriverProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiDriverProps(obj: KubeCsiDriverProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CsiDriverSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_CsiDriverSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15164,12 +15013,11 @@ export interface KubeCsiDriverListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiDriverListProps(obj: KubeCsiDriverListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiDriverProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCsiDriverProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15200,12 +15048,11 @@ export interface KubeCsiNodeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiNodeProps(obj: KubeCsiNodeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CsiNodeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_CsiNodeSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15236,12 +15083,11 @@ export interface KubeCsiNodeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiNodeListProps(obj: KubeCsiNodeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiNodeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCsiNodeProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15309,15 +15155,14 @@ export interface KubeCsiStorageCapacityProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiStorageCapacityProps(obj: KubeCsiStorageCapacityProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'capacity': obj.capacity?.value,
-    'maximumVolumeSize': obj.maximumVolumeSize?.value,
-    'nodeTopology': toJson_LabelSelector(obj.nodeTopology),
-    'storageClassName': obj.storageClassName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.capacity?.value) !== undefined) result['capacity'] = value;
+  if ((value = obj.maximumVolumeSize?.value) !== undefined) result['maximumVolumeSize'] = value;
+  if ((value = toJson_LabelSelector(obj.nodeTopology)) !== undefined) result['nodeTopology'] = value;
+  if ((value = obj.storageClassName) !== undefined) result['storageClassName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15348,12 +15193,11 @@ export interface KubeCsiStorageCapacityListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiStorageCapacityListProps(obj: KubeCsiStorageCapacityListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15429,18 +15273,17 @@ export interface KubeStorageClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageClassProps(obj: KubeStorageClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'allowVolumeExpansion': obj.allowVolumeExpansion,
-    'allowedTopologies': obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y)),
-    'mountOptions': obj.mountOptions?.map(y => y),
-    'parameters': ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters)),
-    'provisioner': obj.provisioner,
-    'reclaimPolicy': obj.reclaimPolicy,
-    'volumeBindingMode': obj.volumeBindingMode,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.allowVolumeExpansion) !== undefined) result['allowVolumeExpansion'] = value;
+  if ((value = obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y))) !== undefined) result['allowedTopologies'] = value;
+  if ((value = obj.mountOptions?.map(y => y)) !== undefined) result['mountOptions'] = value;
+  if ((value = ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters))) !== undefined) result['parameters'] = value;
+  if ((value = obj.provisioner) !== undefined) result['provisioner'] = value;
+  if ((value = obj.reclaimPolicy) !== undefined) result['reclaimPolicy'] = value;
+  if ((value = obj.volumeBindingMode) !== undefined) result['volumeBindingMode'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15471,12 +15314,11 @@ export interface KubeStorageClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageClassListProps(obj: KubeStorageClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStorageClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeStorageClassProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15509,12 +15351,11 @@ export interface KubeVolumeAttachmentProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttachmentProps(obj: KubeVolumeAttachmentProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_VolumeAttachmentSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_VolumeAttachmentSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15545,12 +15386,11 @@ export interface KubeVolumeAttachmentListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttachmentListProps(obj: KubeVolumeAttachmentListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15590,13 +15430,12 @@ export interface KubeVolumeAttributesClassV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttributesClassV1Alpha1Props(obj: KubeVolumeAttributesClassV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'driverName': obj.driverName,
-    'parameters': ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.driverName) !== undefined) result['driverName'] = value;
+  if ((value = ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters))) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15627,12 +15466,11 @@ export interface KubeVolumeAttributesClassListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttributesClassListV1Alpha1Props(obj: KubeVolumeAttributesClassListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeVolumeAttributesClassV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeVolumeAttributesClassV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15672,13 +15510,12 @@ export interface KubeVolumeAttributesClassV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttributesClassV1Beta1Props(obj: KubeVolumeAttributesClassV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'driverName': obj.driverName,
-    'parameters': ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.driverName) !== undefined) result['driverName'] = value;
+  if ((value = ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters))) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15709,12 +15546,11 @@ export interface KubeVolumeAttributesClassListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttributesClassListV1Beta1Props(obj: KubeVolumeAttributesClassListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeVolumeAttributesClassV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeVolumeAttributesClassV1Beta1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15745,12 +15581,11 @@ export interface KubeStorageVersionMigrationV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionMigrationV1Alpha1Props(obj: KubeStorageVersionMigrationV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_StorageVersionMigrationSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_StorageVersionMigrationSpecV1Alpha1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15781,12 +15616,11 @@ export interface KubeStorageVersionMigrationListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionMigrationListV1Alpha1Props(obj: KubeStorageVersionMigrationListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStorageVersionMigrationV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeStorageVersionMigrationV1Alpha1Props(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15817,12 +15651,11 @@ export interface KubeCustomResourceDefinitionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCustomResourceDefinitionProps(obj: KubeCustomResourceDefinitionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CustomResourceDefinitionSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_CustomResourceDefinitionSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15853,12 +15686,11 @@ export interface KubeCustomResourceDefinitionListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCustomResourceDefinitionListProps(obj: KubeCustomResourceDefinitionListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15910,15 +15742,14 @@ export interface KubeStatusProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatusProps(obj: KubeStatusProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'code': obj.code,
-    'details': toJson_StatusDetails(obj.details),
-    'message': obj.message,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.code) !== undefined) result['code'] = value;
+  if ((value = toJson_StatusDetails(obj.details)) !== undefined) result['details'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15949,12 +15780,11 @@ export interface KubeApiServiceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeApiServiceProps(obj: KubeApiServiceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ApiServiceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ApiServiceSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15985,12 +15815,11 @@ export interface KubeApiServiceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeApiServiceListProps(obj: KubeApiServiceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeApiServiceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.items?.map(y => toJson_KubeApiServiceProps(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16126,25 +15955,24 @@ export interface ObjectMeta {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectMeta(obj: ObjectMeta | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'creationTimestamp': obj.creationTimestamp?.toISOString(),
-    'deletionGracePeriodSeconds': obj.deletionGracePeriodSeconds,
-    'deletionTimestamp': obj.deletionTimestamp?.toISOString(),
-    'finalizers': obj.finalizers?.map(y => y),
-    'generateName': obj.generateName,
-    'generation': obj.generation,
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-    'managedFields': obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y)),
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'ownerReferences': obj.ownerReferences?.map(y => toJson_OwnerReference(y)),
-    'resourceVersion': obj.resourceVersion,
-    'selfLink': obj.selfLink,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = obj.creationTimestamp?.toISOString()) !== undefined) result['creationTimestamp'] = value;
+  if ((value = obj.deletionGracePeriodSeconds) !== undefined) result['deletionGracePeriodSeconds'] = value;
+  if ((value = obj.deletionTimestamp?.toISOString()) !== undefined) result['deletionTimestamp'] = value;
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) result['finalizers'] = value;
+  if ((value = obj.generateName) !== undefined) result['generateName'] = value;
+  if ((value = obj.generation) !== undefined) result['generation'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) result['labels'] = value;
+  if ((value = obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y))) !== undefined) result['managedFields'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.ownerReferences?.map(y => toJson_OwnerReference(y))) !== undefined) result['ownerReferences'] = value;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.selfLink) !== undefined) result['selfLink'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16300,22 +16128,21 @@ export interface MutatingWebhook {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MutatingWebhook(obj: MutatingWebhook | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'reinvocationPolicy': obj.reinvocationPolicy,
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.admissionReviewVersions?.map(y => y)) !== undefined) result['admissionReviewVersions'] = value;
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) result['clientConfig'] = value;
+  if ((value = obj.failurePolicy) !== undefined) result['failurePolicy'] = value;
+  if ((value = obj.matchConditions?.map(y => toJson_MatchCondition(y))) !== undefined) result['matchConditions'] = value;
+  if ((value = obj.matchPolicy) !== undefined) result['matchPolicy'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) result['objectSelector'] = value;
+  if ((value = obj.reinvocationPolicy) !== undefined) result['reinvocationPolicy'] = value;
+  if ((value = obj.rules?.map(y => toJson_RuleWithOperations(y))) !== undefined) result['rules'] = value;
+  if ((value = obj.sideEffects) !== undefined) result['sideEffects'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16360,14 +16187,13 @@ export interface ListMeta {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ListMeta(obj: ListMeta | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'continue': obj.continue,
-    'remainingItemCount': obj.remainingItemCount,
-    'resourceVersion': obj.resourceVersion,
-    'selfLink': obj.selfLink,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.continue) !== undefined) result['continue'] = value;
+  if ((value = obj.remainingItemCount) !== undefined) result['remainingItemCount'] = value;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.selfLink) !== undefined) result['selfLink'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16453,17 +16279,16 @@ export interface ValidatingAdmissionPolicySpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicySpec(obj: ValidatingAdmissionPolicySpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'auditAnnotations': obj.auditAnnotations?.map(y => toJson_AuditAnnotation(y)),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchConstraints': toJson_MatchResources(obj.matchConstraints),
-    'paramKind': toJson_ParamKind(obj.paramKind),
-    'validations': obj.validations?.map(y => toJson_Validation(y)),
-    'variables': obj.variables?.map(y => toJson_Variable(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.auditAnnotations?.map(y => toJson_AuditAnnotation(y))) !== undefined) result['auditAnnotations'] = value;
+  if ((value = obj.failurePolicy) !== undefined) result['failurePolicy'] = value;
+  if ((value = obj.matchConditions?.map(y => toJson_MatchCondition(y))) !== undefined) result['matchConditions'] = value;
+  if ((value = toJson_MatchResources(obj.matchConstraints)) !== undefined) result['matchConstraints'] = value;
+  if ((value = toJson_ParamKind(obj.paramKind)) !== undefined) result['paramKind'] = value;
+  if ((value = obj.validations?.map(y => toJson_Validation(y))) !== undefined) result['validations'] = value;
+  if ((value = obj.variables?.map(y => toJson_Variable(y))) !== undefined) result['variables'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16526,14 +16351,13 @@ export interface ValidatingAdmissionPolicyBindingSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicyBindingSpec(obj: ValidatingAdmissionPolicyBindingSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResources(obj.matchResources),
-    'paramRef': toJson_ParamRef(obj.paramRef),
-    'policyName': obj.policyName,
-    'validationActions': obj.validationActions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MatchResources(obj.matchResources)) !== undefined) result['matchResources'] = value;
+  if ((value = toJson_ParamRef(obj.paramRef)) !== undefined) result['paramRef'] = value;
+  if ((value = obj.policyName) !== undefined) result['policyName'] = value;
+  if ((value = obj.validationActions?.map(y => y)) !== undefined) result['validationActions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16675,21 +16499,20 @@ export interface ValidatingWebhook {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingWebhook(obj: ValidatingWebhook | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.admissionReviewVersions?.map(y => y)) !== undefined) result['admissionReviewVersions'] = value;
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) result['clientConfig'] = value;
+  if ((value = obj.failurePolicy) !== undefined) result['failurePolicy'] = value;
+  if ((value = obj.matchConditions?.map(y => toJson_MatchCondition(y))) !== undefined) result['matchConditions'] = value;
+  if ((value = obj.matchPolicy) !== undefined) result['matchPolicy'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) result['objectSelector'] = value;
+  if ((value = obj.rules?.map(y => toJson_RuleWithOperations(y))) !== undefined) result['rules'] = value;
+  if ((value = obj.sideEffects) !== undefined) result['sideEffects'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16777,17 +16600,16 @@ export interface MutatingAdmissionPolicySpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MutatingAdmissionPolicySpecV1Alpha1(obj: MutatingAdmissionPolicySpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y)),
-    'matchConstraints': toJson_MatchResourcesV1Alpha1(obj.matchConstraints),
-    'mutations': obj.mutations?.map(y => toJson_MutationV1Alpha1(y)),
-    'paramKind': toJson_ParamKindV1Alpha1(obj.paramKind),
-    'reinvocationPolicy': obj.reinvocationPolicy,
-    'variables': obj.variables?.map(y => toJson_VariableV1Alpha1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.failurePolicy) !== undefined) result['failurePolicy'] = value;
+  if ((value = obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y))) !== undefined) result['matchConditions'] = value;
+  if ((value = toJson_MatchResourcesV1Alpha1(obj.matchConstraints)) !== undefined) result['matchConstraints'] = value;
+  if ((value = obj.mutations?.map(y => toJson_MutationV1Alpha1(y))) !== undefined) result['mutations'] = value;
+  if ((value = toJson_ParamKindV1Alpha1(obj.paramKind)) !== undefined) result['paramKind'] = value;
+  if ((value = obj.reinvocationPolicy) !== undefined) result['reinvocationPolicy'] = value;
+  if ((value = obj.variables?.map(y => toJson_VariableV1Alpha1(y))) !== undefined) result['variables'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16825,13 +16647,12 @@ export interface MutatingAdmissionPolicyBindingSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MutatingAdmissionPolicyBindingSpecV1Alpha1(obj: MutatingAdmissionPolicyBindingSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResourcesV1Alpha1(obj.matchResources),
-    'paramRef': toJson_ParamRefV1Alpha1(obj.paramRef),
-    'policyName': obj.policyName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MatchResourcesV1Alpha1(obj.matchResources)) !== undefined) result['matchResources'] = value;
+  if ((value = toJson_ParamRefV1Alpha1(obj.paramRef)) !== undefined) result['paramRef'] = value;
+  if ((value = obj.policyName) !== undefined) result['policyName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16917,17 +16738,16 @@ export interface ValidatingAdmissionPolicySpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicySpecV1Beta1(obj: ValidatingAdmissionPolicySpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'auditAnnotations': obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y)),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y)),
-    'matchConstraints': toJson_MatchResourcesV1Beta1(obj.matchConstraints),
-    'paramKind': toJson_ParamKindV1Beta1(obj.paramKind),
-    'validations': obj.validations?.map(y => toJson_ValidationV1Beta1(y)),
-    'variables': obj.variables?.map(y => toJson_VariableV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y))) !== undefined) result['auditAnnotations'] = value;
+  if ((value = obj.failurePolicy) !== undefined) result['failurePolicy'] = value;
+  if ((value = obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y))) !== undefined) result['matchConditions'] = value;
+  if ((value = toJson_MatchResourcesV1Beta1(obj.matchConstraints)) !== undefined) result['matchConstraints'] = value;
+  if ((value = toJson_ParamKindV1Beta1(obj.paramKind)) !== undefined) result['paramKind'] = value;
+  if ((value = obj.validations?.map(y => toJson_ValidationV1Beta1(y))) !== undefined) result['validations'] = value;
+  if ((value = obj.variables?.map(y => toJson_VariableV1Beta1(y))) !== undefined) result['variables'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16990,14 +16810,13 @@ export interface ValidatingAdmissionPolicyBindingSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj: ValidatingAdmissionPolicyBindingSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResourcesV1Beta1(obj.matchResources),
-    'paramRef': toJson_ParamRefV1Beta1(obj.paramRef),
-    'policyName': obj.policyName,
-    'validationActions': obj.validationActions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MatchResourcesV1Beta1(obj.matchResources)) !== undefined) result['matchResources'] = value;
+  if ((value = toJson_ParamRefV1Beta1(obj.paramRef)) !== undefined) result['paramRef'] = value;
+  if ((value = obj.policyName) !== undefined) result['policyName'] = value;
+  if ((value = obj.validationActions?.map(y => y)) !== undefined) result['validationActions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17051,15 +16870,14 @@ export interface DaemonSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DaemonSetSpec(obj: DaemonSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'template': toJson_PodTemplateSpec(obj.template),
-    'updateStrategy': toJson_DaemonSetUpdateStrategy(obj.updateStrategy),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = obj.revisionHistoryLimit) !== undefined) result['revisionHistoryLimit'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  if ((value = toJson_DaemonSetUpdateStrategy(obj.updateStrategy)) !== undefined) result['updateStrategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17136,18 +16954,17 @@ export interface DeploymentSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeploymentSpec(obj: DeploymentSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'paused': obj.paused,
-    'progressDeadlineSeconds': obj.progressDeadlineSeconds,
-    'replicas': obj.replicas,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'strategy': toJson_DeploymentStrategy(obj.strategy),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = obj.paused) !== undefined) result['paused'] = value;
+  if ((value = obj.progressDeadlineSeconds) !== undefined) result['progressDeadlineSeconds'] = value;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  if ((value = obj.revisionHistoryLimit) !== undefined) result['revisionHistoryLimit'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = toJson_DeploymentStrategy(obj.strategy)) !== undefined) result['strategy'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17194,14 +17011,13 @@ export interface ReplicaSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ReplicaSetSpec(obj: ReplicaSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'replicas': obj.replicas,
-    'selector': toJson_LabelSelector(obj.selector),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17296,21 +17112,20 @@ export interface StatefulSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetSpec(obj: StatefulSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'ordinals': toJson_StatefulSetOrdinals(obj.ordinals),
-    'persistentVolumeClaimRetentionPolicy': toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy),
-    'podManagementPolicy': obj.podManagementPolicy,
-    'replicas': obj.replicas,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'serviceName': obj.serviceName,
-    'template': toJson_PodTemplateSpec(obj.template),
-    'updateStrategy': toJson_StatefulSetUpdateStrategy(obj.updateStrategy),
-    'volumeClaimTemplates': obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = toJson_StatefulSetOrdinals(obj.ordinals)) !== undefined) result['ordinals'] = value;
+  if ((value = toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy)) !== undefined) result['persistentVolumeClaimRetentionPolicy'] = value;
+  if ((value = obj.podManagementPolicy) !== undefined) result['podManagementPolicy'] = value;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  if ((value = obj.revisionHistoryLimit) !== undefined) result['revisionHistoryLimit'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = obj.serviceName) !== undefined) result['serviceName'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  if ((value = toJson_StatefulSetUpdateStrategy(obj.updateStrategy)) !== undefined) result['updateStrategy'] = value;
+  if ((value = obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y))) !== undefined) result['volumeClaimTemplates'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17348,13 +17163,12 @@ export interface TokenRequestSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenRequestSpec(obj: TokenRequestSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audiences': obj.audiences?.map(y => y),
-    'boundObjectRef': toJson_BoundObjectReference(obj.boundObjectRef),
-    'expirationSeconds': obj.expirationSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audiences?.map(y => y)) !== undefined) result['audiences'] = value;
+  if ((value = toJson_BoundObjectReference(obj.boundObjectRef)) !== undefined) result['boundObjectRef'] = value;
+  if ((value = obj.expirationSeconds) !== undefined) result['expirationSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17385,12 +17199,11 @@ export interface TokenReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenReviewSpec(obj: TokenReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audiences': obj.audiences?.map(y => y),
-    'token': obj.token,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audiences?.map(y => y)) !== undefined) result['audiences'] = value;
+  if ((value = obj.token) !== undefined) result['token'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17449,16 +17262,15 @@ export interface SubjectAccessReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SubjectAccessReviewSpec(obj: SubjectAccessReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extra': ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'groups': obj.groups?.map(y => y),
-    'nonResourceAttributes': toJson_NonResourceAttributes(obj.nonResourceAttributes),
-    'resourceAttributes': toJson_ResourceAttributes(obj.resourceAttributes),
-    'uid': obj.uid,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {}))) !== undefined) result['extra'] = value;
+  if ((value = obj.groups?.map(y => y)) !== undefined) result['groups'] = value;
+  if ((value = toJson_NonResourceAttributes(obj.nonResourceAttributes)) !== undefined) result['nonResourceAttributes'] = value;
+  if ((value = toJson_ResourceAttributes(obj.resourceAttributes)) !== undefined) result['resourceAttributes'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17489,12 +17301,11 @@ export interface SelfSubjectAccessReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SelfSubjectAccessReviewSpec(obj: SelfSubjectAccessReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceAttributes': toJson_NonResourceAttributes(obj.nonResourceAttributes),
-    'resourceAttributes': toJson_ResourceAttributes(obj.resourceAttributes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NonResourceAttributes(obj.nonResourceAttributes)) !== undefined) result['nonResourceAttributes'] = value;
+  if ((value = toJson_ResourceAttributes(obj.resourceAttributes)) !== undefined) result['resourceAttributes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17518,11 +17329,10 @@ export interface SelfSubjectRulesReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SelfSubjectRulesReviewSpec(obj: SelfSubjectRulesReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17567,14 +17377,13 @@ export interface HorizontalPodAutoscalerSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerSpec(obj: HorizontalPodAutoscalerSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxReplicas': obj.maxReplicas,
-    'minReplicas': obj.minReplicas,
-    'scaleTargetRef': toJson_CrossVersionObjectReference(obj.scaleTargetRef),
-    'targetCPUUtilizationPercentage': obj.targetCpuUtilizationPercentage,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxReplicas) !== undefined) result['maxReplicas'] = value;
+  if ((value = obj.minReplicas) !== undefined) result['minReplicas'] = value;
+  if ((value = toJson_CrossVersionObjectReference(obj.scaleTargetRef)) !== undefined) result['scaleTargetRef'] = value;
+  if ((value = obj.targetCpuUtilizationPercentage) !== undefined) result['targetCPUUtilizationPercentage'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17598,11 +17407,10 @@ export interface ScaleSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleSpec(obj: ScaleSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replicas': obj.replicas,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17654,15 +17462,14 @@ export interface HorizontalPodAutoscalerSpecV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerSpecV2(obj: HorizontalPodAutoscalerSpecV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'behavior': toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior),
-    'maxReplicas': obj.maxReplicas,
-    'metrics': obj.metrics?.map(y => toJson_MetricSpecV2(y)),
-    'minReplicas': obj.minReplicas,
-    'scaleTargetRef': toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior)) !== undefined) result['behavior'] = value;
+  if ((value = obj.maxReplicas) !== undefined) result['maxReplicas'] = value;
+  if ((value = obj.metrics?.map(y => toJson_MetricSpecV2(y))) !== undefined) result['metrics'] = value;
+  if ((value = obj.minReplicas) !== undefined) result['minReplicas'] = value;
+  if ((value = toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef)) !== undefined) result['scaleTargetRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17740,18 +17547,17 @@ export interface CronJobSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CronJobSpec(obj: CronJobSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'concurrencyPolicy': obj.concurrencyPolicy,
-    'failedJobsHistoryLimit': obj.failedJobsHistoryLimit,
-    'jobTemplate': toJson_JobTemplateSpec(obj.jobTemplate),
-    'schedule': obj.schedule,
-    'startingDeadlineSeconds': obj.startingDeadlineSeconds,
-    'successfulJobsHistoryLimit': obj.successfulJobsHistoryLimit,
-    'suspend': obj.suspend,
-    'timeZone': obj.timeZone,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.concurrencyPolicy) !== undefined) result['concurrencyPolicy'] = value;
+  if ((value = obj.failedJobsHistoryLimit) !== undefined) result['failedJobsHistoryLimit'] = value;
+  if ((value = toJson_JobTemplateSpec(obj.jobTemplate)) !== undefined) result['jobTemplate'] = value;
+  if ((value = obj.schedule) !== undefined) result['schedule'] = value;
+  if ((value = obj.startingDeadlineSeconds) !== undefined) result['startingDeadlineSeconds'] = value;
+  if ((value = obj.successfulJobsHistoryLimit) !== undefined) result['successfulJobsHistoryLimit'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = obj.timeZone) !== undefined) result['timeZone'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17895,26 +17701,25 @@ export interface JobSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JobSpec(obj: JobSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
-    'backoffLimit': obj.backoffLimit,
-    'backoffLimitPerIndex': obj.backoffLimitPerIndex,
-    'completionMode': obj.completionMode,
-    'completions': obj.completions,
-    'managedBy': obj.managedBy,
-    'manualSelector': obj.manualSelector,
-    'maxFailedIndexes': obj.maxFailedIndexes,
-    'parallelism': obj.parallelism,
-    'podFailurePolicy': toJson_PodFailurePolicy(obj.podFailurePolicy),
-    'podReplacementPolicy': obj.podReplacementPolicy,
-    'selector': toJson_LabelSelector(obj.selector),
-    'successPolicy': toJson_SuccessPolicy(obj.successPolicy),
-    'suspend': obj.suspend,
-    'template': toJson_PodTemplateSpec(obj.template),
-    'ttlSecondsAfterFinished': obj.ttlSecondsAfterFinished,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.activeDeadlineSeconds) !== undefined) result['activeDeadlineSeconds'] = value;
+  if ((value = obj.backoffLimit) !== undefined) result['backoffLimit'] = value;
+  if ((value = obj.backoffLimitPerIndex) !== undefined) result['backoffLimitPerIndex'] = value;
+  if ((value = obj.completionMode) !== undefined) result['completionMode'] = value;
+  if ((value = obj.completions) !== undefined) result['completions'] = value;
+  if ((value = obj.managedBy) !== undefined) result['managedBy'] = value;
+  if ((value = obj.manualSelector) !== undefined) result['manualSelector'] = value;
+  if ((value = obj.maxFailedIndexes) !== undefined) result['maxFailedIndexes'] = value;
+  if ((value = obj.parallelism) !== undefined) result['parallelism'] = value;
+  if ((value = toJson_PodFailurePolicy(obj.podFailurePolicy)) !== undefined) result['podFailurePolicy'] = value;
+  if ((value = obj.podReplacementPolicy) !== undefined) result['podReplacementPolicy'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = toJson_SuccessPolicy(obj.successPolicy)) !== undefined) result['successPolicy'] = value;
+  if ((value = obj.suspend) !== undefined) result['suspend'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  if ((value = obj.ttlSecondsAfterFinished) !== undefined) result['ttlSecondsAfterFinished'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18031,18 +17836,17 @@ export interface CertificateSigningRequestSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CertificateSigningRequestSpec(obj: CertificateSigningRequestSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expirationSeconds': obj.expirationSeconds,
-    'extra': ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'groups': obj.groups?.map(y => y),
-    'request': obj.request,
-    'signerName': obj.signerName,
-    'uid': obj.uid,
-    'usages': obj.usages?.map(y => y),
-    'username': obj.username,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expirationSeconds) !== undefined) result['expirationSeconds'] = value;
+  if ((value = ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {}))) !== undefined) result['extra'] = value;
+  if ((value = obj.groups?.map(y => y)) !== undefined) result['groups'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  if ((value = obj.usages?.map(y => y)) !== undefined) result['usages'] = value;
+  if ((value = obj.username) !== undefined) result['username'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18085,12 +17889,11 @@ export interface ClusterTrustBundleSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClusterTrustBundleSpecV1Alpha1(obj: ClusterTrustBundleSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'signerName': obj.signerName,
-    'trustBundle': obj.trustBundle,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  if ((value = obj.trustBundle) !== undefined) result['trustBundle'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18133,12 +17936,11 @@ export interface ClusterTrustBundleSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClusterTrustBundleSpecV1Beta1(obj: ClusterTrustBundleSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'signerName': obj.signerName,
-    'trustBundle': obj.trustBundle,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  if ((value = obj.trustBundle) !== undefined) result['trustBundle'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18204,17 +18006,16 @@ export interface LeaseSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LeaseSpec(obj: LeaseSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'acquireTime': obj.acquireTime?.toISOString(),
-    'holderIdentity': obj.holderIdentity,
-    'leaseDurationSeconds': obj.leaseDurationSeconds,
-    'leaseTransitions': obj.leaseTransitions,
-    'preferredHolder': obj.preferredHolder,
-    'renewTime': obj.renewTime?.toISOString(),
-    'strategy': obj.strategy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.acquireTime?.toISOString()) !== undefined) result['acquireTime'] = value;
+  if ((value = obj.holderIdentity) !== undefined) result['holderIdentity'] = value;
+  if ((value = obj.leaseDurationSeconds) !== undefined) result['leaseDurationSeconds'] = value;
+  if ((value = obj.leaseTransitions) !== undefined) result['leaseTransitions'] = value;
+  if ((value = obj.preferredHolder) !== undefined) result['preferredHolder'] = value;
+  if ((value = obj.renewTime?.toISOString()) !== undefined) result['renewTime'] = value;
+  if ((value = obj.strategy) !== undefined) result['strategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18273,16 +18074,15 @@ export interface LeaseCandidateSpecV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LeaseCandidateSpecV1Alpha2(obj: LeaseCandidateSpecV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'binaryVersion': obj.binaryVersion,
-    'emulationVersion': obj.emulationVersion,
-    'leaseName': obj.leaseName,
-    'pingTime': obj.pingTime?.toISOString(),
-    'renewTime': obj.renewTime?.toISOString(),
-    'strategy': obj.strategy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.binaryVersion) !== undefined) result['binaryVersion'] = value;
+  if ((value = obj.emulationVersion) !== undefined) result['emulationVersion'] = value;
+  if ((value = obj.leaseName) !== undefined) result['leaseName'] = value;
+  if ((value = obj.pingTime?.toISOString()) !== undefined) result['pingTime'] = value;
+  if ((value = obj.renewTime?.toISOString()) !== undefined) result['renewTime'] = value;
+  if ((value = obj.strategy) !== undefined) result['strategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18341,16 +18141,15 @@ export interface LeaseCandidateSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LeaseCandidateSpecV1Beta1(obj: LeaseCandidateSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'binaryVersion': obj.binaryVersion,
-    'emulationVersion': obj.emulationVersion,
-    'leaseName': obj.leaseName,
-    'pingTime': obj.pingTime?.toISOString(),
-    'renewTime': obj.renewTime?.toISOString(),
-    'strategy': obj.strategy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.binaryVersion) !== undefined) result['binaryVersion'] = value;
+  if ((value = obj.emulationVersion) !== undefined) result['emulationVersion'] = value;
+  if ((value = obj.leaseName) !== undefined) result['leaseName'] = value;
+  if ((value = obj.pingTime?.toISOString()) !== undefined) result['pingTime'] = value;
+  if ((value = obj.renewTime?.toISOString()) !== undefined) result['renewTime'] = value;
+  if ((value = obj.strategy) !== undefined) result['strategy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18416,17 +18215,16 @@ export interface ObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectReference(obj: ObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18471,14 +18269,13 @@ export interface ComponentCondition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ComponentCondition(obj: ComponentCondition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'error': obj.error,
-    'message': obj.message,
-    'status': obj.status,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.error) !== undefined) result['error'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.status) !== undefined) result['status'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18528,13 +18325,12 @@ export interface EndpointSubset {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointSubset(obj: EndpointSubset | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'addresses': obj.addresses?.map(y => toJson_EndpointAddress(y)),
-    'notReadyAddresses': obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y)),
-    'ports': obj.ports?.map(y => toJson_EndpointPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.addresses?.map(y => toJson_EndpointAddress(y))) !== undefined) result['addresses'] = value;
+  if ((value = obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y))) !== undefined) result['notReadyAddresses'] = value;
+  if ((value = obj.ports?.map(y => toJson_EndpointPort(y))) !== undefined) result['ports'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18565,12 +18361,11 @@ export interface EventSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EventSource(obj: EventSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'component': obj.component,
-    'host': obj.host,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.component) !== undefined) result['component'] = value;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18601,12 +18396,11 @@ export interface EventSeries {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EventSeries(obj: EventSeries | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count,
-    'lastObservedTime': obj.lastObservedTime?.toISOString(),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.lastObservedTime?.toISOString()) !== undefined) result['lastObservedTime'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18630,11 +18424,10 @@ export interface LimitRangeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitRangeSpec(obj: LimitRangeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'limits': obj.limits?.map(y => toJson_LimitRangeItem(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.limits?.map(y => toJson_LimitRangeItem(y))) !== undefined) result['limits'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18658,11 +18451,10 @@ export interface NamespaceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamespaceSpec(obj: NamespaceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'finalizers': obj.finalizers?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) result['finalizers'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18728,17 +18520,16 @@ export interface NodeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSpec(obj: NodeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configSource': toJson_NodeConfigSource(obj.configSource),
-    'externalID': obj.externalId,
-    'podCIDR': obj.podCidr,
-    'podCIDRs': obj.podCidRs?.map(y => y),
-    'providerID': obj.providerId,
-    'taints': obj.taints?.map(y => toJson_Taint(y)),
-    'unschedulable': obj.unschedulable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeConfigSource(obj.configSource)) !== undefined) result['configSource'] = value;
+  if ((value = obj.externalId) !== undefined) result['externalID'] = value;
+  if ((value = obj.podCidr) !== undefined) result['podCIDR'] = value;
+  if ((value = obj.podCidRs?.map(y => y)) !== undefined) result['podCIDRs'] = value;
+  if ((value = obj.providerId) !== undefined) result['providerID'] = value;
+  if ((value = obj.taints?.map(y => toJson_Taint(y))) !== undefined) result['taints'] = value;
+  if ((value = obj.unschedulable) !== undefined) result['unschedulable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18972,41 +18763,40 @@ export interface PersistentVolumeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeSpec(obj: PersistentVolumeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'awsElasticBlockStore': toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore),
-    'azureDisk': toJson_AzureDiskVolumeSource(obj.azureDisk),
-    'azureFile': toJson_AzureFilePersistentVolumeSource(obj.azureFile),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (valuesWithoutUndefined(obj.capacity)),
-    'cephfs': toJson_CephFsPersistentVolumeSource(obj.cephfs),
-    'cinder': toJson_CinderPersistentVolumeSource(obj.cinder),
-    'claimRef': toJson_ObjectReference(obj.claimRef),
-    'csi': toJson_CsiPersistentVolumeSource(obj.csi),
-    'fc': toJson_FcVolumeSource(obj.fc),
-    'flexVolume': toJson_FlexPersistentVolumeSource(obj.flexVolume),
-    'flocker': toJson_FlockerVolumeSource(obj.flocker),
-    'gcePersistentDisk': toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk),
-    'glusterfs': toJson_GlusterfsPersistentVolumeSource(obj.glusterfs),
-    'hostPath': toJson_HostPathVolumeSource(obj.hostPath),
-    'iscsi': toJson_IscsiPersistentVolumeSource(obj.iscsi),
-    'local': toJson_LocalVolumeSource(obj.local),
-    'mountOptions': obj.mountOptions?.map(y => y),
-    'nfs': toJson_NfsVolumeSource(obj.nfs),
-    'nodeAffinity': toJson_VolumeNodeAffinity(obj.nodeAffinity),
-    'persistentVolumeReclaimPolicy': obj.persistentVolumeReclaimPolicy,
-    'photonPersistentDisk': toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk),
-    'portworxVolume': toJson_PortworxVolumeSource(obj.portworxVolume),
-    'quobyte': toJson_QuobyteVolumeSource(obj.quobyte),
-    'rbd': toJson_RbdPersistentVolumeSource(obj.rbd),
-    'scaleIO': toJson_ScaleIoPersistentVolumeSource(obj.scaleIo),
-    'storageClassName': obj.storageClassName,
-    'storageos': toJson_StorageOsPersistentVolumeSource(obj.storageos),
-    'volumeAttributesClassName': obj.volumeAttributesClassName,
-    'volumeMode': obj.volumeMode,
-    'vsphereVolume': toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) result['accessModes'] = value;
+  if ((value = toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore)) !== undefined) result['awsElasticBlockStore'] = value;
+  if ((value = toJson_AzureDiskVolumeSource(obj.azureDisk)) !== undefined) result['azureDisk'] = value;
+  if ((value = toJson_AzureFilePersistentVolumeSource(obj.azureFile)) !== undefined) result['azureFile'] = value;
+  if ((value = ((obj.capacity) === undefined) ? undefined : (valuesWithoutUndefined(obj.capacity))) !== undefined) result['capacity'] = value;
+  if ((value = toJson_CephFsPersistentVolumeSource(obj.cephfs)) !== undefined) result['cephfs'] = value;
+  if ((value = toJson_CinderPersistentVolumeSource(obj.cinder)) !== undefined) result['cinder'] = value;
+  if ((value = toJson_ObjectReference(obj.claimRef)) !== undefined) result['claimRef'] = value;
+  if ((value = toJson_CsiPersistentVolumeSource(obj.csi)) !== undefined) result['csi'] = value;
+  if ((value = toJson_FcVolumeSource(obj.fc)) !== undefined) result['fc'] = value;
+  if ((value = toJson_FlexPersistentVolumeSource(obj.flexVolume)) !== undefined) result['flexVolume'] = value;
+  if ((value = toJson_FlockerVolumeSource(obj.flocker)) !== undefined) result['flocker'] = value;
+  if ((value = toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk)) !== undefined) result['gcePersistentDisk'] = value;
+  if ((value = toJson_GlusterfsPersistentVolumeSource(obj.glusterfs)) !== undefined) result['glusterfs'] = value;
+  if ((value = toJson_HostPathVolumeSource(obj.hostPath)) !== undefined) result['hostPath'] = value;
+  if ((value = toJson_IscsiPersistentVolumeSource(obj.iscsi)) !== undefined) result['iscsi'] = value;
+  if ((value = toJson_LocalVolumeSource(obj.local)) !== undefined) result['local'] = value;
+  if ((value = obj.mountOptions?.map(y => y)) !== undefined) result['mountOptions'] = value;
+  if ((value = toJson_NfsVolumeSource(obj.nfs)) !== undefined) result['nfs'] = value;
+  if ((value = toJson_VolumeNodeAffinity(obj.nodeAffinity)) !== undefined) result['nodeAffinity'] = value;
+  if ((value = obj.persistentVolumeReclaimPolicy) !== undefined) result['persistentVolumeReclaimPolicy'] = value;
+  if ((value = toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk)) !== undefined) result['photonPersistentDisk'] = value;
+  if ((value = toJson_PortworxVolumeSource(obj.portworxVolume)) !== undefined) result['portworxVolume'] = value;
+  if ((value = toJson_QuobyteVolumeSource(obj.quobyte)) !== undefined) result['quobyte'] = value;
+  if ((value = toJson_RbdPersistentVolumeSource(obj.rbd)) !== undefined) result['rbd'] = value;
+  if ((value = toJson_ScaleIoPersistentVolumeSource(obj.scaleIo)) !== undefined) result['scaleIO'] = value;
+  if ((value = obj.storageClassName) !== undefined) result['storageClassName'] = value;
+  if ((value = toJson_StorageOsPersistentVolumeSource(obj.storageos)) !== undefined) result['storageos'] = value;
+  if ((value = obj.volumeAttributesClassName) !== undefined) result['volumeAttributesClassName'] = value;
+  if ((value = obj.volumeMode) !== undefined) result['volumeMode'] = value;
+  if ((value = toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume)) !== undefined) result['vsphereVolume'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19093,19 +18883,18 @@ export interface PersistentVolumeClaimSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimSpec(obj: PersistentVolumeClaimSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'dataSource': toJson_TypedLocalObjectReference(obj.dataSource),
-    'dataSourceRef': toJson_TypedObjectReference(obj.dataSourceRef),
-    'resources': toJson_VolumeResourceRequirements(obj.resources),
-    'selector': toJson_LabelSelector(obj.selector),
-    'storageClassName': obj.storageClassName,
-    'volumeAttributesClassName': obj.volumeAttributesClassName,
-    'volumeMode': obj.volumeMode,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) result['accessModes'] = value;
+  if ((value = toJson_TypedLocalObjectReference(obj.dataSource)) !== undefined) result['dataSource'] = value;
+  if ((value = toJson_TypedObjectReference(obj.dataSourceRef)) !== undefined) result['dataSourceRef'] = value;
+  if ((value = toJson_VolumeResourceRequirements(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = obj.storageClassName) !== undefined) result['storageClassName'] = value;
+  if ((value = obj.volumeAttributesClassName) !== undefined) result['volumeAttributesClassName'] = value;
+  if ((value = obj.volumeMode) !== undefined) result['volumeMode'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19428,50 +19217,49 @@ export interface PodSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSpec(obj: PodSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
-    'affinity': toJson_Affinity(obj.affinity),
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'containers': obj.containers?.map(y => toJson_Container(y)),
-    'dnsConfig': toJson_PodDnsConfig(obj.dnsConfig),
-    'dnsPolicy': obj.dnsPolicy,
-    'enableServiceLinks': obj.enableServiceLinks,
-    'ephemeralContainers': obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y)),
-    'hostAliases': obj.hostAliases?.map(y => toJson_HostAlias(y)),
-    'hostIPC': obj.hostIpc,
-    'hostNetwork': obj.hostNetwork,
-    'hostPID': obj.hostPid,
-    'hostUsers': obj.hostUsers,
-    'hostname': obj.hostname,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y)),
-    'initContainers': obj.initContainers?.map(y => toJson_Container(y)),
-    'nodeName': obj.nodeName,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
-    'os': toJson_PodOs(obj.os),
-    'overhead': ((obj.overhead) === undefined) ? undefined : (valuesWithoutUndefined(obj.overhead)),
-    'preemptionPolicy': obj.preemptionPolicy,
-    'priority': obj.priority,
-    'priorityClassName': obj.priorityClassName,
-    'readinessGates': obj.readinessGates?.map(y => toJson_PodReadinessGate(y)),
-    'resourceClaims': obj.resourceClaims?.map(y => toJson_PodResourceClaim(y)),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'runtimeClassName': obj.runtimeClassName,
-    'schedulerName': obj.schedulerName,
-    'schedulingGates': obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y)),
-    'securityContext': toJson_PodSecurityContext(obj.securityContext),
-    'serviceAccount': obj.serviceAccount,
-    'serviceAccountName': obj.serviceAccountName,
-    'setHostnameAsFQDN': obj.setHostnameAsFqdn,
-    'shareProcessNamespace': obj.shareProcessNamespace,
-    'subdomain': obj.subdomain,
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'tolerations': obj.tolerations?.map(y => toJson_Toleration(y)),
-    'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y)),
-    'volumes': obj.volumes?.map(y => toJson_Volume(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.activeDeadlineSeconds) !== undefined) result['activeDeadlineSeconds'] = value;
+  if ((value = toJson_Affinity(obj.affinity)) !== undefined) result['affinity'] = value;
+  if ((value = obj.automountServiceAccountToken) !== undefined) result['automountServiceAccountToken'] = value;
+  if ((value = obj.containers?.map(y => toJson_Container(y))) !== undefined) result['containers'] = value;
+  if ((value = toJson_PodDnsConfig(obj.dnsConfig)) !== undefined) result['dnsConfig'] = value;
+  if ((value = obj.dnsPolicy) !== undefined) result['dnsPolicy'] = value;
+  if ((value = obj.enableServiceLinks) !== undefined) result['enableServiceLinks'] = value;
+  if ((value = obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y))) !== undefined) result['ephemeralContainers'] = value;
+  if ((value = obj.hostAliases?.map(y => toJson_HostAlias(y))) !== undefined) result['hostAliases'] = value;
+  if ((value = obj.hostIpc) !== undefined) result['hostIPC'] = value;
+  if ((value = obj.hostNetwork) !== undefined) result['hostNetwork'] = value;
+  if ((value = obj.hostPid) !== undefined) result['hostPID'] = value;
+  if ((value = obj.hostUsers) !== undefined) result['hostUsers'] = value;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y))) !== undefined) result['imagePullSecrets'] = value;
+  if ((value = obj.initContainers?.map(y => toJson_Container(y))) !== undefined) result['initContainers'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector))) !== undefined) result['nodeSelector'] = value;
+  if ((value = toJson_PodOs(obj.os)) !== undefined) result['os'] = value;
+  if ((value = ((obj.overhead) === undefined) ? undefined : (valuesWithoutUndefined(obj.overhead))) !== undefined) result['overhead'] = value;
+  if ((value = obj.preemptionPolicy) !== undefined) result['preemptionPolicy'] = value;
+  if ((value = obj.priority) !== undefined) result['priority'] = value;
+  if ((value = obj.priorityClassName) !== undefined) result['priorityClassName'] = value;
+  if ((value = obj.readinessGates?.map(y => toJson_PodReadinessGate(y))) !== undefined) result['readinessGates'] = value;
+  if ((value = obj.resourceClaims?.map(y => toJson_PodResourceClaim(y))) !== undefined) result['resourceClaims'] = value;
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = obj.runtimeClassName) !== undefined) result['runtimeClassName'] = value;
+  if ((value = obj.schedulerName) !== undefined) result['schedulerName'] = value;
+  if ((value = obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y))) !== undefined) result['schedulingGates'] = value;
+  if ((value = toJson_PodSecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = obj.serviceAccount) !== undefined) result['serviceAccount'] = value;
+  if ((value = obj.serviceAccountName) !== undefined) result['serviceAccountName'] = value;
+  if ((value = obj.setHostnameAsFqdn) !== undefined) result['setHostnameAsFQDN'] = value;
+  if ((value = obj.shareProcessNamespace) !== undefined) result['shareProcessNamespace'] = value;
+  if ((value = obj.subdomain) !== undefined) result['subdomain'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_Toleration(y))) !== undefined) result['tolerations'] = value;
+  if ((value = obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y))) !== undefined) result['topologySpreadConstraints'] = value;
+  if ((value = obj.volumes?.map(y => toJson_Volume(y))) !== undefined) result['volumes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19502,12 +19290,11 @@ export interface PodTemplateSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodTemplateSpec(obj: PodTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PodSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19554,14 +19341,13 @@ export interface ReplicationControllerSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ReplicationControllerSpec(obj: ReplicationControllerSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'replicas': obj.replicas,
-    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) result['minReadySeconds'] = value;
+  if ((value = obj.replicas) !== undefined) result['replicas'] = value;
+  if ((value = ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector))) !== undefined) result['selector'] = value;
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19599,13 +19385,12 @@ export interface ResourceQuotaSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceQuotaSpec(obj: ResourceQuotaSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hard': ((obj.hard) === undefined) ? undefined : (valuesWithoutUndefined(obj.hard)),
-    'scopeSelector': toJson_ScopeSelector(obj.scopeSelector),
-    'scopes': obj.scopes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.hard) === undefined) ? undefined : (valuesWithoutUndefined(obj.hard))) !== undefined) result['hard'] = value;
+  if ((value = toJson_ScopeSelector(obj.scopeSelector)) !== undefined) result['scopeSelector'] = value;
+  if ((value = obj.scopes?.map(y => y)) !== undefined) result['scopes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19769,30 +19554,29 @@ export interface ServiceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceSpec(obj: ServiceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocateLoadBalancerNodePorts': obj.allocateLoadBalancerNodePorts,
-    'clusterIP': obj.clusterIp,
-    'clusterIPs': obj.clusterIPs?.map(y => y),
-    'externalIPs': obj.externalIPs?.map(y => y),
-    'externalName': obj.externalName,
-    'externalTrafficPolicy': obj.externalTrafficPolicy,
-    'healthCheckNodePort': obj.healthCheckNodePort,
-    'internalTrafficPolicy': obj.internalTrafficPolicy,
-    'ipFamilies': obj.ipFamilies?.map(y => y),
-    'ipFamilyPolicy': obj.ipFamilyPolicy,
-    'loadBalancerClass': obj.loadBalancerClass,
-    'loadBalancerIP': obj.loadBalancerIp,
-    'loadBalancerSourceRanges': obj.loadBalancerSourceRanges?.map(y => y),
-    'ports': obj.ports?.map(y => toJson_ServicePort(y)),
-    'publishNotReadyAddresses': obj.publishNotReadyAddresses,
-    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
-    'sessionAffinity': obj.sessionAffinity,
-    'sessionAffinityConfig': toJson_SessionAffinityConfig(obj.sessionAffinityConfig),
-    'trafficDistribution': obj.trafficDistribution,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocateLoadBalancerNodePorts) !== undefined) result['allocateLoadBalancerNodePorts'] = value;
+  if ((value = obj.clusterIp) !== undefined) result['clusterIP'] = value;
+  if ((value = obj.clusterIPs?.map(y => y)) !== undefined) result['clusterIPs'] = value;
+  if ((value = obj.externalIPs?.map(y => y)) !== undefined) result['externalIPs'] = value;
+  if ((value = obj.externalName) !== undefined) result['externalName'] = value;
+  if ((value = obj.externalTrafficPolicy) !== undefined) result['externalTrafficPolicy'] = value;
+  if ((value = obj.healthCheckNodePort) !== undefined) result['healthCheckNodePort'] = value;
+  if ((value = obj.internalTrafficPolicy) !== undefined) result['internalTrafficPolicy'] = value;
+  if ((value = obj.ipFamilies?.map(y => y)) !== undefined) result['ipFamilies'] = value;
+  if ((value = obj.ipFamilyPolicy) !== undefined) result['ipFamilyPolicy'] = value;
+  if ((value = obj.loadBalancerClass) !== undefined) result['loadBalancerClass'] = value;
+  if ((value = obj.loadBalancerIp) !== undefined) result['loadBalancerIP'] = value;
+  if ((value = obj.loadBalancerSourceRanges?.map(y => y)) !== undefined) result['loadBalancerSourceRanges'] = value;
+  if ((value = obj.ports?.map(y => toJson_ServicePort(y))) !== undefined) result['ports'] = value;
+  if ((value = obj.publishNotReadyAddresses) !== undefined) result['publishNotReadyAddresses'] = value;
+  if ((value = ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector))) !== undefined) result['selector'] = value;
+  if ((value = obj.sessionAffinity) !== undefined) result['sessionAffinity'] = value;
+  if ((value = toJson_SessionAffinityConfig(obj.sessionAffinityConfig)) !== undefined) result['sessionAffinityConfig'] = value;
+  if ((value = obj.trafficDistribution) !== undefined) result['trafficDistribution'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19816,11 +19600,10 @@ export interface LocalObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LocalObjectReference(obj: LocalObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19893,18 +19676,17 @@ export interface Endpoint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Endpoint(obj: Endpoint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'addresses': obj.addresses?.map(y => y),
-    'conditions': toJson_EndpointConditions(obj.conditions),
-    'deprecatedTopology': ((obj.deprecatedTopology) === undefined) ? undefined : (withoutUndefined(obj.deprecatedTopology)),
-    'hints': toJson_EndpointHints(obj.hints),
-    'hostname': obj.hostname,
-    'nodeName': obj.nodeName,
-    'targetRef': toJson_ObjectReference(obj.targetRef),
-    'zone': obj.zone,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.addresses?.map(y => y)) !== undefined) result['addresses'] = value;
+  if ((value = toJson_EndpointConditions(obj.conditions)) !== undefined) result['conditions'] = value;
+  if ((value = ((obj.deprecatedTopology) === undefined) ? undefined : (withoutUndefined(obj.deprecatedTopology))) !== undefined) result['deprecatedTopology'] = value;
+  if ((value = toJson_EndpointHints(obj.hints)) !== undefined) result['hints'] = value;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_ObjectReference(obj.targetRef)) !== undefined) result['targetRef'] = value;
+  if ((value = obj.zone) !== undefined) result['zone'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19959,14 +19741,13 @@ export interface EndpointPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointPort(obj: EndpointPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appProtocol': obj.appProtocol,
-    'name': obj.name,
-    'port': obj.port,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.appProtocol) !== undefined) result['appProtocol'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20011,14 +19792,13 @@ export interface FlowSchemaSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowSchemaSpec(obj: FlowSchemaSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'distinguisherMethod': toJson_FlowDistinguisherMethod(obj.distinguisherMethod),
-    'matchingPrecedence': obj.matchingPrecedence,
-    'priorityLevelConfiguration': toJson_PriorityLevelConfigurationReference(obj.priorityLevelConfiguration),
-    'rules': obj.rules?.map(y => toJson_PolicyRulesWithSubjects(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_FlowDistinguisherMethod(obj.distinguisherMethod)) !== undefined) result['distinguisherMethod'] = value;
+  if ((value = obj.matchingPrecedence) !== undefined) result['matchingPrecedence'] = value;
+  if ((value = toJson_PriorityLevelConfigurationReference(obj.priorityLevelConfiguration)) !== undefined) result['priorityLevelConfiguration'] = value;
+  if ((value = obj.rules?.map(y => toJson_PolicyRulesWithSubjects(y))) !== undefined) result['rules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20056,13 +19836,12 @@ export interface PriorityLevelConfigurationSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationSpec(obj: PriorityLevelConfigurationSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exempt': toJson_ExemptPriorityLevelConfiguration(obj.exempt),
-    'limited': toJson_LimitedPriorityLevelConfiguration(obj.limited),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExemptPriorityLevelConfiguration(obj.exempt)) !== undefined) result['exempt'] = value;
+  if ((value = toJson_LimitedPriorityLevelConfiguration(obj.limited)) !== undefined) result['limited'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20086,11 +19865,10 @@ export interface IpAddressSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IpAddressSpec(obj: IpAddressSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'parentRef': toJson_ParentReference(obj.parentRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ParentReference(obj.parentRef)) !== undefined) result['parentRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20135,14 +19913,13 @@ export interface IngressSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressSpec(obj: IngressSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultBackend': toJson_IngressBackend(obj.defaultBackend),
-    'ingressClassName': obj.ingressClassName,
-    'rules': obj.rules?.map(y => toJson_IngressRule(y)),
-    'tls': obj.tls?.map(y => toJson_IngressTls(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IngressBackend(obj.defaultBackend)) !== undefined) result['defaultBackend'] = value;
+  if ((value = obj.ingressClassName) !== undefined) result['ingressClassName'] = value;
+  if ((value = obj.rules?.map(y => toJson_IngressRule(y))) !== undefined) result['rules'] = value;
+  if ((value = obj.tls?.map(y => toJson_IngressTls(y))) !== undefined) result['tls'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20173,12 +19950,11 @@ export interface IngressClassSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressClassSpec(obj: IngressClassSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'controller': obj.controller,
-    'parameters': toJson_IngressClassParametersReference(obj.parameters),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.controller) !== undefined) result['controller'] = value;
+  if ((value = toJson_IngressClassParametersReference(obj.parameters)) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20223,14 +19999,13 @@ export interface NetworkPolicySpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicySpec(obj: NetworkPolicySpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'egress': obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y)),
-    'ingress': obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y)),
-    'podSelector': toJson_LabelSelector(obj.podSelector),
-    'policyTypes': obj.policyTypes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y))) !== undefined) result['egress'] = value;
+  if ((value = obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y))) !== undefined) result['ingress'] = value;
+  if ((value = toJson_LabelSelector(obj.podSelector)) !== undefined) result['podSelector'] = value;
+  if ((value = obj.policyTypes?.map(y => y)) !== undefined) result['policyTypes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20254,11 +20029,10 @@ export interface ServiceCidrSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceCidrSpec(obj: ServiceCidrSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cidrs': obj.cidrs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cidrs?.map(y => y)) !== undefined) result['cidrs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20282,11 +20056,10 @@ export interface IpAddressSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IpAddressSpecV1Beta1(obj: IpAddressSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'parentRef': toJson_ParentReferenceV1Beta1(obj.parentRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ParentReferenceV1Beta1(obj.parentRef)) !== undefined) result['parentRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20310,11 +20083,10 @@ export interface ServiceCidrSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceCidrSpecV1Beta1(obj: ServiceCidrSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cidrs': obj.cidrs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cidrs?.map(y => y)) !== undefined) result['cidrs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20338,11 +20110,10 @@ export interface Overhead {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Overhead(obj: Overhead | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podFixed': ((obj.podFixed) === undefined) ? undefined : (valuesWithoutUndefined(obj.podFixed)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.podFixed) === undefined) ? undefined : (valuesWithoutUndefined(obj.podFixed))) !== undefined) result['podFixed'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20373,12 +20144,11 @@ export interface Scheduling {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Scheduling(obj: Scheduling | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
-    'tolerations': obj.tolerations?.map(y => toJson_Toleration(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector))) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_Toleration(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20452,18 +20222,17 @@ export interface DeleteOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeleteOptions(obj: DeleteOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'dryRun': obj.dryRun?.map(y => y),
-    'gracePeriodSeconds': obj.gracePeriodSeconds,
-    'ignoreStoreReadErrorWithClusterBreakingPotential': obj.ignoreStoreReadErrorWithClusterBreakingPotential,
-    'kind': obj.kind,
-    'orphanDependents': obj.orphanDependents,
-    'preconditions': toJson_Preconditions(obj.preconditions),
-    'propagationPolicy': obj.propagationPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.dryRun?.map(y => y)) !== undefined) result['dryRun'] = value;
+  if ((value = obj.gracePeriodSeconds) !== undefined) result['gracePeriodSeconds'] = value;
+  if ((value = obj.ignoreStoreReadErrorWithClusterBreakingPotential) !== undefined) result['ignoreStoreReadErrorWithClusterBreakingPotential'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.orphanDependents) !== undefined) result['orphanDependents'] = value;
+  if ((value = toJson_Preconditions(obj.preconditions)) !== undefined) result['preconditions'] = value;
+  if ((value = obj.propagationPolicy) !== undefined) result['propagationPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20516,14 +20285,13 @@ export interface PodDisruptionBudgetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDisruptionBudgetSpec(obj: PodDisruptionBudgetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'minAvailable': obj.minAvailable?.value,
-    'selector': toJson_LabelSelector(obj.selector),
-    'unhealthyPodEvictionPolicy': obj.unhealthyPodEvictionPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxUnavailable?.value) !== undefined) result['maxUnavailable'] = value;
+  if ((value = obj.minAvailable?.value) !== undefined) result['minAvailable'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  if ((value = obj.unhealthyPodEvictionPolicy) !== undefined) result['unhealthyPodEvictionPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20547,11 +20315,10 @@ export interface AggregationRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AggregationRule(obj: AggregationRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clusterRoleSelectors': obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y))) !== undefined) result['clusterRoleSelectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20603,15 +20370,14 @@ export interface PolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PolicyRule(obj: PolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'nonResourceURLs': obj.nonResourceUrLs?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.nonResourceUrLs?.map(y => y)) !== undefined) result['nonResourceURLs'] = value;
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) result['resourceNames'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.verbs?.map(y => y)) !== undefined) result['verbs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20649,13 +20415,12 @@ export interface RoleRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RoleRef(obj: RoleRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20701,14 +20466,13 @@ export interface Subject {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Subject(obj: Subject | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20741,12 +20505,11 @@ export interface DeviceClassSpecV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassSpecV1Alpha3(obj: DeviceClassSpecV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClassConfigurationV1Alpha3(y)),
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClassConfigurationV1Alpha3(y))) !== undefined) result['config'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y))) !== undefined) result['selectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20777,12 +20540,11 @@ export interface DeviceTaintRuleSpecV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTaintRuleSpecV1Alpha3(obj: DeviceTaintRuleSpecV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'deviceSelector': toJson_DeviceTaintSelectorV1Alpha3(obj.deviceSelector),
-    'taint': toJson_DeviceTaintV1Alpha3(obj.taint),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_DeviceTaintSelectorV1Alpha3(obj.deviceSelector)) !== undefined) result['deviceSelector'] = value;
+  if ((value = toJson_DeviceTaintV1Alpha3(obj.taint)) !== undefined) result['taint'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20806,11 +20568,10 @@ export interface ResourceClaimSpecV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimSpecV1Alpha3(obj: ResourceClaimSpecV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devices': toJson_DeviceClaimV1Alpha3(obj.devices),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_DeviceClaimV1Alpha3(obj.devices)) !== undefined) result['devices'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20841,12 +20602,11 @@ export interface ResourceClaimTemplateSpecV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimTemplateSpecV1Alpha3(obj: ResourceClaimTemplateSpecV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Alpha3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Alpha3(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20939,18 +20699,17 @@ export interface ResourceSliceSpecV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceSliceSpecV1Alpha3(obj: ResourceSliceSpecV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'devices': obj.devices?.map(y => toJson_DeviceV1Alpha3(y)),
-    'driver': obj.driver,
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'perDeviceNodeSelection': obj.perDeviceNodeSelection,
-    'pool': toJson_ResourcePoolV1Alpha3(obj.pool),
-    'sharedCounters': obj.sharedCounters?.map(y => toJson_CounterSetV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = obj.devices?.map(y => toJson_DeviceV1Alpha3(y))) !== undefined) result['devices'] = value;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.perDeviceNodeSelection) !== undefined) result['perDeviceNodeSelection'] = value;
+  if ((value = toJson_ResourcePoolV1Alpha3(obj.pool)) !== undefined) result['pool'] = value;
+  if ((value = obj.sharedCounters?.map(y => toJson_CounterSetV1Alpha3(y))) !== undefined) result['sharedCounters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20983,12 +20742,11 @@ export interface DeviceClassSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassSpecV1Beta1(obj: DeviceClassSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClassConfigurationV1Beta1(y)),
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClassConfigurationV1Beta1(y))) !== undefined) result['config'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y))) !== undefined) result['selectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21012,11 +20770,10 @@ export interface ResourceClaimSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimSpecV1Beta1(obj: ResourceClaimSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devices': toJson_DeviceClaimV1Beta1(obj.devices),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_DeviceClaimV1Beta1(obj.devices)) !== undefined) result['devices'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21047,12 +20804,11 @@ export interface ResourceClaimTemplateSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimTemplateSpecV1Beta1(obj: ResourceClaimTemplateSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Beta1(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21145,18 +20901,17 @@ export interface ResourceSliceSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceSliceSpecV1Beta1(obj: ResourceSliceSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'devices': obj.devices?.map(y => toJson_DeviceV1Beta1(y)),
-    'driver': obj.driver,
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'perDeviceNodeSelection': obj.perDeviceNodeSelection,
-    'pool': toJson_ResourcePoolV1Beta1(obj.pool),
-    'sharedCounters': obj.sharedCounters?.map(y => toJson_CounterSetV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = obj.devices?.map(y => toJson_DeviceV1Beta1(y))) !== undefined) result['devices'] = value;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.perDeviceNodeSelection) !== undefined) result['perDeviceNodeSelection'] = value;
+  if ((value = toJson_ResourcePoolV1Beta1(obj.pool)) !== undefined) result['pool'] = value;
+  if ((value = obj.sharedCounters?.map(y => toJson_CounterSetV1Beta1(y))) !== undefined) result['sharedCounters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21189,12 +20944,11 @@ export interface DeviceClassSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassSpecV1Beta2(obj: DeviceClassSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClassConfigurationV1Beta2(y)),
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClassConfigurationV1Beta2(y))) !== undefined) result['config'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y))) !== undefined) result['selectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21218,11 +20972,10 @@ export interface ResourceClaimSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimSpecV1Beta2(obj: ResourceClaimSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devices': toJson_DeviceClaimV1Beta2(obj.devices),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_DeviceClaimV1Beta2(obj.devices)) !== undefined) result['devices'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21253,12 +21006,11 @@ export interface ResourceClaimTemplateSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimTemplateSpecV1Beta2(obj: ResourceClaimTemplateSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_ResourceClaimSpecV1Beta2(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21351,18 +21103,17 @@ export interface ResourceSliceSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceSliceSpecV1Beta2(obj: ResourceSliceSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'devices': obj.devices?.map(y => toJson_DeviceV1Beta2(y)),
-    'driver': obj.driver,
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'perDeviceNodeSelection': obj.perDeviceNodeSelection,
-    'pool': toJson_ResourcePoolV1Beta2(obj.pool),
-    'sharedCounters': obj.sharedCounters?.map(y => toJson_CounterSetV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = obj.devices?.map(y => toJson_DeviceV1Beta2(y))) !== undefined) result['devices'] = value;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.perDeviceNodeSelection) !== undefined) result['perDeviceNodeSelection'] = value;
+  if ((value = toJson_ResourcePoolV1Beta2(obj.pool)) !== undefined) result['pool'] = value;
+  if ((value = obj.sharedCounters?.map(y => toJson_CounterSetV1Beta2(y))) !== undefined) result['sharedCounters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21492,19 +21243,18 @@ export interface CsiDriverSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiDriverSpec(obj: CsiDriverSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attachRequired': obj.attachRequired,
-    'fsGroupPolicy': obj.fsGroupPolicy,
-    'nodeAllocatableUpdatePeriodSeconds': obj.nodeAllocatableUpdatePeriodSeconds,
-    'podInfoOnMount': obj.podInfoOnMount,
-    'requiresRepublish': obj.requiresRepublish,
-    'seLinuxMount': obj.seLinuxMount,
-    'storageCapacity': obj.storageCapacity,
-    'tokenRequests': obj.tokenRequests?.map(y => toJson_TokenRequest(y)),
-    'volumeLifecycleModes': obj.volumeLifecycleModes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.attachRequired) !== undefined) result['attachRequired'] = value;
+  if ((value = obj.fsGroupPolicy) !== undefined) result['fsGroupPolicy'] = value;
+  if ((value = obj.nodeAllocatableUpdatePeriodSeconds) !== undefined) result['nodeAllocatableUpdatePeriodSeconds'] = value;
+  if ((value = obj.podInfoOnMount) !== undefined) result['podInfoOnMount'] = value;
+  if ((value = obj.requiresRepublish) !== undefined) result['requiresRepublish'] = value;
+  if ((value = obj.seLinuxMount) !== undefined) result['seLinuxMount'] = value;
+  if ((value = obj.storageCapacity) !== undefined) result['storageCapacity'] = value;
+  if ((value = obj.tokenRequests?.map(y => toJson_TokenRequest(y))) !== undefined) result['tokenRequests'] = value;
+  if ((value = obj.volumeLifecycleModes?.map(y => y)) !== undefined) result['volumeLifecycleModes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21528,11 +21278,10 @@ export interface CsiNodeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiNodeSpec(obj: CsiNodeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'drivers': obj.drivers?.map(y => toJson_CsiNodeDriver(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.drivers?.map(y => toJson_CsiNodeDriver(y))) !== undefined) result['drivers'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21615,12 +21364,11 @@ export interface LabelSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LabelSelector(obj: LabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21644,11 +21392,10 @@ export interface TopologySelectorTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySelectorTerm(obj: TopologySelectorTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchLabelExpressions': obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y))) !== undefined) result['matchLabelExpressions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21686,13 +21433,12 @@ export interface VolumeAttachmentSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeAttachmentSpec(obj: VolumeAttachmentSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attacher': obj.attacher,
-    'nodeName': obj.nodeName,
-    'source': toJson_VolumeAttachmentSource(obj.source),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.attacher) !== undefined) result['attacher'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_VolumeAttachmentSource(obj.source)) !== undefined) result['source'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21723,12 +21469,11 @@ export interface StorageVersionMigrationSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StorageVersionMigrationSpecV1Alpha1(obj: StorageVersionMigrationSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'continueToken': obj.continueToken,
-    'resource': toJson_GroupVersionResourceV1Alpha1(obj.resource),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.continueToken) !== undefined) result['continueToken'] = value;
+  if ((value = toJson_GroupVersionResourceV1Alpha1(obj.resource)) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21787,16 +21532,15 @@ export interface CustomResourceDefinitionSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionSpec(obj: CustomResourceDefinitionSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversion': toJson_CustomResourceConversion(obj.conversion),
-    'group': obj.group,
-    'names': toJson_CustomResourceDefinitionNames(obj.names),
-    'preserveUnknownFields': obj.preserveUnknownFields,
-    'scope': obj.scope,
-    'versions': obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CustomResourceConversion(obj.conversion)) !== undefined) result['conversion'] = value;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = toJson_CustomResourceDefinitionNames(obj.names)) !== undefined) result['names'] = value;
+  if ((value = obj.preserveUnknownFields) !== undefined) result['preserveUnknownFields'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  if ((value = obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y))) !== undefined) result['versions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21855,16 +21599,15 @@ export interface StatusDetails {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatusDetails(obj: StatusDetails | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'causes': obj.causes?.map(y => toJson_StatusCause(y)),
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'retryAfterSeconds': obj.retryAfterSeconds,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.causes?.map(y => toJson_StatusCause(y))) !== undefined) result['causes'] = value;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.retryAfterSeconds) !== undefined) result['retryAfterSeconds'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21930,17 +21673,16 @@ export interface ApiServiceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApiServiceSpec(obj: ApiServiceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caBundle': obj.caBundle,
-    'group': obj.group,
-    'groupPriorityMinimum': obj.groupPriorityMinimum,
-    'insecureSkipTLSVerify': obj.insecureSkipTlsVerify,
-    'service': toJson_ServiceReference(obj.service),
-    'version': obj.version,
-    'versionPriority': obj.versionPriority,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.caBundle) !== undefined) result['caBundle'] = value;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.groupPriorityMinimum) !== undefined) result['groupPriorityMinimum'] = value;
+  if ((value = obj.insecureSkipTlsVerify) !== undefined) result['insecureSkipTLSVerify'] = value;
+  if ((value = toJson_ServiceReference(obj.service)) !== undefined) result['service'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  if ((value = obj.versionPriority) !== undefined) result['versionPriority'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22006,17 +21748,16 @@ export interface ManagedFieldsEntry {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ManagedFieldsEntry(obj: ManagedFieldsEntry | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldsType': obj.fieldsType,
-    'fieldsV1': obj.fieldsV1,
-    'manager': obj.manager,
-    'operation': obj.operation,
-    'subresource': obj.subresource,
-    'time': obj.time?.toISOString(),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldsType) !== undefined) result['fieldsType'] = value;
+  if ((value = obj.fieldsV1) !== undefined) result['fieldsV1'] = value;
+  if ((value = obj.manager) !== undefined) result['manager'] = value;
+  if ((value = obj.operation) !== undefined) result['operation'] = value;
+  if ((value = obj.subresource) !== undefined) result['subresource'] = value;
+  if ((value = obj.time?.toISOString()) !== undefined) result['time'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22076,16 +21817,15 @@ export interface OwnerReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OwnerReference(obj: OwnerReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'blockOwnerDeletion': obj.blockOwnerDeletion,
-    'controller': obj.controller,
-    'kind': obj.kind,
-    'name': obj.name,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.blockOwnerDeletion) !== undefined) result['blockOwnerDeletion'] = value;
+  if ((value = obj.controller) !== undefined) result['controller'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22135,13 +21875,12 @@ export interface WebhookClientConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WebhookClientConfig(obj: WebhookClientConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caBundle': obj.caBundle,
-    'service': toJson_ServiceReference(obj.service),
-    'url': obj.url,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.caBundle) !== undefined) result['caBundle'] = value;
+  if ((value = toJson_ServiceReference(obj.service)) !== undefined) result['service'] = value;
+  if ((value = obj.url) !== undefined) result['url'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22182,12 +21921,11 @@ export interface MatchCondition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchCondition(obj: MatchCondition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22246,15 +21984,14 @@ export interface RuleWithOperations {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RuleWithOperations(obj: RuleWithOperations | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) result['apiVersions'] = value;
+  if ((value = obj.operations?.map(y => y)) !== undefined) result['operations'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22295,12 +22032,11 @@ export interface AuditAnnotation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AuditAnnotation(obj: AuditAnnotation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'valueExpression': obj.valueExpression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.valueExpression) !== undefined) result['valueExpression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22391,15 +22127,14 @@ export interface MatchResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchResources(obj: MatchResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperations(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperations(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperations(y))) !== undefined) result['excludeResourceRules'] = value;
+  if ((value = obj.matchPolicy) !== undefined) result['matchPolicy'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) result['objectSelector'] = value;
+  if ((value = obj.resourceRules?.map(y => toJson_NamedRuleWithOperations(y))) !== undefined) result['resourceRules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22430,12 +22165,11 @@ export interface ParamKind {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamKind(obj: ParamKind | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22505,14 +22239,13 @@ export interface Validation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Validation(obj: Validation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.messageExpression) !== undefined) result['messageExpression'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22543,12 +22276,11 @@ export interface Variable {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Variable(obj: Variable | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22611,14 +22343,13 @@ export interface ParamRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamRef(obj: ParamRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.parameterNotFoundAction) !== undefined) result['parameterNotFoundAction'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22657,12 +22388,11 @@ export interface MatchConditionV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchConditionV1Alpha1(obj: MatchConditionV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22753,15 +22483,14 @@ export interface MatchResourcesV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchResourcesV1Alpha1(obj: MatchResourcesV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y))) !== undefined) result['excludeResourceRules'] = value;
+  if ((value = obj.matchPolicy) !== undefined) result['matchPolicy'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) result['objectSelector'] = value;
+  if ((value = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y))) !== undefined) result['resourceRules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22799,13 +22528,12 @@ export interface MutationV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MutationV1Alpha1(obj: MutationV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'applyConfiguration': toJson_ApplyConfigurationV1Alpha1(obj.applyConfiguration),
-    'jsonPatch': toJson_JsonPatchV1Alpha1(obj.jsonPatch),
-    'patchType': obj.patchType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ApplyConfigurationV1Alpha1(obj.applyConfiguration)) !== undefined) result['applyConfiguration'] = value;
+  if ((value = toJson_JsonPatchV1Alpha1(obj.jsonPatch)) !== undefined) result['jsonPatch'] = value;
+  if ((value = obj.patchType) !== undefined) result['patchType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22836,12 +22564,11 @@ export interface ParamKindV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamKindV1Alpha1(obj: ParamKindV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22872,12 +22599,11 @@ export interface VariableV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VariableV1Alpha1(obj: VariableV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22937,14 +22663,13 @@ export interface ParamRefV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamRefV1Alpha1(obj: ParamRefV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.parameterNotFoundAction) !== undefined) result['parameterNotFoundAction'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22985,12 +22710,11 @@ export interface AuditAnnotationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AuditAnnotationV1Beta1(obj: AuditAnnotationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'valueExpression': obj.valueExpression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.valueExpression) !== undefined) result['valueExpression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23031,12 +22755,11 @@ export interface MatchConditionV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchConditionV1Beta1(obj: MatchConditionV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23127,15 +22850,14 @@ export interface MatchResourcesV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchResourcesV1Beta1(obj: MatchResourcesV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y))) !== undefined) result['excludeResourceRules'] = value;
+  if ((value = obj.matchPolicy) !== undefined) result['matchPolicy'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) result['objectSelector'] = value;
+  if ((value = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y))) !== undefined) result['resourceRules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23166,12 +22888,11 @@ export interface ParamKindV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamKindV1Beta1(obj: ParamKindV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23241,14 +22962,13 @@ export interface ValidationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidationV1Beta1(obj: ValidationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.messageExpression) !== undefined) result['messageExpression'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23279,12 +22999,11 @@ export interface VariableV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VariableV1Beta1(obj: VariableV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23347,14 +23066,13 @@ export interface ParamRefV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamRefV1Beta1(obj: ParamRefV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.parameterNotFoundAction) !== undefined) result['parameterNotFoundAction'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23386,12 +23104,11 @@ export interface DaemonSetUpdateStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DaemonSetUpdateStrategy(obj: DaemonSetUpdateStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateDaemonSet(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateDaemonSet(obj.rollingUpdate)) !== undefined) result['rollingUpdate'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23423,12 +23140,11 @@ export interface DeploymentStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeploymentStrategy(obj: DeploymentStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateDeployment(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateDeployment(obj.rollingUpdate)) !== undefined) result['rollingUpdate'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23455,11 +23171,10 @@ export interface StatefulSetOrdinals {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetOrdinals(obj: StatefulSetOrdinals | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'start': obj.start,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.start) !== undefined) result['start'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23490,12 +23205,11 @@ export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj: StatefulSetPersistentVolumeClaimRetentionPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'whenDeleted': obj.whenDeleted,
-    'whenScaled': obj.whenScaled,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.whenDeleted) !== undefined) result['whenDeleted'] = value;
+  if ((value = obj.whenScaled) !== undefined) result['whenScaled'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23527,12 +23241,11 @@ export interface StatefulSetUpdateStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetUpdateStrategy(obj: StatefulSetUpdateStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateStatefulSetStrategy(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateStatefulSetStrategy(obj.rollingUpdate)) !== undefined) result['rollingUpdate'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23577,14 +23290,13 @@ export interface BoundObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BoundObjectReference(obj: BoundObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23615,12 +23327,11 @@ export interface NonResourceAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NonResourceAttributes(obj: NonResourceAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'verb': obj.verb,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.verb) !== undefined) result['verb'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23704,19 +23415,18 @@ export interface ResourceAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceAttributes(obj: ResourceAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldSelector': toJson_FieldSelectorAttributes(obj.fieldSelector),
-    'group': obj.group,
-    'labelSelector': toJson_LabelSelectorAttributes(obj.labelSelector),
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resource': obj.resource,
-    'subresource': obj.subresource,
-    'verb': obj.verb,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_FieldSelectorAttributes(obj.fieldSelector)) !== undefined) result['fieldSelector'] = value;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = toJson_LabelSelectorAttributes(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  if ((value = obj.subresource) !== undefined) result['subresource'] = value;
+  if ((value = obj.verb) !== undefined) result['verb'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23754,13 +23464,12 @@ export interface CrossVersionObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CrossVersionObjectReference(obj: CrossVersionObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23794,12 +23503,11 @@ export interface HorizontalPodAutoscalerBehaviorV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerBehaviorV2(obj: HorizontalPodAutoscalerBehaviorV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'scaleDown': toJson_HpaScalingRulesV2(obj.scaleDown),
-    'scaleUp': toJson_HpaScalingRulesV2(obj.scaleUp),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_HpaScalingRulesV2(obj.scaleDown)) !== undefined) result['scaleDown'] = value;
+  if ((value = toJson_HpaScalingRulesV2(obj.scaleUp)) !== undefined) result['scaleUp'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23858,16 +23566,15 @@ export interface MetricSpecV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricSpecV2(obj: MetricSpecV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerResource': toJson_ContainerResourceMetricSourceV2(obj.containerResource),
-    'external': toJson_ExternalMetricSourceV2(obj.external),
-    'object': toJson_ObjectMetricSourceV2(obj.object),
-    'pods': toJson_PodsMetricSourceV2(obj.pods),
-    'resource': toJson_ResourceMetricSourceV2(obj.resource),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ContainerResourceMetricSourceV2(obj.containerResource)) !== undefined) result['containerResource'] = value;
+  if ((value = toJson_ExternalMetricSourceV2(obj.external)) !== undefined) result['external'] = value;
+  if ((value = toJson_ObjectMetricSourceV2(obj.object)) !== undefined) result['object'] = value;
+  if ((value = toJson_PodsMetricSourceV2(obj.pods)) !== undefined) result['pods'] = value;
+  if ((value = toJson_ResourceMetricSourceV2(obj.resource)) !== undefined) result['resource'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23905,13 +23612,12 @@ export interface CrossVersionObjectReferenceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CrossVersionObjectReferenceV2(obj: CrossVersionObjectReferenceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23942,12 +23648,11 @@ export interface JobTemplateSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JobTemplateSpec(obj: JobTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_JobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_JobSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23971,11 +23676,10 @@ export interface PodFailurePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicy(obj: PodFailurePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rules': obj.rules?.map(y => toJson_PodFailurePolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.rules?.map(y => toJson_PodFailurePolicyRule(y))) !== undefined) result['rules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23999,11 +23703,10 @@ export interface SuccessPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SuccessPolicy(obj: SuccessPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rules': obj.rules?.map(y => toJson_SuccessPolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.rules?.map(y => toJson_SuccessPolicyRule(y))) !== undefined) result['rules'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24048,14 +23751,13 @@ export interface EndpointAddress {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointAddress(obj: EndpointAddress | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'ip': obj.ip,
-    'nodeName': obj.nodeName,
-    'targetRef': toJson_ObjectReference(obj.targetRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) result['hostname'] = value;
+  if ((value = obj.ip) !== undefined) result['ip'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_ObjectReference(obj.targetRef)) !== undefined) result['targetRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24114,16 +23816,15 @@ export interface LimitRangeItem {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitRangeItem(obj: LimitRangeItem | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'default': ((obj.default) === undefined) ? undefined : (valuesWithoutUndefined(obj.default)),
-    'defaultRequest': ((obj.defaultRequest) === undefined) ? undefined : (valuesWithoutUndefined(obj.defaultRequest)),
-    'max': ((obj.max) === undefined) ? undefined : (valuesWithoutUndefined(obj.max)),
-    'maxLimitRequestRatio': ((obj.maxLimitRequestRatio) === undefined) ? undefined : (valuesWithoutUndefined(obj.maxLimitRequestRatio)),
-    'min': ((obj.min) === undefined) ? undefined : (valuesWithoutUndefined(obj.min)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.default) === undefined) ? undefined : (valuesWithoutUndefined(obj.default))) !== undefined) result['default'] = value;
+  if ((value = ((obj.defaultRequest) === undefined) ? undefined : (valuesWithoutUndefined(obj.defaultRequest))) !== undefined) result['defaultRequest'] = value;
+  if ((value = ((obj.max) === undefined) ? undefined : (valuesWithoutUndefined(obj.max))) !== undefined) result['max'] = value;
+  if ((value = ((obj.maxLimitRequestRatio) === undefined) ? undefined : (valuesWithoutUndefined(obj.maxLimitRequestRatio))) !== undefined) result['maxLimitRequestRatio'] = value;
+  if ((value = ((obj.min) === undefined) ? undefined : (valuesWithoutUndefined(obj.min))) !== undefined) result['min'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24147,11 +23848,10 @@ export interface NodeConfigSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeConfigSource(obj: NodeConfigSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ConfigMapNodeConfigSource(obj.configMap),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapNodeConfigSource(obj.configMap)) !== undefined) result['configMap'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24196,14 +23896,13 @@ export interface Taint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Taint(obj: Taint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.timeAdded?.toISOString()) !== undefined) result['timeAdded'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24250,14 +23949,13 @@ export interface AwsElasticBlockStoreVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AwsElasticBlockStoreVolumeSource(obj: AwsElasticBlockStoreVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.partition) !== undefined) result['partition'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24317,16 +24015,15 @@ export interface AzureDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureDiskVolumeSource(obj: AzureDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cachingMode': obj.cachingMode,
-    'diskName': obj.diskName,
-    'diskURI': obj.diskUri,
-    'fsType': obj.fsType,
-    'kind': obj.kind,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cachingMode) !== undefined) result['cachingMode'] = value;
+  if ((value = obj.diskName) !== undefined) result['diskName'] = value;
+  if ((value = obj.diskUri) !== undefined) result['diskURI'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24371,14 +24068,13 @@ export interface AzureFilePersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureFilePersistentVolumeSource(obj: AzureFilePersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'readOnly': obj.readOnly,
-    'secretName': obj.secretName,
-    'secretNamespace': obj.secretNamespace,
-    'shareName': obj.shareName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  if ((value = obj.secretNamespace) !== undefined) result['secretNamespace'] = value;
+  if ((value = obj.shareName) !== undefined) result['shareName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24438,16 +24134,15 @@ export interface CephFsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CephFsPersistentVolumeSource(obj: CephFsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'monitors': obj.monitors?.map(y => y),
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'secretFile': obj.secretFile,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretFile) !== undefined) result['secretFile'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24493,14 +24188,13 @@ export interface CinderPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CinderPersistentVolumeSource(obj: CinderPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24588,20 +24282,19 @@ export interface CsiPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiPersistentVolumeSource(obj: CsiPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'controllerExpandSecretRef': toJson_SecretReference(obj.controllerExpandSecretRef),
-    'controllerPublishSecretRef': toJson_SecretReference(obj.controllerPublishSecretRef),
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'nodeExpandSecretRef': toJson_SecretReference(obj.nodeExpandSecretRef),
-    'nodePublishSecretRef': toJson_SecretReference(obj.nodePublishSecretRef),
-    'nodeStageSecretRef': toJson_SecretReference(obj.nodeStageSecretRef),
-    'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
-    'volumeHandle': obj.volumeHandle,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_SecretReference(obj.controllerExpandSecretRef)) !== undefined) result['controllerExpandSecretRef'] = value;
+  if ((value = toJson_SecretReference(obj.controllerPublishSecretRef)) !== undefined) result['controllerPublishSecretRef'] = value;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = toJson_SecretReference(obj.nodeExpandSecretRef)) !== undefined) result['nodeExpandSecretRef'] = value;
+  if ((value = toJson_SecretReference(obj.nodePublishSecretRef)) !== undefined) result['nodePublishSecretRef'] = value;
+  if ((value = toJson_SecretReference(obj.nodeStageSecretRef)) !== undefined) result['nodeStageSecretRef'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes))) !== undefined) result['volumeAttributes'] = value;
+  if ((value = obj.volumeHandle) !== undefined) result['volumeHandle'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24654,15 +24347,14 @@ export interface FcVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FcVolumeSource(obj: FcVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'lun': obj.lun,
-    'readOnly': obj.readOnly,
-    'targetWWNs': obj.targetWwNs?.map(y => y),
-    'wwids': obj.wwids?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.lun) !== undefined) result['lun'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.targetWwNs?.map(y => y)) !== undefined) result['targetWWNs'] = value;
+  if ((value = obj.wwids?.map(y => y)) !== undefined) result['wwids'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24714,15 +24406,14 @@ export interface FlexPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlexPersistentVolumeSource(obj: FlexPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options))) !== undefined) result['options'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24753,12 +24444,11 @@ export interface FlockerVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlockerVolumeSource(obj: FlockerVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'datasetName': obj.datasetName,
-    'datasetUUID': obj.datasetUuid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.datasetName) !== undefined) result['datasetName'] = value;
+  if ((value = obj.datasetUuid) !== undefined) result['datasetUUID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24806,14 +24496,13 @@ export interface GcePersistentDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GcePersistentDiskVolumeSource(obj: GcePersistentDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'pdName': obj.pdName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.partition) !== undefined) result['partition'] = value;
+  if ((value = obj.pdName) !== undefined) result['pdName'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24859,14 +24548,13 @@ export interface GlusterfsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GlusterfsPersistentVolumeSource(obj: GlusterfsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endpoints': obj.endpoints,
-    'endpointsNamespace': obj.endpointsNamespace,
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endpoints) !== undefined) result['endpoints'] = value;
+  if ((value = obj.endpointsNamespace) !== undefined) result['endpointsNamespace'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24898,12 +24586,11 @@ export interface HostPathVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HostPathVolumeSource(obj: HostPathVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24999,21 +24686,20 @@ export interface IscsiPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IscsiPersistentVolumeSource(obj: IscsiPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chapAuthDiscovery': obj.chapAuthDiscovery,
-    'chapAuthSession': obj.chapAuthSession,
-    'fsType': obj.fsType,
-    'initiatorName': obj.initiatorName,
-    'iqn': obj.iqn,
-    'iscsiInterface': obj.iscsiInterface,
-    'lun': obj.lun,
-    'portals': obj.portals?.map(y => y),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'targetPortal': obj.targetPortal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.chapAuthDiscovery) !== undefined) result['chapAuthDiscovery'] = value;
+  if ((value = obj.chapAuthSession) !== undefined) result['chapAuthSession'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.initiatorName) !== undefined) result['initiatorName'] = value;
+  if ((value = obj.iqn) !== undefined) result['iqn'] = value;
+  if ((value = obj.iscsiInterface) !== undefined) result['iscsiInterface'] = value;
+  if ((value = obj.lun) !== undefined) result['lun'] = value;
+  if ((value = obj.portals?.map(y => y)) !== undefined) result['portals'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.targetPortal) !== undefined) result['targetPortal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25044,12 +24730,11 @@ export interface LocalVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LocalVolumeSource(obj: LocalVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25088,13 +24773,12 @@ export interface NfsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NfsVolumeSource(obj: NfsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'server': obj.server,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.server) !== undefined) result['server'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25118,11 +24802,10 @@ export interface VolumeNodeAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeNodeAffinity(obj: VolumeNodeAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'required': toJson_NodeSelector(obj.required),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeSelector(obj.required)) !== undefined) result['required'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25153,12 +24836,11 @@ export interface PhotonPersistentDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PhotonPersistentDiskVolumeSource(obj: PhotonPersistentDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'pdID': obj.pdId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.pdId) !== undefined) result['pdID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25196,13 +24878,12 @@ export interface PortworxVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PortworxVolumeSource(obj: PortworxVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25264,16 +24945,15 @@ export interface QuobyteVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_QuobyteVolumeSource(obj: QuobyteVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'readOnly': obj.readOnly,
-    'registry': obj.registry,
-    'tenant': obj.tenant,
-    'user': obj.user,
-    'volume': obj.volume,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.registry) !== undefined) result['registry'] = value;
+  if ((value = obj.tenant) !== undefined) result['tenant'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  if ((value = obj.volume) !== undefined) result['volume'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25351,18 +25031,17 @@ export interface RbdPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RbdPersistentVolumeSource(obj: RbdPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'image': obj.image,
-    'keyring': obj.keyring,
-    'monitors': obj.monitors?.map(y => y),
-    'pool': obj.pool,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.keyring) !== undefined) result['keyring'] = value;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.pool) !== undefined) result['pool'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25451,20 +25130,19 @@ export interface ScaleIoPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleIoPersistentVolumeSource(obj: ScaleIoPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'gateway': obj.gateway,
-    'protectionDomain': obj.protectionDomain,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'sslEnabled': obj.sslEnabled,
-    'storageMode': obj.storageMode,
-    'storagePool': obj.storagePool,
-    'system': obj.system,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.gateway) !== undefined) result['gateway'] = value;
+  if ((value = obj.protectionDomain) !== undefined) result['protectionDomain'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.sslEnabled) !== undefined) result['sslEnabled'] = value;
+  if ((value = obj.storageMode) !== undefined) result['storageMode'] = value;
+  if ((value = obj.storagePool) !== undefined) result['storagePool'] = value;
+  if ((value = obj.system) !== undefined) result['system'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25516,15 +25194,14 @@ export interface StorageOsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StorageOsPersistentVolumeSource(obj: StorageOsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_ObjectReference(obj.secretRef),
-    'volumeName': obj.volumeName,
-    'volumeNamespace': obj.volumeNamespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_ObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  if ((value = obj.volumeNamespace) !== undefined) result['volumeNamespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25569,14 +25246,13 @@ export interface VsphereVirtualDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VsphereVirtualDiskVolumeSource(obj: VsphereVirtualDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'storagePolicyID': obj.storagePolicyId,
-    'storagePolicyName': obj.storagePolicyName,
-    'volumePath': obj.volumePath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.storagePolicyId) !== undefined) result['storagePolicyID'] = value;
+  if ((value = obj.storagePolicyName) !== undefined) result['storagePolicyName'] = value;
+  if ((value = obj.volumePath) !== undefined) result['volumePath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25614,13 +25290,12 @@ export interface TypedLocalObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TypedLocalObjectReference(obj: TypedLocalObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25665,14 +25340,13 @@ export interface TypedObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TypedObjectReference(obj: TypedObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25703,12 +25377,11 @@ export interface VolumeResourceRequirements {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeResourceRequirements(obj: VolumeResourceRequirements | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25746,13 +25419,12 @@ export interface Affinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Affinity(obj: Affinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeAffinity': toJson_NodeAffinity(obj.nodeAffinity),
-    'podAffinity': toJson_PodAffinity(obj.podAffinity),
-    'podAntiAffinity': toJson_PodAntiAffinity(obj.podAntiAffinity),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeAffinity(obj.nodeAffinity)) !== undefined) result['nodeAffinity'] = value;
+  if ((value = toJson_PodAffinity(obj.podAffinity)) !== undefined) result['podAffinity'] = value;
+  if ((value = toJson_PodAntiAffinity(obj.podAntiAffinity)) !== undefined) result['podAntiAffinity'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25943,34 +25615,33 @@ export interface Container {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Container(obj: Container | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_EnvVar(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_EnvFromSource(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_Lifecycle(obj.lifecycle),
-    'livenessProbe': toJson_Probe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_ContainerPort(y)),
-    'readinessProbe': toJson_Probe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y)),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'securityContext': toJson_SecurityContext(obj.securityContext),
-    'startupProbe': toJson_Probe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_VolumeDevice(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_VolumeMount(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) result['args'] = value;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  if ((value = obj.env?.map(y => toJson_EnvVar(y))) !== undefined) result['env'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_EnvFromSource(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.imagePullPolicy) !== undefined) result['imagePullPolicy'] = value;
+  if ((value = toJson_Lifecycle(obj.lifecycle)) !== undefined) result['lifecycle'] = value;
+  if ((value = toJson_Probe(obj.livenessProbe)) !== undefined) result['livenessProbe'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ports?.map(y => toJson_ContainerPort(y))) !== undefined) result['ports'] = value;
+  if ((value = toJson_Probe(obj.readinessProbe)) !== undefined) result['readinessProbe'] = value;
+  if ((value = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y))) !== undefined) result['resizePolicy'] = value;
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = toJson_SecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = toJson_Probe(obj.startupProbe)) !== undefined) result['startupProbe'] = value;
+  if ((value = obj.stdin) !== undefined) result['stdin'] = value;
+  if ((value = obj.stdinOnce) !== undefined) result['stdinOnce'] = value;
+  if ((value = obj.terminationMessagePath) !== undefined) result['terminationMessagePath'] = value;
+  if ((value = obj.terminationMessagePolicy) !== undefined) result['terminationMessagePolicy'] = value;
+  if ((value = obj.tty) !== undefined) result['tty'] = value;
+  if ((value = obj.volumeDevices?.map(y => toJson_VolumeDevice(y))) !== undefined) result['volumeDevices'] = value;
+  if ((value = obj.volumeMounts?.map(y => toJson_VolumeMount(y))) !== undefined) result['volumeMounts'] = value;
+  if ((value = obj.workingDir) !== undefined) result['workingDir'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26008,13 +25679,12 @@ export interface PodDnsConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDnsConfig(obj: PodDnsConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nameservers': obj.nameservers?.map(y => y),
-    'options': obj.options?.map(y => toJson_PodDnsConfigOption(y)),
-    'searches': obj.searches?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nameservers?.map(y => y)) !== undefined) result['nameservers'] = value;
+  if ((value = obj.options?.map(y => toJson_PodDnsConfigOption(y))) !== undefined) result['options'] = value;
+  if ((value = obj.searches?.map(y => y)) !== undefined) result['searches'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26216,35 +25886,34 @@ export interface EphemeralContainer {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EphemeralContainer(obj: EphemeralContainer | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_EnvVar(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_EnvFromSource(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_Lifecycle(obj.lifecycle),
-    'livenessProbe': toJson_Probe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_ContainerPort(y)),
-    'readinessProbe': toJson_Probe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y)),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'securityContext': toJson_SecurityContext(obj.securityContext),
-    'startupProbe': toJson_Probe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'targetContainerName': obj.targetContainerName,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_VolumeDevice(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_VolumeMount(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) result['args'] = value;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  if ((value = obj.env?.map(y => toJson_EnvVar(y))) !== undefined) result['env'] = value;
+  if ((value = obj.envFrom?.map(y => toJson_EnvFromSource(y))) !== undefined) result['envFrom'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.imagePullPolicy) !== undefined) result['imagePullPolicy'] = value;
+  if ((value = toJson_Lifecycle(obj.lifecycle)) !== undefined) result['lifecycle'] = value;
+  if ((value = toJson_Probe(obj.livenessProbe)) !== undefined) result['livenessProbe'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ports?.map(y => toJson_ContainerPort(y))) !== undefined) result['ports'] = value;
+  if ((value = toJson_Probe(obj.readinessProbe)) !== undefined) result['readinessProbe'] = value;
+  if ((value = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y))) !== undefined) result['resizePolicy'] = value;
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) result['resources'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  if ((value = toJson_SecurityContext(obj.securityContext)) !== undefined) result['securityContext'] = value;
+  if ((value = toJson_Probe(obj.startupProbe)) !== undefined) result['startupProbe'] = value;
+  if ((value = obj.stdin) !== undefined) result['stdin'] = value;
+  if ((value = obj.stdinOnce) !== undefined) result['stdinOnce'] = value;
+  if ((value = obj.targetContainerName) !== undefined) result['targetContainerName'] = value;
+  if ((value = obj.terminationMessagePath) !== undefined) result['terminationMessagePath'] = value;
+  if ((value = obj.terminationMessagePolicy) !== undefined) result['terminationMessagePolicy'] = value;
+  if ((value = obj.tty) !== undefined) result['tty'] = value;
+  if ((value = obj.volumeDevices?.map(y => toJson_VolumeDevice(y))) !== undefined) result['volumeDevices'] = value;
+  if ((value = obj.volumeMounts?.map(y => toJson_VolumeMount(y))) !== undefined) result['volumeMounts'] = value;
+  if ((value = obj.workingDir) !== undefined) result['workingDir'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26275,12 +25944,11 @@ export interface HostAlias {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HostAlias(obj: HostAlias | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostnames': obj.hostnames?.map(y => y),
-    'ip': obj.ip,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostnames?.map(y => y)) !== undefined) result['hostnames'] = value;
+  if ((value = obj.ip) !== undefined) result['ip'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26304,11 +25972,10 @@ export interface PodOs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodOs(obj: PodOs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26332,11 +25999,10 @@ export interface PodReadinessGate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodReadinessGate(obj: PodReadinessGate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conditionType': obj.conditionType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conditionType) !== undefined) result['conditionType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26384,13 +26050,12 @@ export interface PodResourceClaim {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodResourceClaim(obj: PodResourceClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'resourceClaimName': obj.resourceClaimName,
-    'resourceClaimTemplateName': obj.resourceClaimTemplateName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.resourceClaimName) !== undefined) result['resourceClaimName'] = value;
+  if ((value = obj.resourceClaimTemplateName) !== undefined) result['resourceClaimTemplateName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26432,13 +26097,12 @@ export interface ResourceRequirements {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceRequirements(obj: ResourceRequirements | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_ResourceClaim(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits)),
-    'requests': ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_ResourceClaim(y))) !== undefined) result['claims'] = value;
+  if ((value = ((obj.limits) === undefined) ? undefined : (valuesWithoutUndefined(obj.limits))) !== undefined) result['limits'] = value;
+  if ((value = ((obj.requests) === undefined) ? undefined : (valuesWithoutUndefined(obj.requests))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26462,11 +26126,10 @@ export interface PodSchedulingGate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSchedulingGate(obj: PodSchedulingGate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26589,23 +26252,22 @@ export interface PodSecurityContext {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSecurityContext(obj: PodSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appArmorProfile': toJson_AppArmorProfile(obj.appArmorProfile),
-    'fsGroup': obj.fsGroup,
-    'fsGroupChangePolicy': obj.fsGroupChangePolicy,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
-    'seLinuxOptions': toJson_SeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_SeccompProfile(obj.seccompProfile),
-    'supplementalGroups': obj.supplementalGroups?.map(y => y),
-    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
-    'sysctls': obj.sysctls?.map(y => toJson_Sysctl(y)),
-    'windowsOptions': toJson_WindowsSecurityContextOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_AppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = obj.fsGroup) !== undefined) result['fsGroup'] = value;
+  if ((value = obj.fsGroupChangePolicy) !== undefined) result['fsGroupChangePolicy'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = obj.seLinuxChangePolicy) !== undefined) result['seLinuxChangePolicy'] = value;
+  if ((value = toJson_SeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_SeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = obj.supplementalGroups?.map(y => y)) !== undefined) result['supplementalGroups'] = value;
+  if ((value = obj.supplementalGroupsPolicy) !== undefined) result['supplementalGroupsPolicy'] = value;
+  if ((value = obj.sysctls?.map(y => toJson_Sysctl(y))) !== undefined) result['sysctls'] = value;
+  if ((value = toJson_WindowsSecurityContextOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26658,15 +26320,14 @@ export interface Toleration {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Toleration(obj: Toleration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.tolerationSeconds) !== undefined) result['tolerationSeconds'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26750,18 +26411,17 @@ export interface TopologySpreadConstraint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySpreadConstraint(obj: TopologySpreadConstraint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_LabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'maxSkew': obj.maxSkew,
-    'minDomains': obj.minDomains,
-    'nodeAffinityPolicy': obj.nodeAffinityPolicy,
-    'nodeTaintsPolicy': obj.nodeTaintsPolicy,
-    'topologyKey': obj.topologyKey,
-    'whenUnsatisfiable': obj.whenUnsatisfiable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.maxSkew) !== undefined) result['maxSkew'] = value;
+  if ((value = obj.minDomains) !== undefined) result['minDomains'] = value;
+  if ((value = obj.nodeAffinityPolicy) !== undefined) result['nodeAffinityPolicy'] = value;
+  if ((value = obj.nodeTaintsPolicy) !== undefined) result['nodeTaintsPolicy'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  if ((value = obj.whenUnsatisfiable) !== undefined) result['whenUnsatisfiable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27012,41 +26672,40 @@ export interface Volume {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Volume(obj: Volume | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'awsElasticBlockStore': toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore),
-    'azureDisk': toJson_AzureDiskVolumeSource(obj.azureDisk),
-    'azureFile': toJson_AzureFileVolumeSource(obj.azureFile),
-    'cephfs': toJson_CephFsVolumeSource(obj.cephfs),
-    'cinder': toJson_CinderVolumeSource(obj.cinder),
-    'configMap': toJson_ConfigMapVolumeSource(obj.configMap),
-    'csi': toJson_CsiVolumeSource(obj.csi),
-    'downwardAPI': toJson_DownwardApiVolumeSource(obj.downwardApi),
-    'emptyDir': toJson_EmptyDirVolumeSource(obj.emptyDir),
-    'ephemeral': toJson_EphemeralVolumeSource(obj.ephemeral),
-    'fc': toJson_FcVolumeSource(obj.fc),
-    'flexVolume': toJson_FlexVolumeSource(obj.flexVolume),
-    'flocker': toJson_FlockerVolumeSource(obj.flocker),
-    'gcePersistentDisk': toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk),
-    'gitRepo': toJson_GitRepoVolumeSource(obj.gitRepo),
-    'glusterfs': toJson_GlusterfsVolumeSource(obj.glusterfs),
-    'hostPath': toJson_HostPathVolumeSource(obj.hostPath),
-    'image': toJson_ImageVolumeSource(obj.image),
-    'iscsi': toJson_IscsiVolumeSource(obj.iscsi),
-    'name': obj.name,
-    'nfs': toJson_NfsVolumeSource(obj.nfs),
-    'persistentVolumeClaim': toJson_PersistentVolumeClaimVolumeSource(obj.persistentVolumeClaim),
-    'photonPersistentDisk': toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk),
-    'portworxVolume': toJson_PortworxVolumeSource(obj.portworxVolume),
-    'projected': toJson_ProjectedVolumeSource(obj.projected),
-    'quobyte': toJson_QuobyteVolumeSource(obj.quobyte),
-    'rbd': toJson_RbdVolumeSource(obj.rbd),
-    'scaleIO': toJson_ScaleIoVolumeSource(obj.scaleIo),
-    'secret': toJson_SecretVolumeSource(obj.secret),
-    'storageos': toJson_StorageOsVolumeSource(obj.storageos),
-    'vsphereVolume': toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore)) !== undefined) result['awsElasticBlockStore'] = value;
+  if ((value = toJson_AzureDiskVolumeSource(obj.azureDisk)) !== undefined) result['azureDisk'] = value;
+  if ((value = toJson_AzureFileVolumeSource(obj.azureFile)) !== undefined) result['azureFile'] = value;
+  if ((value = toJson_CephFsVolumeSource(obj.cephfs)) !== undefined) result['cephfs'] = value;
+  if ((value = toJson_CinderVolumeSource(obj.cinder)) !== undefined) result['cinder'] = value;
+  if ((value = toJson_ConfigMapVolumeSource(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = toJson_CsiVolumeSource(obj.csi)) !== undefined) result['csi'] = value;
+  if ((value = toJson_DownwardApiVolumeSource(obj.downwardApi)) !== undefined) result['downwardAPI'] = value;
+  if ((value = toJson_EmptyDirVolumeSource(obj.emptyDir)) !== undefined) result['emptyDir'] = value;
+  if ((value = toJson_EphemeralVolumeSource(obj.ephemeral)) !== undefined) result['ephemeral'] = value;
+  if ((value = toJson_FcVolumeSource(obj.fc)) !== undefined) result['fc'] = value;
+  if ((value = toJson_FlexVolumeSource(obj.flexVolume)) !== undefined) result['flexVolume'] = value;
+  if ((value = toJson_FlockerVolumeSource(obj.flocker)) !== undefined) result['flocker'] = value;
+  if ((value = toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk)) !== undefined) result['gcePersistentDisk'] = value;
+  if ((value = toJson_GitRepoVolumeSource(obj.gitRepo)) !== undefined) result['gitRepo'] = value;
+  if ((value = toJson_GlusterfsVolumeSource(obj.glusterfs)) !== undefined) result['glusterfs'] = value;
+  if ((value = toJson_HostPathVolumeSource(obj.hostPath)) !== undefined) result['hostPath'] = value;
+  if ((value = toJson_ImageVolumeSource(obj.image)) !== undefined) result['image'] = value;
+  if ((value = toJson_IscsiVolumeSource(obj.iscsi)) !== undefined) result['iscsi'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_NfsVolumeSource(obj.nfs)) !== undefined) result['nfs'] = value;
+  if ((value = toJson_PersistentVolumeClaimVolumeSource(obj.persistentVolumeClaim)) !== undefined) result['persistentVolumeClaim'] = value;
+  if ((value = toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk)) !== undefined) result['photonPersistentDisk'] = value;
+  if ((value = toJson_PortworxVolumeSource(obj.portworxVolume)) !== undefined) result['portworxVolume'] = value;
+  if ((value = toJson_ProjectedVolumeSource(obj.projected)) !== undefined) result['projected'] = value;
+  if ((value = toJson_QuobyteVolumeSource(obj.quobyte)) !== undefined) result['quobyte'] = value;
+  if ((value = toJson_RbdVolumeSource(obj.rbd)) !== undefined) result['rbd'] = value;
+  if ((value = toJson_ScaleIoVolumeSource(obj.scaleIo)) !== undefined) result['scaleIO'] = value;
+  if ((value = toJson_SecretVolumeSource(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = toJson_StorageOsVolumeSource(obj.storageos)) !== undefined) result['storageos'] = value;
+  if ((value = toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume)) !== undefined) result['vsphereVolume'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27070,11 +26729,10 @@ export interface ScopeSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScopeSelector(obj: ScopeSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y))) !== undefined) result['matchExpressions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27143,16 +26801,15 @@ export interface ServicePort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServicePort(obj: ServicePort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appProtocol': obj.appProtocol,
-    'name': obj.name,
-    'nodePort': obj.nodePort,
-    'port': obj.port,
-    'protocol': obj.protocol,
-    'targetPort': obj.targetPort?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.appProtocol) !== undefined) result['appProtocol'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.nodePort) !== undefined) result['nodePort'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.targetPort?.value) !== undefined) result['targetPort'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27176,11 +26833,10 @@ export interface SessionAffinityConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SessionAffinityConfig(obj: SessionAffinityConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientIP': toJson_ClientIpConfig(obj.clientIp),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ClientIpConfig(obj.clientIp)) !== undefined) result['clientIP'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27218,13 +26874,12 @@ export interface EndpointConditions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointConditions(obj: EndpointConditions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ready': obj.ready,
-    'serving': obj.serving,
-    'terminating': obj.terminating,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ready) !== undefined) result['ready'] = value;
+  if ((value = obj.serving) !== undefined) result['serving'] = value;
+  if ((value = obj.terminating) !== undefined) result['terminating'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27255,12 +26910,11 @@ export interface EndpointHints {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointHints(obj: EndpointHints | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forNodes': obj.forNodes?.map(y => toJson_ForNode(y)),
-    'forZones': obj.forZones?.map(y => toJson_ForZone(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.forNodes?.map(y => toJson_ForNode(y))) !== undefined) result['forNodes'] = value;
+  if ((value = obj.forZones?.map(y => toJson_ForZone(y))) !== undefined) result['forZones'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27284,11 +26938,10 @@ export interface FlowDistinguisherMethod {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowDistinguisherMethod(obj: FlowDistinguisherMethod | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27312,11 +26965,10 @@ export interface PriorityLevelConfigurationReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationReference(obj: PriorityLevelConfigurationReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27354,13 +27006,12 @@ export interface PolicyRulesWithSubjects {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PolicyRulesWithSubjects(obj: PolicyRulesWithSubjects | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceRules': obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRule(y)),
-    'resourceRules': obj.resourceRules?.map(y => toJson_ResourcePolicyRule(y)),
-    'subjects': obj.subjects?.map(y => toJson_Subject(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRule(y))) !== undefined) result['nonResourceRules'] = value;
+  if ((value = obj.resourceRules?.map(y => toJson_ResourcePolicyRule(y))) !== undefined) result['resourceRules'] = value;
+  if ((value = obj.subjects?.map(y => toJson_Subject(y))) !== undefined) result['subjects'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27397,12 +27048,11 @@ export interface ExemptPriorityLevelConfiguration {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExemptPriorityLevelConfiguration(obj: ExemptPriorityLevelConfiguration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'lendablePercent': obj.lendablePercent,
-    'nominalConcurrencyShares': obj.nominalConcurrencyShares,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.lendablePercent) !== undefined) result['lendablePercent'] = value;
+  if ((value = obj.nominalConcurrencyShares) !== undefined) result['nominalConcurrencyShares'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27463,14 +27113,13 @@ export interface LimitedPriorityLevelConfiguration {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitedPriorityLevelConfiguration(obj: LimitedPriorityLevelConfiguration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'borrowingLimitPercent': obj.borrowingLimitPercent,
-    'lendablePercent': obj.lendablePercent,
-    'limitResponse': toJson_LimitResponse(obj.limitResponse),
-    'nominalConcurrencyShares': obj.nominalConcurrencyShares,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.borrowingLimitPercent) !== undefined) result['borrowingLimitPercent'] = value;
+  if ((value = obj.lendablePercent) !== undefined) result['lendablePercent'] = value;
+  if ((value = toJson_LimitResponse(obj.limitResponse)) !== undefined) result['limitResponse'] = value;
+  if ((value = obj.nominalConcurrencyShares) !== undefined) result['nominalConcurrencyShares'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27515,14 +27164,13 @@ export interface ParentReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParentReference(obj: ParentReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27553,12 +27201,11 @@ export interface IngressBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressBackend(obj: IngressBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resource': toJson_TypedLocalObjectReference(obj.resource),
-    'service': toJson_IngressServiceBackend(obj.service),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_TypedLocalObjectReference(obj.resource)) !== undefined) result['resource'] = value;
+  if ((value = toJson_IngressServiceBackend(obj.service)) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27594,12 +27241,11 @@ export interface IngressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressRule(obj: IngressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'http': toJson_HttpIngressRuleValue(obj.http),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = toJson_HttpIngressRuleValue(obj.http)) !== undefined) result['http'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27631,12 +27277,11 @@ export interface IngressTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressTls(obj: IngressTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hosts': obj.hosts?.map(y => y),
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hosts?.map(y => y)) !== undefined) result['hosts'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27688,15 +27333,14 @@ export interface IngressClassParametersReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressClassParametersReference(obj: IngressClassParametersReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) result['apiGroup'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27727,12 +27371,11 @@ export interface NetworkPolicyEgressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyEgressRule(obj: NetworkPolicyEgressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
-    'to': obj.to?.map(y => toJson_NetworkPolicyPeer(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ports?.map(y => toJson_NetworkPolicyPort(y))) !== undefined) result['ports'] = value;
+  if ((value = obj.to?.map(y => toJson_NetworkPolicyPeer(y))) !== undefined) result['to'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27763,12 +27406,11 @@ export interface NetworkPolicyIngressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyIngressRule(obj: NetworkPolicyIngressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'from': obj.from?.map(y => toJson_NetworkPolicyPeer(y)),
-    'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.from?.map(y => toJson_NetworkPolicyPeer(y))) !== undefined) result['from'] = value;
+  if ((value = obj.ports?.map(y => toJson_NetworkPolicyPort(y))) !== undefined) result['ports'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27813,14 +27455,13 @@ export interface ParentReferenceV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParentReferenceV1Beta1(obj: ParentReferenceV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27851,12 +27492,11 @@ export interface Preconditions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Preconditions(obj: Preconditions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27896,11 +27536,10 @@ export interface DeviceClassConfigurationV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassConfigurationV1Alpha3(obj: DeviceClassConfigurationV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Alpha3(obj.opaque),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Alpha3(obj.opaque)) !== undefined) result['opaque'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27924,11 +27563,10 @@ export interface DeviceSelectorV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSelectorV1Alpha3(obj: DeviceSelectorV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cel': toJson_CelDeviceSelectorV1Alpha3(obj.cel),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CelDeviceSelectorV1Alpha3(obj.cel)) !== undefined) result['cel'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27984,15 +27622,14 @@ export interface DeviceTaintSelectorV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTaintSelectorV1Alpha3(obj: DeviceTaintSelectorV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'device': obj.device,
-    'deviceClassName': obj.deviceClassName,
-    'driver': obj.driver,
-    'pool': obj.pool,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.device) !== undefined) result['device'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.pool) !== undefined) result['pool'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y))) !== undefined) result['selectors'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28037,14 +27674,13 @@ export interface DeviceTaintV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTaintV1Alpha3(obj: DeviceTaintV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.timeAdded?.toISOString()) !== undefined) result['timeAdded'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28082,13 +27718,12 @@ export interface DeviceClaimV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimV1Alpha3(obj: DeviceClaimV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClaimConfigurationV1Alpha3(y)),
-    'constraints': obj.constraints?.map(y => toJson_DeviceConstraintV1Alpha3(y)),
-    'requests': obj.requests?.map(y => toJson_DeviceRequestV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClaimConfigurationV1Alpha3(y))) !== undefined) result['config'] = value;
+  if ((value = obj.constraints?.map(y => toJson_DeviceConstraintV1Alpha3(y))) !== undefined) result['constraints'] = value;
+  if ((value = obj.requests?.map(y => toJson_DeviceRequestV1Alpha3(y))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28119,12 +27754,11 @@ export interface DeviceV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceV1Alpha3(obj: DeviceV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'basic': toJson_BasicDeviceV1Alpha3(obj.basic),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_BasicDeviceV1Alpha3(obj.basic)) !== undefined) result['basic'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28148,11 +27782,10 @@ export interface NodeSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelector(obj: NodeSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y))) !== undefined) result['nodeSelectorTerms'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28196,13 +27829,12 @@ export interface ResourcePoolV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePoolV1Alpha3(obj: ResourcePoolV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generation': obj.generation,
-    'name': obj.name,
-    'resourceSliceCount': obj.resourceSliceCount,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.generation) !== undefined) result['generation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.resourceSliceCount) !== undefined) result['resourceSliceCount'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28239,12 +27871,11 @@ export interface CounterSetV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterSetV1Alpha3(obj: CounterSetV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Alpha3(i[1]) }), {})),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Alpha3(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28268,11 +27899,10 @@ export interface DeviceClassConfigurationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassConfigurationV1Beta1(obj: DeviceClassConfigurationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Beta1(obj.opaque),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Beta1(obj.opaque)) !== undefined) result['opaque'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28296,11 +27926,10 @@ export interface DeviceSelectorV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSelectorV1Beta1(obj: DeviceSelectorV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cel': toJson_CelDeviceSelectorV1Beta1(obj.cel),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CelDeviceSelectorV1Beta1(obj.cel)) !== undefined) result['cel'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28338,13 +27967,12 @@ export interface DeviceClaimV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimV1Beta1(obj: DeviceClaimV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClaimConfigurationV1Beta1(y)),
-    'constraints': obj.constraints?.map(y => toJson_DeviceConstraintV1Beta1(y)),
-    'requests': obj.requests?.map(y => toJson_DeviceRequestV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClaimConfigurationV1Beta1(y))) !== undefined) result['config'] = value;
+  if ((value = obj.constraints?.map(y => toJson_DeviceConstraintV1Beta1(y))) !== undefined) result['constraints'] = value;
+  if ((value = obj.requests?.map(y => toJson_DeviceRequestV1Beta1(y))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28375,12 +28003,11 @@ export interface DeviceV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceV1Beta1(obj: DeviceV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'basic': toJson_BasicDeviceV1Beta1(obj.basic),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_BasicDeviceV1Beta1(obj.basic)) !== undefined) result['basic'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28424,13 +28051,12 @@ export interface ResourcePoolV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePoolV1Beta1(obj: ResourcePoolV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generation': obj.generation,
-    'name': obj.name,
-    'resourceSliceCount': obj.resourceSliceCount,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.generation) !== undefined) result['generation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.resourceSliceCount) !== undefined) result['resourceSliceCount'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28465,12 +28091,11 @@ export interface CounterSetV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterSetV1Beta1(obj: CounterSetV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta1(i[1]) }), {})),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta1(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28494,11 +28119,10 @@ export interface DeviceClassConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClassConfigurationV1Beta2(obj: DeviceClassConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Beta2(obj.opaque),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Beta2(obj.opaque)) !== undefined) result['opaque'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28522,11 +28146,10 @@ export interface DeviceSelectorV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSelectorV1Beta2(obj: DeviceSelectorV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cel': toJson_CelDeviceSelectorV1Beta2(obj.cel),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CelDeviceSelectorV1Beta2(obj.cel)) !== undefined) result['cel'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28564,13 +28187,12 @@ export interface DeviceClaimV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimV1Beta2(obj: DeviceClaimV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': obj.config?.map(y => toJson_DeviceClaimConfigurationV1Beta2(y)),
-    'constraints': obj.constraints?.map(y => toJson_DeviceConstraintV1Beta2(y)),
-    'requests': obj.requests?.map(y => toJson_DeviceRequestV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.config?.map(y => toJson_DeviceClaimConfigurationV1Beta2(y))) !== undefined) result['config'] = value;
+  if ((value = obj.constraints?.map(y => toJson_DeviceConstraintV1Beta2(y))) !== undefined) result['constraints'] = value;
+  if ((value = obj.requests?.map(y => toJson_DeviceRequestV1Beta2(y))) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28663,18 +28285,17 @@ export interface DeviceV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceV1Beta2(obj: DeviceV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Beta2(i[1]) }), {})),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceCapacityV1Beta2(i[1]) }), {})),
-    'consumesCounters': obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Beta2(y)),
-    'name': obj.name,
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'taints': obj.taints?.map(y => toJson_DeviceTaintV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Beta2(i[1]) }), {}))) !== undefined) result['attributes'] = value;
+  if ((value = ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceCapacityV1Beta2(i[1]) }), {}))) !== undefined) result['capacity'] = value;
+  if ((value = obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Beta2(y))) !== undefined) result['consumesCounters'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.taints?.map(y => toJson_DeviceTaintV1Beta2(y))) !== undefined) result['taints'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28718,13 +28339,12 @@ export interface ResourcePoolV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePoolV1Beta2(obj: ResourcePoolV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'generation': obj.generation,
-    'name': obj.name,
-    'resourceSliceCount': obj.resourceSliceCount,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.generation) !== undefined) result['generation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.resourceSliceCount) !== undefined) result['resourceSliceCount'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28759,12 +28379,11 @@ export interface CounterSetV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterSetV1Beta2(obj: CounterSetV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta2(i[1]) }), {})),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta2(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28795,12 +28414,11 @@ export interface TokenRequest {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenRequest(obj: TokenRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audience': obj.audience,
-    'expirationSeconds': obj.expirationSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audience) !== undefined) result['audience'] = value;
+  if ((value = obj.expirationSeconds) !== undefined) result['expirationSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28845,14 +28463,13 @@ export interface CsiNodeDriver {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiNodeDriver(obj: CsiNodeDriver | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocatable': toJson_VolumeNodeResources(obj.allocatable),
-    'name': obj.name,
-    'nodeID': obj.nodeId,
-    'topologyKeys': obj.topologyKeys?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_VolumeNodeResources(obj.allocatable)) !== undefined) result['allocatable'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.nodeId) !== undefined) result['nodeID'] = value;
+  if ((value = obj.topologyKeys?.map(y => y)) !== undefined) result['topologyKeys'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28890,13 +28507,12 @@ export interface LabelSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LabelSelectorRequirement(obj: LabelSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28927,12 +28543,11 @@ export interface TopologySelectorLabelRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySelectorLabelRequirement(obj: TopologySelectorLabelRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28963,12 +28578,11 @@ export interface VolumeAttachmentSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeAttachmentSource(obj: VolumeAttachmentSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'inlineVolumeSpec': toJson_PersistentVolumeSpec(obj.inlineVolumeSpec),
-    'persistentVolumeName': obj.persistentVolumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PersistentVolumeSpec(obj.inlineVolumeSpec)) !== undefined) result['inlineVolumeSpec'] = value;
+  if ((value = obj.persistentVolumeName) !== undefined) result['persistentVolumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29006,13 +28620,12 @@ export interface GroupVersionResourceV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GroupVersionResourceV1Alpha1(obj: GroupVersionResourceV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'resource': obj.resource,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) result['group'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29044,12 +28657,11 @@ export interface CustomResourceConversion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceConversion(obj: CustomResourceConversion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'strategy': obj.strategy,
-    'webhook': toJson_WebhookConversion(obj.webhook),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.strategy) !== undefined) result['strategy'] = value;
+  if ((value = toJson_WebhookConversion(obj.webhook)) !== undefined) result['webhook'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29110,16 +28722,15 @@ export interface CustomResourceDefinitionNames {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionNames(obj: CustomResourceDefinitionNames | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'categories': obj.categories?.map(y => y),
-    'kind': obj.kind,
-    'listKind': obj.listKind,
-    'plural': obj.plural,
-    'shortNames': obj.shortNames?.map(y => y),
-    'singular': obj.singular,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.categories?.map(y => y)) !== undefined) result['categories'] = value;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.listKind) !== undefined) result['listKind'] = value;
+  if ((value = obj.plural) !== undefined) result['plural'] = value;
+  if ((value = obj.shortNames?.map(y => y)) !== undefined) result['shortNames'] = value;
+  if ((value = obj.singular) !== undefined) result['singular'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29200,19 +28811,18 @@ export interface CustomResourceDefinitionVersion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionVersion(obj: CustomResourceDefinitionVersion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'additionalPrinterColumns': obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y)),
-    'deprecated': obj.deprecated,
-    'deprecationWarning': obj.deprecationWarning,
-    'name': obj.name,
-    'schema': toJson_CustomResourceValidation(obj.schema),
-    'selectableFields': obj.selectableFields?.map(y => toJson_SelectableField(y)),
-    'served': obj.served,
-    'storage': obj.storage,
-    'subresources': toJson_CustomResourceSubresources(obj.subresources),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y))) !== undefined) result['additionalPrinterColumns'] = value;
+  if ((value = obj.deprecated) !== undefined) result['deprecated'] = value;
+  if ((value = obj.deprecationWarning) !== undefined) result['deprecationWarning'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_CustomResourceValidation(obj.schema)) !== undefined) result['schema'] = value;
+  if ((value = obj.selectableFields?.map(y => toJson_SelectableField(y))) !== undefined) result['selectableFields'] = value;
+  if ((value = obj.served) !== undefined) result['served'] = value;
+  if ((value = obj.storage) !== undefined) result['storage'] = value;
+  if ((value = toJson_CustomResourceSubresources(obj.subresources)) !== undefined) result['subresources'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29254,13 +28864,12 @@ export interface StatusCause {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatusCause(obj: StatusCause | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'field': obj.field,
-    'message': obj.message,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.field) !== undefined) result['field'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29306,14 +28915,13 @@ export interface ServiceReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceReference(obj: ServiceReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'path': obj.path,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29379,16 +28987,15 @@ export interface NamedRuleWithOperations {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamedRuleWithOperations(obj: NamedRuleWithOperations | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) result['apiVersions'] = value;
+  if ((value = obj.operations?.map(y => y)) !== undefined) result['operations'] = value;
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) result['resourceNames'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29454,16 +29061,15 @@ export interface NamedRuleWithOperationsV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamedRuleWithOperationsV1Alpha1(obj: NamedRuleWithOperationsV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) result['apiVersions'] = value;
+  if ((value = obj.operations?.map(y => y)) !== undefined) result['operations'] = value;
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) result['resourceNames'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29514,11 +29120,10 @@ export interface ApplyConfigurationV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApplyConfigurationV1Alpha1(obj: ApplyConfigurationV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29595,11 +29200,10 @@ export interface JsonPatchV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JsonPatchV1Alpha1(obj: JsonPatchV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29665,16 +29269,15 @@ export interface NamedRuleWithOperationsV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamedRuleWithOperationsV1Beta1(obj: NamedRuleWithOperationsV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) result['apiVersions'] = value;
+  if ((value = obj.operations?.map(y => y)) !== undefined) result['operations'] = value;
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) result['resourceNames'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.scope) !== undefined) result['scope'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29705,12 +29308,11 @@ export interface RollingUpdateDaemonSet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateDaemonSet(obj: RollingUpdateDaemonSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSurge': obj.maxSurge?.value,
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSurge?.value) !== undefined) result['maxSurge'] = value;
+  if ((value = obj.maxUnavailable?.value) !== undefined) result['maxUnavailable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29743,12 +29345,11 @@ export interface RollingUpdateDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateDeployment(obj: RollingUpdateDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSurge': obj.maxSurge?.value,
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSurge?.value) !== undefined) result['maxSurge'] = value;
+  if ((value = obj.maxUnavailable?.value) !== undefined) result['maxUnavailable'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29780,12 +29381,11 @@ export interface RollingUpdateStatefulSetStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateStatefulSetStrategy(obj: RollingUpdateStatefulSetStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'partition': obj.partition,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxUnavailable?.value) !== undefined) result['maxUnavailable'] = value;
+  if ((value = obj.partition) !== undefined) result['partition'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29816,12 +29416,11 @@ export interface FieldSelectorAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FieldSelectorAttributes(obj: FieldSelectorAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rawSelector': obj.rawSelector,
-    'requirements': obj.requirements?.map(y => toJson_FieldSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.rawSelector) !== undefined) result['rawSelector'] = value;
+  if ((value = obj.requirements?.map(y => toJson_FieldSelectorRequirement(y))) !== undefined) result['requirements'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29852,12 +29451,11 @@ export interface LabelSelectorAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LabelSelectorAttributes(obj: LabelSelectorAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rawSelector': obj.rawSelector,
-    'requirements': obj.requirements?.map(y => toJson_LabelSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.rawSelector) !== undefined) result['rawSelector'] = value;
+  if ((value = obj.requirements?.map(y => toJson_LabelSelectorRequirement(y))) !== undefined) result['requirements'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29910,14 +29508,13 @@ export interface HpaScalingRulesV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HpaScalingRulesV2(obj: HpaScalingRulesV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'policies': obj.policies?.map(y => toJson_HpaScalingPolicyV2(y)),
-    'selectPolicy': obj.selectPolicy,
-    'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
-    'tolerance': obj.tolerance?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.policies?.map(y => toJson_HpaScalingPolicyV2(y))) !== undefined) result['policies'] = value;
+  if ((value = obj.selectPolicy) !== undefined) result['selectPolicy'] = value;
+  if ((value = obj.stabilizationWindowSeconds) !== undefined) result['stabilizationWindowSeconds'] = value;
+  if ((value = obj.tolerance?.value) !== undefined) result['tolerance'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29955,13 +29552,12 @@ export interface ContainerResourceMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerResourceMetricSourceV2(obj: ContainerResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'container': obj.container,
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.container) !== undefined) result['container'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29992,12 +29588,11 @@ export interface ExternalMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalMetricSourceV2(obj: ExternalMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) result['metric'] = value;
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30035,13 +29630,12 @@ export interface ObjectMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectMetricSourceV2(obj: ObjectMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'describedObject': toJson_CrossVersionObjectReferenceV2(obj.describedObject),
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CrossVersionObjectReferenceV2(obj.describedObject)) !== undefined) result['describedObject'] = value;
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) result['metric'] = value;
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30072,12 +29666,11 @@ export interface PodsMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodsMetricSourceV2(obj: PodsMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) result['metric'] = value;
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30108,12 +29701,11 @@ export interface ResourceMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceMetricSourceV2(obj: ResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30161,13 +29753,12 @@ export interface PodFailurePolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyRule(obj: PodFailurePolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'onExitCodes': toJson_PodFailurePolicyOnExitCodesRequirement(obj.onExitCodes),
-    'onPodConditions': obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.action) !== undefined) result['action'] = value;
+  if ((value = toJson_PodFailurePolicyOnExitCodesRequirement(obj.onExitCodes)) !== undefined) result['onExitCodes'] = value;
+  if ((value = obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y))) !== undefined) result['onPodConditions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30198,12 +29789,11 @@ export interface SuccessPolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SuccessPolicyRule(obj: SuccessPolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'succeededCount': obj.succeededCount,
-    'succeededIndexes': obj.succeededIndexes,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.succeededCount) !== undefined) result['succeededCount'] = value;
+  if ((value = obj.succeededIndexes) !== undefined) result['succeededIndexes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30255,15 +29845,14 @@ export interface ConfigMapNodeConfigSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapNodeConfigSource(obj: ConfigMapNodeConfigSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kubeletConfigKey': obj.kubeletConfigKey,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kubeletConfigKey) !== undefined) result['kubeletConfigKey'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  if ((value = obj.resourceVersion) !== undefined) result['resourceVersion'] = value;
+  if ((value = obj.uid) !== undefined) result['uid'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30294,12 +29883,11 @@ export interface SecretReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretReference(obj: SecretReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30330,12 +29918,11 @@ export interface NodeAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeAffinity(obj: NodeAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': toJson_NodeSelector(obj.requiredDuringSchedulingIgnoredDuringExecution),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = toJson_NodeSelector(obj.requiredDuringSchedulingIgnoredDuringExecution)) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30366,12 +29953,11 @@ export interface PodAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAffinity(obj: PodAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y))) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30402,12 +29988,11 @@ export interface PodAntiAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAntiAffinity(obj: PodAntiAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y))) !== undefined) result['preferredDuringSchedulingIgnoredDuringExecution'] = value;
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y))) !== undefined) result['requiredDuringSchedulingIgnoredDuringExecution'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30446,13 +30031,12 @@ export interface EnvVar {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvVar(obj: EnvVar | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_EnvVarSource(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  if ((value = toJson_EnvVarSource(obj.valueFrom)) !== undefined) result['valueFrom'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30490,13 +30074,12 @@ export interface EnvFromSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvFromSource(obj: EnvFromSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapRef': toJson_ConfigMapEnvSource(obj.configMapRef),
-    'prefix': obj.prefix,
-    'secretRef': toJson_SecretEnvSource(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapEnvSource(obj.configMapRef)) !== undefined) result['configMapRef'] = value;
+  if ((value = obj.prefix) !== undefined) result['prefix'] = value;
+  if ((value = toJson_SecretEnvSource(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30534,13 +30117,12 @@ export interface Lifecycle {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Lifecycle(obj: Lifecycle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'postStart': toJson_LifecycleHandler(obj.postStart),
-    'preStop': toJson_LifecycleHandler(obj.preStop),
-    'stopSignal': obj.stopSignal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LifecycleHandler(obj.postStart)) !== undefined) result['postStart'] = value;
+  if ((value = toJson_LifecycleHandler(obj.preStop)) !== undefined) result['preStop'] = value;
+  if ((value = obj.stopSignal) !== undefined) result['stopSignal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30631,20 +30213,19 @@ export interface Probe {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Probe(obj: Probe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_ExecAction(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrpcAction(obj.grpc),
-    'httpGet': toJson_HttpGetAction(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_TcpSocketAction(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExecAction(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = obj.failureThreshold) !== undefined) result['failureThreshold'] = value;
+  if ((value = toJson_GrpcAction(obj.grpc)) !== undefined) result['grpc'] = value;
+  if ((value = toJson_HttpGetAction(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = obj.initialDelaySeconds) !== undefined) result['initialDelaySeconds'] = value;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.successThreshold) !== undefined) result['successThreshold'] = value;
+  if ((value = toJson_TcpSocketAction(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) result['terminationGracePeriodSeconds'] = value;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30697,15 +30278,14 @@ export interface ContainerPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerPort(obj: ContainerPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPort': obj.containerPort,
-    'hostIP': obj.hostIp,
-    'hostPort': obj.hostPort,
-    'name': obj.name,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerPort) !== undefined) result['containerPort'] = value;
+  if ((value = obj.hostIp) !== undefined) result['hostIP'] = value;
+  if ((value = obj.hostPort) !== undefined) result['hostPort'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30736,12 +30316,11 @@ export interface ContainerResizePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerResizePolicy(obj: ContainerResizePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceName': obj.resourceName,
-    'restartPolicy': obj.restartPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceName) !== undefined) result['resourceName'] = value;
+  if ((value = obj.restartPolicy) !== undefined) result['restartPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30846,22 +30425,21 @@ export interface SecurityContext {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecurityContext(obj: SecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
-    'appArmorProfile': toJson_AppArmorProfile(obj.appArmorProfile),
-    'capabilities': toJson_Capabilities(obj.capabilities),
-    'privileged': obj.privileged,
-    'procMount': obj.procMount,
-    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_SeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_SeccompProfile(obj.seccompProfile),
-    'windowsOptions': toJson_WindowsSecurityContextOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowPrivilegeEscalation) !== undefined) result['allowPrivilegeEscalation'] = value;
+  if ((value = toJson_AppArmorProfile(obj.appArmorProfile)) !== undefined) result['appArmorProfile'] = value;
+  if ((value = toJson_Capabilities(obj.capabilities)) !== undefined) result['capabilities'] = value;
+  if ((value = obj.privileged) !== undefined) result['privileged'] = value;
+  if ((value = obj.procMount) !== undefined) result['procMount'] = value;
+  if ((value = obj.readOnlyRootFilesystem) !== undefined) result['readOnlyRootFilesystem'] = value;
+  if ((value = obj.runAsGroup) !== undefined) result['runAsGroup'] = value;
+  if ((value = obj.runAsNonRoot) !== undefined) result['runAsNonRoot'] = value;
+  if ((value = obj.runAsUser) !== undefined) result['runAsUser'] = value;
+  if ((value = toJson_SeLinuxOptions(obj.seLinuxOptions)) !== undefined) result['seLinuxOptions'] = value;
+  if ((value = toJson_SeccompProfile(obj.seccompProfile)) !== undefined) result['seccompProfile'] = value;
+  if ((value = toJson_WindowsSecurityContextOptions(obj.windowsOptions)) !== undefined) result['windowsOptions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30892,12 +30470,11 @@ export interface VolumeDevice {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeDevice(obj: VolumeDevice | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devicePath': obj.devicePath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.devicePath) !== undefined) result['devicePath'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -30974,17 +30551,16 @@ export interface VolumeMount {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeMount(obj: VolumeMount | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'mountPropagation': obj.mountPropagation,
-    'name': obj.name,
-    'readOnly': obj.readOnly,
-    'recursiveReadOnly': obj.recursiveReadOnly,
-    'subPath': obj.subPath,
-    'subPathExpr': obj.subPathExpr,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.mountPath) !== undefined) result['mountPath'] = value;
+  if ((value = obj.mountPropagation) !== undefined) result['mountPropagation'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.recursiveReadOnly) !== undefined) result['recursiveReadOnly'] = value;
+  if ((value = obj.subPath) !== undefined) result['subPath'] = value;
+  if ((value = obj.subPathExpr) !== undefined) result['subPathExpr'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31015,12 +30591,11 @@ export interface PodDnsConfigOption {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDnsConfigOption(obj: PodDnsConfigOption | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31051,12 +30626,11 @@ export interface ResourceClaim {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaim(obj: ResourceClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'request': obj.request,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.request) !== undefined) result['request'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31090,12 +30664,11 @@ export interface AppArmorProfile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AppArmorProfile(obj: AppArmorProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31140,14 +30713,13 @@ export interface SeLinuxOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SeLinuxOptions(obj: SeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) result['level'] = value;
+  if ((value = obj.role) !== undefined) result['role'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31180,12 +30752,11 @@ export interface SeccompProfile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SeccompProfile(obj: SeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) result['localhostProfile'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31216,12 +30787,11 @@ export interface Sysctl {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Sysctl(obj: Sysctl | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31267,14 +30837,13 @@ export interface WindowsSecurityContextOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WindowsSecurityContextOptions(obj: WindowsSecurityContextOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) result['gmsaCredentialSpec'] = value;
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) result['gmsaCredentialSpecName'] = value;
+  if ((value = obj.hostProcess) !== undefined) result['hostProcess'] = value;
+  if ((value = obj.runAsUserName) !== undefined) result['runAsUserName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31312,13 +30881,12 @@ export interface AzureFileVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureFileVolumeSource(obj: AzureFileVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'readOnly': obj.readOnly,
-    'secretName': obj.secretName,
-    'shareName': obj.shareName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  if ((value = obj.shareName) !== undefined) result['shareName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31378,16 +30946,15 @@ export interface CephFsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CephFsVolumeSource(obj: CephFsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'monitors': obj.monitors?.map(y => y),
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'secretFile': obj.secretFile,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = obj.secretFile) !== undefined) result['secretFile'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31432,14 +30999,13 @@ export interface CinderVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CinderVolumeSource(obj: CinderVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeId) !== undefined) result['volumeID'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31487,14 +31053,13 @@ export interface ConfigMapVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapVolumeSource(obj: ConfigMapVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31547,15 +31112,14 @@ export interface CsiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiVolumeSource(obj: CsiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'nodePublishSecretRef': toJson_LocalObjectReference(obj.nodePublishSecretRef),
-    'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = toJson_LocalObjectReference(obj.nodePublishSecretRef)) !== undefined) result['nodePublishSecretRef'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes))) !== undefined) result['volumeAttributes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31587,12 +31151,11 @@ export interface DownwardApiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiVolumeSource(obj: DownwardApiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_DownwardApiVolumeFile(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_DownwardApiVolumeFile(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31623,12 +31186,11 @@ export interface EmptyDirVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EmptyDirVolumeSource(obj: EmptyDirVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'medium': obj.medium,
-    'sizeLimit': obj.sizeLimit?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.medium) !== undefined) result['medium'] = value;
+  if ((value = obj.sizeLimit?.value) !== undefined) result['sizeLimit'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31658,11 +31220,10 @@ export interface EphemeralVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EphemeralVolumeSource(obj: EphemeralVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'volumeClaimTemplate': toJson_PersistentVolumeClaimTemplate(obj.volumeClaimTemplate),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PersistentVolumeClaimTemplate(obj.volumeClaimTemplate)) !== undefined) result['volumeClaimTemplate'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31714,15 +31275,14 @@ export interface FlexVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlexVolumeSource(obj: FlexVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options))) !== undefined) result['options'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31762,13 +31322,12 @@ export interface GitRepoVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepoVolumeSource(obj: GitRepoVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'directory': obj.directory,
-    'repository': obj.repository,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.directory) !== undefined) result['directory'] = value;
+  if ((value = obj.repository) !== undefined) result['repository'] = value;
+  if ((value = obj.revision) !== undefined) result['revision'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31807,13 +31366,12 @@ export interface GlusterfsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GlusterfsVolumeSource(obj: GlusterfsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endpoints': obj.endpoints,
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endpoints) !== undefined) result['endpoints'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31845,12 +31403,11 @@ export interface ImageVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ImageVolumeSource(obj: ImageVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'pullPolicy': obj.pullPolicy,
-    'reference': obj.reference,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.pullPolicy) !== undefined) result['pullPolicy'] = value;
+  if ((value = obj.reference) !== undefined) result['reference'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31946,21 +31503,20 @@ export interface IscsiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IscsiVolumeSource(obj: IscsiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chapAuthDiscovery': obj.chapAuthDiscovery,
-    'chapAuthSession': obj.chapAuthSession,
-    'fsType': obj.fsType,
-    'initiatorName': obj.initiatorName,
-    'iqn': obj.iqn,
-    'iscsiInterface': obj.iscsiInterface,
-    'lun': obj.lun,
-    'portals': obj.portals?.map(y => y),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'targetPortal': obj.targetPortal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.chapAuthDiscovery) !== undefined) result['chapAuthDiscovery'] = value;
+  if ((value = obj.chapAuthSession) !== undefined) result['chapAuthSession'] = value;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.initiatorName) !== undefined) result['initiatorName'] = value;
+  if ((value = obj.iqn) !== undefined) result['iqn'] = value;
+  if ((value = obj.iscsiInterface) !== undefined) result['iscsiInterface'] = value;
+  if ((value = obj.lun) !== undefined) result['lun'] = value;
+  if ((value = obj.portals?.map(y => y)) !== undefined) result['portals'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.targetPortal) !== undefined) result['targetPortal'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -31991,12 +31547,11 @@ export interface PersistentVolumeClaimVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimVolumeSource(obj: PersistentVolumeClaimVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claimName': obj.claimName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claimName) !== undefined) result['claimName'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32027,12 +31582,11 @@ export interface ProjectedVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ProjectedVolumeSource(obj: ProjectedVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'sources': obj.sources?.map(y => toJson_VolumeProjection(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.sources?.map(y => toJson_VolumeProjection(y))) !== undefined) result['sources'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32110,18 +31664,17 @@ export interface RbdVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RbdVolumeSource(obj: RbdVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'image': obj.image,
-    'keyring': obj.keyring,
-    'monitors': obj.monitors?.map(y => y),
-    'pool': obj.pool,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.image) !== undefined) result['image'] = value;
+  if ((value = obj.keyring) !== undefined) result['keyring'] = value;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) result['monitors'] = value;
+  if ((value = obj.pool) !== undefined) result['pool'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.user) !== undefined) result['user'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32211,20 +31764,19 @@ export interface ScaleIoVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleIoVolumeSource(obj: ScaleIoVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'gateway': obj.gateway,
-    'protectionDomain': obj.protectionDomain,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'sslEnabled': obj.sslEnabled,
-    'storageMode': obj.storageMode,
-    'storagePool': obj.storagePool,
-    'system': obj.system,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.gateway) !== undefined) result['gateway'] = value;
+  if ((value = obj.protectionDomain) !== undefined) result['protectionDomain'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.sslEnabled) !== undefined) result['sslEnabled'] = value;
+  if ((value = obj.storageMode) !== undefined) result['storageMode'] = value;
+  if ((value = obj.storagePool) !== undefined) result['storagePool'] = value;
+  if ((value = obj.system) !== undefined) result['system'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32272,14 +31824,13 @@ export interface SecretVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretVolumeSource(obj: SecretVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'optional': obj.optional,
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) result['defaultMode'] = value;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) result['items'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.secretName) !== undefined) result['secretName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32331,15 +31882,14 @@ export interface StorageOsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StorageOsVolumeSource(obj: StorageOsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'volumeName': obj.volumeName,
-    'volumeNamespace': obj.volumeNamespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) result['fsType'] = value;
+  if ((value = obj.readOnly) !== undefined) result['readOnly'] = value;
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) result['secretRef'] = value;
+  if ((value = obj.volumeName) !== undefined) result['volumeName'] = value;
+  if ((value = obj.volumeNamespace) !== undefined) result['volumeNamespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32377,13 +31927,12 @@ export interface ScopedResourceSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScopedResourceSelectorRequirement(obj: ScopedResourceSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'operator': obj.operator,
-    'scopeName': obj.scopeName,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.scopeName) !== undefined) result['scopeName'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32407,11 +31956,10 @@ export interface ClientIpConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClientIpConfig(obj: ClientIpConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.timeoutSeconds) !== undefined) result['timeoutSeconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32435,11 +31983,10 @@ export interface ForNode {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ForNode(obj: ForNode | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32463,11 +32010,10 @@ export interface ForZone {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ForZone(obj: ForZone | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32504,12 +32050,11 @@ export interface NonResourcePolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NonResourcePolicyRule(obj: NonResourcePolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceURLs': obj.nonResourceUrLs?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceUrLs?.map(y => y)) !== undefined) result['nonResourceURLs'] = value;
+  if ((value = obj.verbs?.map(y => y)) !== undefined) result['verbs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32561,15 +32106,14 @@ export interface ResourcePolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePolicyRule(obj: ResourcePolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'clusterScope': obj.clusterScope,
-    'namespaces': obj.namespaces?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) result['apiGroups'] = value;
+  if ((value = obj.clusterScope) !== undefined) result['clusterScope'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.verbs?.map(y => y)) !== undefined) result['verbs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32600,12 +32144,11 @@ export interface LimitResponse {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitResponse(obj: LimitResponse | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'queuing': toJson_QueuingConfiguration(obj.queuing),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_QueuingConfiguration(obj.queuing)) !== undefined) result['queuing'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32636,12 +32179,11 @@ export interface IngressServiceBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressServiceBackend(obj: IngressServiceBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'port': toJson_ServiceBackendPort(obj.port),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_ServiceBackendPort(obj.port)) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32665,11 +32207,10 @@ export interface HttpIngressRuleValue {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpIngressRuleValue(obj: HttpIngressRuleValue | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'paths': obj.paths?.map(y => toJson_HttpIngressPath(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.paths?.map(y => toJson_HttpIngressPath(y))) !== undefined) result['paths'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32707,13 +32248,12 @@ export interface NetworkPolicyPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyPort(obj: NetworkPolicyPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endPort': obj.endPort,
-    'port': obj.port?.value,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endPort) !== undefined) result['endPort'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32755,13 +32295,12 @@ export interface NetworkPolicyPeer {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyPeer(obj: NetworkPolicyPeer | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ipBlock': toJson_IpBlock(obj.ipBlock),
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'podSelector': toJson_LabelSelector(obj.podSelector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IpBlock(obj.ipBlock)) !== undefined) result['ipBlock'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_LabelSelector(obj.podSelector)) !== undefined) result['podSelector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32798,12 +32337,11 @@ export interface OpaqueDeviceConfigurationV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OpaqueDeviceConfigurationV1Alpha3(obj: OpaqueDeviceConfigurationV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'parameters': obj.parameters,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.parameters) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32855,11 +32393,10 @@ export interface CelDeviceSelectorV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CelDeviceSelectorV1Alpha3(obj: CelDeviceSelectorV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32892,12 +32429,11 @@ export interface DeviceClaimConfigurationV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimConfigurationV1Alpha3(obj: DeviceClaimConfigurationV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Alpha3(obj.opaque),
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Alpha3(obj.opaque)) !== undefined) result['opaque'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -32934,12 +32470,11 @@ export interface DeviceConstraintV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceConstraintV1Alpha3(obj: DeviceConstraintV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchAttribute': obj.matchAttribute,
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchAttribute) !== undefined) result['matchAttribute'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33055,18 +32590,17 @@ export interface DeviceRequestV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceRequestV1Alpha3(obj: DeviceRequestV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'adminAccess': obj.adminAccess,
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'firstAvailable': obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Alpha3(y)),
-    'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.adminAccess) !== undefined) result['adminAccess'] = value;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Alpha3(y))) !== undefined) result['firstAvailable'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Alpha3(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33150,17 +32684,16 @@ export interface BasicDeviceV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BasicDeviceV1Alpha3(obj: BasicDeviceV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Alpha3(i[1]) }), {})),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (valuesWithoutUndefined(obj.capacity)),
-    'consumesCounters': obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Alpha3(y)),
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'taints': obj.taints?.map(y => toJson_DeviceTaintV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Alpha3(i[1]) }), {}))) !== undefined) result['attributes'] = value;
+  if ((value = ((obj.capacity) === undefined) ? undefined : (valuesWithoutUndefined(obj.capacity))) !== undefined) result['capacity'] = value;
+  if ((value = obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Alpha3(y))) !== undefined) result['consumesCounters'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.taints?.map(y => toJson_DeviceTaintV1Alpha3(y))) !== undefined) result['taints'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33191,12 +32724,11 @@ export interface NodeSelectorTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelectorTerm(obj: NodeSelectorTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y)),
-    'matchFields': obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y))) !== undefined) result['matchFields'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33220,11 +32752,10 @@ export interface CounterV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterV1Alpha3(obj: CounterV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33261,12 +32792,11 @@ export interface OpaqueDeviceConfigurationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OpaqueDeviceConfigurationV1Beta1(obj: OpaqueDeviceConfigurationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'parameters': obj.parameters,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.parameters) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33318,11 +32848,10 @@ export interface CelDeviceSelectorV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CelDeviceSelectorV1Beta1(obj: CelDeviceSelectorV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33355,12 +32884,11 @@ export interface DeviceClaimConfigurationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimConfigurationV1Beta1(obj: DeviceClaimConfigurationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Beta1(obj.opaque),
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Beta1(obj.opaque)) !== undefined) result['opaque'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33397,12 +32925,11 @@ export interface DeviceConstraintV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceConstraintV1Beta1(obj: DeviceConstraintV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchAttribute': obj.matchAttribute,
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchAttribute) !== undefined) result['matchAttribute'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33518,18 +33045,17 @@ export interface DeviceRequestV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceRequestV1Beta1(obj: DeviceRequestV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'adminAccess': obj.adminAccess,
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'firstAvailable': obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Beta1(y)),
-    'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.adminAccess) !== undefined) result['adminAccess'] = value;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Beta1(y))) !== undefined) result['firstAvailable'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta1(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33615,17 +33141,16 @@ export interface BasicDeviceV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BasicDeviceV1Beta1(obj: BasicDeviceV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Beta1(i[1]) }), {})),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceCapacityV1Beta1(i[1]) }), {})),
-    'consumesCounters': obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Beta1(y)),
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'taints': obj.taints?.map(y => toJson_DeviceTaintV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allNodes) !== undefined) result['allNodes'] = value;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttributeV1Beta1(i[1]) }), {}))) !== undefined) result['attributes'] = value;
+  if ((value = ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceCapacityV1Beta1(i[1]) }), {}))) !== undefined) result['capacity'] = value;
+  if ((value = obj.consumesCounters?.map(y => toJson_DeviceCounterConsumptionV1Beta1(y))) !== undefined) result['consumesCounters'] = value;
+  if ((value = obj.nodeName) !== undefined) result['nodeName'] = value;
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) result['nodeSelector'] = value;
+  if ((value = obj.taints?.map(y => toJson_DeviceTaintV1Beta1(y))) !== undefined) result['taints'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33649,11 +33174,10 @@ export interface CounterV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterV1Beta1(obj: CounterV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33690,12 +33214,11 @@ export interface OpaqueDeviceConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OpaqueDeviceConfigurationV1Beta2(obj: OpaqueDeviceConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'parameters': obj.parameters,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) result['driver'] = value;
+  if ((value = obj.parameters) !== undefined) result['parameters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33747,11 +33270,10 @@ export interface CelDeviceSelectorV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CelDeviceSelectorV1Beta2(obj: CelDeviceSelectorV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) result['expression'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33784,12 +33306,11 @@ export interface DeviceClaimConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceClaimConfigurationV1Beta2(obj: DeviceClaimConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'opaque': toJson_OpaqueDeviceConfigurationV1Beta2(obj.opaque),
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_OpaqueDeviceConfigurationV1Beta2(obj.opaque)) !== undefined) result['opaque'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33826,12 +33347,11 @@ export interface DeviceConstraintV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceConstraintV1Beta2(obj: DeviceConstraintV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchAttribute': obj.matchAttribute,
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchAttribute) !== undefined) result['matchAttribute'] = value;
+  if ((value = obj.requests?.map(y => y)) !== undefined) result['requests'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33877,13 +33397,12 @@ export interface DeviceRequestV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceRequestV1Beta2(obj: DeviceRequestV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exactly': toJson_ExactDeviceRequestV1Beta2(obj.exactly),
-    'firstAvailable': obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Beta2(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExactDeviceRequestV1Beta2(obj.exactly)) !== undefined) result['exactly'] = value;
+  if ((value = obj.firstAvailable?.map(y => toJson_DeviceSubRequestV1Beta2(y))) !== undefined) result['firstAvailable'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33928,14 +33447,13 @@ export interface DeviceAttributeV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceAttributeV1Beta2(obj: DeviceAttributeV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'bool': obj.bool,
-    'int': obj.int,
-    'string': obj.string,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.bool) !== undefined) result['bool'] = value;
+  if ((value = obj.int) !== undefined) result['int'] = value;
+  if ((value = obj.string) !== undefined) result['string'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33959,11 +33477,10 @@ export interface DeviceCapacityV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceCapacityV1Beta2(obj: DeviceCapacityV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -33996,12 +33513,11 @@ export interface DeviceCounterConsumptionV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceCounterConsumptionV1Beta2(obj: DeviceCounterConsumptionV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counterSet': obj.counterSet,
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta2(i[1]) }), {})),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.counterSet) !== undefined) result['counterSet'] = value;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta2(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34046,14 +33562,13 @@ export interface DeviceTaintV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTaintV1Beta2(obj: DeviceTaintV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.timeAdded?.toISOString()) !== undefined) result['timeAdded'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34077,11 +33592,10 @@ export interface CounterV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CounterV1Beta2(obj: CounterV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34105,11 +33619,10 @@ export interface VolumeNodeResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeNodeResources(obj: VolumeNodeResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34140,12 +33653,11 @@ export interface WebhookConversion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WebhookConversion(obj: WebhookConversion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'conversionReviewVersions': obj.conversionReviewVersions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) result['clientConfig'] = value;
+  if ((value = obj.conversionReviewVersions?.map(y => y)) !== undefined) result['conversionReviewVersions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34204,16 +33716,15 @@ export interface CustomResourceColumnDefinition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceColumnDefinition(obj: CustomResourceColumnDefinition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'format': obj.format,
-    'jsonPath': obj.jsonPath,
-    'name': obj.name,
-    'priority': obj.priority,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.format) !== undefined) result['format'] = value;
+  if ((value = obj.jsonPath) !== undefined) result['jsonPath'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.priority) !== undefined) result['priority'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34237,11 +33748,10 @@ export interface CustomResourceValidation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceValidation(obj: CustomResourceValidation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'openAPIV3Schema': toJson_JsonSchemaProps(obj.openApiv3Schema),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_JsonSchemaProps(obj.openApiv3Schema)) !== undefined) result['openAPIV3Schema'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34265,11 +33775,10 @@ export interface SelectableField {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SelectableField(obj: SelectableField | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'jsonPath': obj.jsonPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.jsonPath) !== undefined) result['jsonPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34300,12 +33809,11 @@ export interface CustomResourceSubresources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceSubresources(obj: CustomResourceSubresources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'scale': toJson_CustomResourceSubresourceScale(obj.scale),
-    'status': obj.status,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CustomResourceSubresourceScale(obj.scale)) !== undefined) result['scale'] = value;
+  if ((value = obj.status) !== undefined) result['status'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34343,13 +33851,12 @@ export interface FieldSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FieldSelectorRequirement(obj: FieldSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34387,13 +33894,12 @@ export interface HpaScalingPolicyV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HpaScalingPolicyV2(obj: HpaScalingPolicyV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'periodSeconds': obj.periodSeconds,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.periodSeconds) !== undefined) result['periodSeconds'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34438,14 +33944,13 @@ export interface MetricTargetV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricTargetV2(obj: MetricTargetV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'averageUtilization': obj.averageUtilization,
-    'averageValue': obj.averageValue?.value,
-    'type': obj.type,
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.averageUtilization) !== undefined) result['averageUtilization'] = value;
+  if ((value = obj.averageValue?.value) !== undefined) result['averageValue'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34476,12 +33981,11 @@ export interface MetricIdentifierV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricIdentifierV2(obj: MetricIdentifierV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34527,13 +34031,12 @@ export interface PodFailurePolicyOnExitCodesRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyOnExitCodesRequirement(obj: PodFailurePolicyOnExitCodesRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34565,12 +34068,11 @@ export interface PodFailurePolicyOnPodConditionsPattern {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyOnPodConditionsPattern(obj: PodFailurePolicyOnPodConditionsPattern | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'status': obj.status,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.status) !== undefined) result['status'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34601,12 +34103,11 @@ export interface PreferredSchedulingTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PreferredSchedulingTerm(obj: PreferredSchedulingTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preference': toJson_NodeSelectorTerm(obj.preference),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeSelectorTerm(obj.preference)) !== undefined) result['preference'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34637,12 +34138,11 @@ export interface WeightedPodAffinityTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WeightedPodAffinityTerm(obj: WeightedPodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podAffinityTerm': toJson_PodAffinityTerm(obj.podAffinityTerm),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PodAffinityTerm(obj.podAffinityTerm)) !== undefined) result['podAffinityTerm'] = value;
+  if ((value = obj.weight) !== undefined) result['weight'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34701,16 +34201,15 @@ export interface PodAffinityTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAffinityTerm(obj: PodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_LabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'mismatchLabelKeys': obj.mismatchLabelKeys?.map(y => y),
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) result['matchLabelKeys'] = value;
+  if ((value = obj.mismatchLabelKeys?.map(y => y)) !== undefined) result['mismatchLabelKeys'] = value;
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) result['namespaces'] = value;
+  if ((value = obj.topologyKey) !== undefined) result['topologyKey'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34755,14 +34254,13 @@ export interface EnvVarSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvVarSource(obj: EnvVarSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_ConfigMapKeySelector(obj.configMapKeyRef),
-    'fieldRef': toJson_ObjectFieldSelector(obj.fieldRef),
-    'resourceFieldRef': toJson_ResourceFieldSelector(obj.resourceFieldRef),
-    'secretKeyRef': toJson_SecretKeySelector(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapKeySelector(obj.configMapKeyRef)) !== undefined) result['configMapKeyRef'] = value;
+  if ((value = toJson_ObjectFieldSelector(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = toJson_ResourceFieldSelector(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  if ((value = toJson_SecretKeySelector(obj.secretKeyRef)) !== undefined) result['secretKeyRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34795,12 +34293,11 @@ export interface ConfigMapEnvSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapEnvSource(obj: ConfigMapEnvSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34833,12 +34330,11 @@ export interface SecretEnvSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretEnvSource(obj: SecretEnvSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34883,14 +34379,13 @@ export interface LifecycleHandler {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LifecycleHandler(obj: LifecycleHandler | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_ExecAction(obj.exec),
-    'httpGet': toJson_HttpGetAction(obj.httpGet),
-    'sleep': toJson_SleepAction(obj.sleep),
-    'tcpSocket': toJson_TcpSocketAction(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExecAction(obj.exec)) !== undefined) result['exec'] = value;
+  if ((value = toJson_HttpGetAction(obj.httpGet)) !== undefined) result['httpGet'] = value;
+  if ((value = toJson_SleepAction(obj.sleep)) !== undefined) result['sleep'] = value;
+  if ((value = toJson_TcpSocketAction(obj.tcpSocket)) !== undefined) result['tcpSocket'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34914,11 +34409,10 @@ export interface ExecAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExecAction(obj: ExecAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) result['command'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -34951,12 +34445,11 @@ export interface GrpcAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrpcAction(obj: GrpcAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) result['port'] = value;
+  if ((value = obj.service) !== undefined) result['service'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35009,15 +34502,14 @@ export interface HttpGetAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpGetAction(obj: HttpGetAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_HttpHeader(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.httpHeaders?.map(y => toJson_HttpHeader(y))) !== undefined) result['httpHeaders'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  if ((value = obj.scheme) !== undefined) result['scheme'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35048,12 +34540,11 @@ export interface TcpSocketAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TcpSocketAction(obj: TcpSocketAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) result['host'] = value;
+  if ((value = obj.port?.value) !== undefined) result['port'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35084,12 +34575,11 @@ export interface Capabilities {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Capabilities(obj: Capabilities | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => y),
-    'drop': obj.drop?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => y)) !== undefined) result['add'] = value;
+  if ((value = obj.drop?.map(y => y)) !== undefined) result['drop'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35127,13 +34617,12 @@ export interface KeyToPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeyToPath(obj: KeyToPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35178,14 +34667,13 @@ export interface DownwardApiVolumeFile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiVolumeFile(obj: DownwardApiVolumeFile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldRef': toJson_ObjectFieldSelector(obj.fieldRef),
-    'mode': obj.mode,
-    'path': obj.path,
-    'resourceFieldRef': toJson_ResourceFieldSelector(obj.resourceFieldRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectFieldSelector(obj.fieldRef)) !== undefined) result['fieldRef'] = value;
+  if ((value = obj.mode) !== undefined) result['mode'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_ResourceFieldSelector(obj.resourceFieldRef)) !== undefined) result['resourceFieldRef'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35216,12 +34704,11 @@ export interface PersistentVolumeClaimTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimTemplate(obj: PersistentVolumeClaimTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = toJson_PersistentVolumeClaimSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35279,15 +34766,14 @@ export interface VolumeProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeProjection(obj: VolumeProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clusterTrustBundle': toJson_ClusterTrustBundleProjection(obj.clusterTrustBundle),
-    'configMap': toJson_ConfigMapProjection(obj.configMap),
-    'downwardAPI': toJson_DownwardApiProjection(obj.downwardApi),
-    'secret': toJson_SecretProjection(obj.secret),
-    'serviceAccountToken': toJson_ServiceAccountTokenProjection(obj.serviceAccountToken),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ClusterTrustBundleProjection(obj.clusterTrustBundle)) !== undefined) result['clusterTrustBundle'] = value;
+  if ((value = toJson_ConfigMapProjection(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = toJson_DownwardApiProjection(obj.downwardApi)) !== undefined) result['downwardAPI'] = value;
+  if ((value = toJson_SecretProjection(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = toJson_ServiceAccountTokenProjection(obj.serviceAccountToken)) !== undefined) result['serviceAccountToken'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35325,13 +34811,12 @@ export interface QueuingConfiguration {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_QueuingConfiguration(obj: QueuingConfiguration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'handSize': obj.handSize,
-    'queueLengthLimit': obj.queueLengthLimit,
-    'queues': obj.queues,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.handSize) !== undefined) result['handSize'] = value;
+  if ((value = obj.queueLengthLimit) !== undefined) result['queueLengthLimit'] = value;
+  if ((value = obj.queues) !== undefined) result['queues'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35362,12 +34847,11 @@ export interface ServiceBackendPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceBackendPort(obj: ServiceBackendPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'number': obj.number,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.number) !== undefined) result['number'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35415,13 +34899,12 @@ export interface HttpIngressPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpIngressPath(obj: HttpIngressPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backend': toJson_IngressBackend(obj.backend),
-    'path': obj.path,
-    'pathType': obj.pathType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IngressBackend(obj.backend)) !== undefined) result['backend'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.pathType) !== undefined) result['pathType'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35452,12 +34935,11 @@ export interface IpBlock {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IpBlock(obj: IpBlock | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cidr': obj.cidr,
-    'except': obj.except?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cidr) !== undefined) result['cidr'] = value;
+  if ((value = obj.except?.map(y => y)) !== undefined) result['except'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35544,16 +35026,15 @@ export interface DeviceSubRequestV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSubRequestV1Alpha3(obj: DeviceSubRequestV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Alpha3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Alpha3(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Alpha3(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35606,15 +35087,14 @@ export interface DeviceTolerationV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTolerationV1Alpha3(obj: DeviceTolerationV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.tolerationSeconds) !== undefined) result['tolerationSeconds'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35659,14 +35139,13 @@ export interface DeviceAttributeV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceAttributeV1Alpha3(obj: DeviceAttributeV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'bool': obj.bool,
-    'int': obj.int,
-    'string': obj.string,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.bool) !== undefined) result['bool'] = value;
+  if ((value = obj.int) !== undefined) result['int'] = value;
+  if ((value = obj.string) !== undefined) result['string'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35699,12 +35178,11 @@ export interface DeviceCounterConsumptionV1Alpha3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceCounterConsumptionV1Alpha3(obj: DeviceCounterConsumptionV1Alpha3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counterSet': obj.counterSet,
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Alpha3(i[1]) }), {})),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.counterSet) !== undefined) result['counterSet'] = value;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Alpha3(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35742,13 +35220,12 @@ export interface NodeSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelectorRequirement(obj: NodeSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35835,16 +35312,15 @@ export interface DeviceSubRequestV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSubRequestV1Beta1(obj: DeviceSubRequestV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta1(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta1(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35897,15 +35373,14 @@ export interface DeviceTolerationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTolerationV1Beta1(obj: DeviceTolerationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.tolerationSeconds) !== undefined) result['tolerationSeconds'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35950,14 +35425,13 @@ export interface DeviceAttributeV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceAttributeV1Beta1(obj: DeviceAttributeV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'bool': obj.bool,
-    'int': obj.int,
-    'string': obj.string,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.bool) !== undefined) result['bool'] = value;
+  if ((value = obj.int) !== undefined) result['int'] = value;
+  if ((value = obj.string) !== undefined) result['string'] = value;
+  if ((value = obj.version) !== undefined) result['version'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -35981,11 +35455,10 @@ export interface DeviceCapacityV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceCapacityV1Beta1(obj: DeviceCapacityV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.value?.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36018,12 +35491,11 @@ export interface DeviceCounterConsumptionV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceCounterConsumptionV1Beta1(obj: DeviceCounterConsumptionV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'counterSet': obj.counterSet,
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta1(i[1]) }), {})),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.counterSet) !== undefined) result['counterSet'] = value;
+  if ((value = ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_CounterV1Beta1(i[1]) }), {}))) !== undefined) result['counters'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36068,14 +35540,13 @@ export interface DeviceTaintV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTaintV1Beta1(obj: DeviceTaintV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.timeAdded?.toISOString()) !== undefined) result['timeAdded'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36161,16 +35632,15 @@ export interface ExactDeviceRequestV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExactDeviceRequestV1Beta2(obj: ExactDeviceRequestV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'adminAccess': obj.adminAccess,
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.adminAccess) !== undefined) result['adminAccess'] = value;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta2(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36257,16 +35727,15 @@ export interface DeviceSubRequestV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceSubRequestV1Beta2(obj: DeviceSubRequestV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocationMode': obj.allocationMode,
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocationMode) !== undefined) result['allocationMode'] = value;
+  if ((value = obj.count) !== undefined) result['count'] = value;
+  if ((value = obj.deviceClassName) !== undefined) result['deviceClassName'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.selectors?.map(y => toJson_DeviceSelectorV1Beta2(y))) !== undefined) result['selectors'] = value;
+  if ((value = obj.tolerations?.map(y => toJson_DeviceTolerationV1Beta2(y))) !== undefined) result['tolerations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36557,54 +36026,53 @@ export interface JsonSchemaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JsonSchemaProps(obj: JsonSchemaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    '$ref': obj.ref,
-    '$schema': obj.schema,
-    'additionalItems': obj.additionalItems,
-    'additionalProperties': obj.additionalProperties,
-    'allOf': obj.allOf?.map(y => toJson_JsonSchemaProps(y)),
-    'anyOf': obj.anyOf?.map(y => toJson_JsonSchemaProps(y)),
-    'default': obj.default,
-    'definitions': ((obj.definitions) === undefined) ? undefined : (Object.entries(obj.definitions).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'dependencies': ((obj.dependencies) === undefined) ? undefined : (withoutUndefined(obj.dependencies)),
-    'description': obj.description,
-    'enum': obj.enum?.map(y => y),
-    'example': obj.example,
-    'exclusiveMaximum': obj.exclusiveMaximum,
-    'exclusiveMinimum': obj.exclusiveMinimum,
-    'externalDocs': toJson_ExternalDocumentation(obj.externalDocs),
-    'format': obj.format,
-    'id': obj.id,
-    'items': obj.items,
-    'maxItems': obj.maxItems,
-    'maxLength': obj.maxLength,
-    'maxProperties': obj.maxProperties,
-    'maximum': obj.maximum,
-    'minItems': obj.minItems,
-    'minLength': obj.minLength,
-    'minProperties': obj.minProperties,
-    'minimum': obj.minimum,
-    'multipleOf': obj.multipleOf,
-    'not': toJson_JsonSchemaProps(obj.not),
-    'nullable': obj.nullable,
-    'oneOf': obj.oneOf?.map(y => toJson_JsonSchemaProps(y)),
-    'pattern': obj.pattern,
-    'patternProperties': ((obj.patternProperties) === undefined) ? undefined : (Object.entries(obj.patternProperties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'properties': ((obj.properties) === undefined) ? undefined : (Object.entries(obj.properties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'required': obj.required?.map(y => y),
-    'title': obj.title,
-    'type': obj.type,
-    'uniqueItems': obj.uniqueItems,
-    'x-kubernetes-embedded-resource': obj.xKubernetesEmbeddedResource,
-    'x-kubernetes-int-or-string': obj.xKubernetesIntOrString,
-    'x-kubernetes-list-map-keys': obj.xKubernetesListMapKeys?.map(y => y),
-    'x-kubernetes-list-type': obj.xKubernetesListType,
-    'x-kubernetes-map-type': obj.xKubernetesMapType,
-    'x-kubernetes-preserve-unknown-fields': obj.xKubernetesPreserveUnknownFields,
-    'x-kubernetes-validations': obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ref) !== undefined) result['$ref'] = value;
+  if ((value = obj.schema) !== undefined) result['$schema'] = value;
+  if ((value = obj.additionalItems) !== undefined) result['additionalItems'] = value;
+  if ((value = obj.additionalProperties) !== undefined) result['additionalProperties'] = value;
+  if ((value = obj.allOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) result['allOf'] = value;
+  if ((value = obj.anyOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) result['anyOf'] = value;
+  if ((value = obj.default) !== undefined) result['default'] = value;
+  if ((value = ((obj.definitions) === undefined) ? undefined : (Object.entries(obj.definitions).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {}))) !== undefined) result['definitions'] = value;
+  if ((value = ((obj.dependencies) === undefined) ? undefined : (withoutUndefined(obj.dependencies))) !== undefined) result['dependencies'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.enum?.map(y => y)) !== undefined) result['enum'] = value;
+  if ((value = obj.example) !== undefined) result['example'] = value;
+  if ((value = obj.exclusiveMaximum) !== undefined) result['exclusiveMaximum'] = value;
+  if ((value = obj.exclusiveMinimum) !== undefined) result['exclusiveMinimum'] = value;
+  if ((value = toJson_ExternalDocumentation(obj.externalDocs)) !== undefined) result['externalDocs'] = value;
+  if ((value = obj.format) !== undefined) result['format'] = value;
+  if ((value = obj.id) !== undefined) result['id'] = value;
+  if ((value = obj.items) !== undefined) result['items'] = value;
+  if ((value = obj.maxItems) !== undefined) result['maxItems'] = value;
+  if ((value = obj.maxLength) !== undefined) result['maxLength'] = value;
+  if ((value = obj.maxProperties) !== undefined) result['maxProperties'] = value;
+  if ((value = obj.maximum) !== undefined) result['maximum'] = value;
+  if ((value = obj.minItems) !== undefined) result['minItems'] = value;
+  if ((value = obj.minLength) !== undefined) result['minLength'] = value;
+  if ((value = obj.minProperties) !== undefined) result['minProperties'] = value;
+  if ((value = obj.minimum) !== undefined) result['minimum'] = value;
+  if ((value = obj.multipleOf) !== undefined) result['multipleOf'] = value;
+  if ((value = toJson_JsonSchemaProps(obj.not)) !== undefined) result['not'] = value;
+  if ((value = obj.nullable) !== undefined) result['nullable'] = value;
+  if ((value = obj.oneOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) result['oneOf'] = value;
+  if ((value = obj.pattern) !== undefined) result['pattern'] = value;
+  if ((value = ((obj.patternProperties) === undefined) ? undefined : (Object.entries(obj.patternProperties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {}))) !== undefined) result['patternProperties'] = value;
+  if ((value = ((obj.properties) === undefined) ? undefined : (Object.entries(obj.properties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {}))) !== undefined) result['properties'] = value;
+  if ((value = obj.required?.map(y => y)) !== undefined) result['required'] = value;
+  if ((value = obj.title) !== undefined) result['title'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.uniqueItems) !== undefined) result['uniqueItems'] = value;
+  if ((value = obj.xKubernetesEmbeddedResource) !== undefined) result['x-kubernetes-embedded-resource'] = value;
+  if ((value = obj.xKubernetesIntOrString) !== undefined) result['x-kubernetes-int-or-string'] = value;
+  if ((value = obj.xKubernetesListMapKeys?.map(y => y)) !== undefined) result['x-kubernetes-list-map-keys'] = value;
+  if ((value = obj.xKubernetesListType) !== undefined) result['x-kubernetes-list-type'] = value;
+  if ((value = obj.xKubernetesMapType) !== undefined) result['x-kubernetes-map-type'] = value;
+  if ((value = obj.xKubernetesPreserveUnknownFields) !== undefined) result['x-kubernetes-preserve-unknown-fields'] = value;
+  if ((value = obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y))) !== undefined) result['x-kubernetes-validations'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36642,13 +36110,12 @@ export interface CustomResourceSubresourceScale {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceSubresourceScale(obj: CustomResourceSubresourceScale | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelectorPath': obj.labelSelectorPath,
-    'specReplicasPath': obj.specReplicasPath,
-    'statusReplicasPath': obj.statusReplicasPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.labelSelectorPath) !== undefined) result['labelSelectorPath'] = value;
+  if ((value = obj.specReplicasPath) !== undefined) result['specReplicasPath'] = value;
+  if ((value = obj.statusReplicasPath) !== undefined) result['statusReplicasPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36686,13 +36153,12 @@ export interface ConfigMapKeySelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapKeySelector(obj: ConfigMapKeySelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36723,12 +36189,11 @@ export interface ObjectFieldSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectFieldSelector(obj: ObjectFieldSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) result['apiVersion'] = value;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36766,13 +36231,12 @@ export interface ResourceFieldSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceFieldSelector(obj: ResourceFieldSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) result['containerName'] = value;
+  if ((value = obj.divisor?.value) !== undefined) result['divisor'] = value;
+  if ((value = obj.resource) !== undefined) result['resource'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36810,13 +36274,12 @@ export interface SecretKeySelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretKeySelector(obj: SecretKeySelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36840,11 +36303,10 @@ export interface SleepAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SleepAction(obj: SleepAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'seconds': obj.seconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.seconds) !== undefined) result['seconds'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36875,12 +36337,11 @@ export interface HttpHeader {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpHeader(obj: HttpHeader | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36932,15 +36393,14 @@ export interface ClusterTrustBundleProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClusterTrustBundleProjection(obj: ClusterTrustBundleProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_LabelSelector(obj.labelSelector),
-    'name': obj.name,
-    'optional': obj.optional,
-    'path': obj.path,
-    'signerName': obj.signerName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LabelSelector(obj.labelSelector)) !== undefined) result['labelSelector'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = obj.signerName) !== undefined) result['signerName'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -36980,13 +36440,12 @@ export interface ConfigMapProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapProjection(obj: ConfigMapProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37010,11 +36469,10 @@ export interface DownwardApiProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiProjection(obj: DownwardApiProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_DownwardApiVolumeFile(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_DownwardApiVolumeFile(y))) !== undefined) result['items'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37054,13 +36512,12 @@ export interface SecretProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretProjection(obj: SecretProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) result['items'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optional) !== undefined) result['optional'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37099,13 +36556,12 @@ export interface ServiceAccountTokenProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceAccountTokenProjection(obj: ServiceAccountTokenProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audience': obj.audience,
-    'expirationSeconds': obj.expirationSeconds,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audience) !== undefined) result['audience'] = value;
+  if ((value = obj.expirationSeconds) !== undefined) result['expirationSeconds'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37158,15 +36614,14 @@ export interface DeviceTolerationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeviceTolerationV1Beta2(obj: DeviceTolerationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) result['effect'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.tolerationSeconds) !== undefined) result['tolerationSeconds'] = value;
+  if ((value = obj.value) !== undefined) result['value'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37193,12 +36648,11 @@ export interface ExternalDocumentation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalDocumentation(obj: ExternalDocumentation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'url': obj.url,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.url) !== undefined) result['url'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -37295,16 +36749,15 @@ export interface ValidationRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidationRule(obj: ValidationRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldPath': obj.fieldPath,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'optionalOldSelf': obj.optionalOldSelf,
-    'reason': obj.reason,
-    'rule': obj.rule,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fieldPath) !== undefined) result['fieldPath'] = value;
+  if ((value = obj.message) !== undefined) result['message'] = value;
+  if ((value = obj.messageExpression) !== undefined) result['messageExpression'] = value;
+  if ((value = obj.optionalOldSelf) !== undefined) result['optionalOldSelf'] = value;
+  if ((value = obj.reason) !== undefined) result['reason'] = value;
+  if ((value = obj.rule) !== undefined) result['rule'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -83,12 +83,11 @@ export interface KeycloakClientProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientProps(obj: KeycloakClientProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_KeycloakClientSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_KeycloakClientSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -384,48 +383,47 @@ export interface KeycloakClientSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpec(obj: KeycloakClientSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'adminFineGrainedPermissionsEnabled': obj.adminFineGrainedPermissionsEnabled,
-    'adminUrl': obj.adminUrl,
-    'advancedProtocolMappers': obj.advancedProtocolMappers,
-    'advancedSettings': toJson_KeycloakClientSpecAdvancedSettings(obj.advancedSettings),
-    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
-    'authenticationFlowBindingOverrides': toJson_KeycloakClientSpecAuthenticationFlowBindingOverrides(obj.authenticationFlowBindingOverrides),
-    'authorization': toJson_KeycloakClientSpecAuthorization(obj.authorization),
-    'authorizationServicesEnabled': obj.authorizationServicesEnabled,
-    'bearerOnly': obj.bearerOnly,
-    'clientAuthenticatorType': obj.clientAuthenticatorType,
-    'clientId': obj.clientId,
-    'clientRoles': obj.clientRoles?.map(y => y),
-    'clientRolesV2': obj.clientRolesV2?.map(y => toJson_KeycloakClientSpecClientRolesV2(y)),
-    'consentRequired': obj.consentRequired,
-    'defaultClientScopes': obj.defaultClientScopes?.map(y => y),
-    'description': obj.description,
-    'directAccess': obj.directAccess,
-    'enabled': obj.enabled,
-    'frontChannelLogout': obj.frontChannelLogout,
-    'fullScopeAllowed': obj.fullScopeAllowed,
-    'homeUrl': obj.homeUrl,
-    'implicitFlowEnabled': obj.implicitFlowEnabled,
-    'name': obj.name,
-    'optionalClientScopes': obj.optionalClientScopes?.map(y => y),
-    'permission': toJson_KeycloakClientSpecPermission(obj.permission),
-    'protocol': obj.protocol,
-    'protocolMappers': obj.protocolMappers?.map(y => toJson_KeycloakClientSpecProtocolMappers(y)),
-    'public': obj.public,
-    'realmRef': toJson_KeycloakClientSpecRealmRef(obj.realmRef),
-    'realmRoles': obj.realmRoles?.map(y => toJson_KeycloakClientSpecRealmRoles(y)),
-    'reconciliationStrategy': obj.reconciliationStrategy,
-    'redirectUris': obj.redirectUris?.map(y => y),
-    'secret': obj.secret,
-    'serviceAccount': toJson_KeycloakClientSpecServiceAccount(obj.serviceAccount),
-    'standardFlowEnabled': obj.standardFlowEnabled,
-    'surrogateAuthRequired': obj.surrogateAuthRequired,
-    'webOrigins': obj.webOrigins?.map(y => y),
-    'webUrl': obj.webUrl,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.adminFineGrainedPermissionsEnabled) !== undefined) result['adminFineGrainedPermissionsEnabled'] = value;
+  if ((value = obj.adminUrl) !== undefined) result['adminUrl'] = value;
+  if ((value = obj.advancedProtocolMappers) !== undefined) result['advancedProtocolMappers'] = value;
+  if ((value = toJson_KeycloakClientSpecAdvancedSettings(obj.advancedSettings)) !== undefined) result['advancedSettings'] = value;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes))) !== undefined) result['attributes'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthenticationFlowBindingOverrides(obj.authenticationFlowBindingOverrides)) !== undefined) result['authenticationFlowBindingOverrides'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorization(obj.authorization)) !== undefined) result['authorization'] = value;
+  if ((value = obj.authorizationServicesEnabled) !== undefined) result['authorizationServicesEnabled'] = value;
+  if ((value = obj.bearerOnly) !== undefined) result['bearerOnly'] = value;
+  if ((value = obj.clientAuthenticatorType) !== undefined) result['clientAuthenticatorType'] = value;
+  if ((value = obj.clientId) !== undefined) result['clientId'] = value;
+  if ((value = obj.clientRoles?.map(y => y)) !== undefined) result['clientRoles'] = value;
+  if ((value = obj.clientRolesV2?.map(y => toJson_KeycloakClientSpecClientRolesV2(y))) !== undefined) result['clientRolesV2'] = value;
+  if ((value = obj.consentRequired) !== undefined) result['consentRequired'] = value;
+  if ((value = obj.defaultClientScopes?.map(y => y)) !== undefined) result['defaultClientScopes'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.directAccess) !== undefined) result['directAccess'] = value;
+  if ((value = obj.enabled) !== undefined) result['enabled'] = value;
+  if ((value = obj.frontChannelLogout) !== undefined) result['frontChannelLogout'] = value;
+  if ((value = obj.fullScopeAllowed) !== undefined) result['fullScopeAllowed'] = value;
+  if ((value = obj.homeUrl) !== undefined) result['homeUrl'] = value;
+  if ((value = obj.implicitFlowEnabled) !== undefined) result['implicitFlowEnabled'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.optionalClientScopes?.map(y => y)) !== undefined) result['optionalClientScopes'] = value;
+  if ((value = toJson_KeycloakClientSpecPermission(obj.permission)) !== undefined) result['permission'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.protocolMappers?.map(y => toJson_KeycloakClientSpecProtocolMappers(y))) !== undefined) result['protocolMappers'] = value;
+  if ((value = obj.public) !== undefined) result['public'] = value;
+  if ((value = toJson_KeycloakClientSpecRealmRef(obj.realmRef)) !== undefined) result['realmRef'] = value;
+  if ((value = obj.realmRoles?.map(y => toJson_KeycloakClientSpecRealmRoles(y))) !== undefined) result['realmRoles'] = value;
+  if ((value = obj.reconciliationStrategy) !== undefined) result['reconciliationStrategy'] = value;
+  if ((value = obj.redirectUris?.map(y => y)) !== undefined) result['redirectUris'] = value;
+  if ((value = obj.secret) !== undefined) result['secret'] = value;
+  if ((value = toJson_KeycloakClientSpecServiceAccount(obj.serviceAccount)) !== undefined) result['serviceAccount'] = value;
+  if ((value = obj.standardFlowEnabled) !== undefined) result['standardFlowEnabled'] = value;
+  if ((value = obj.surrogateAuthRequired) !== undefined) result['surrogateAuthRequired'] = value;
+  if ((value = obj.webOrigins?.map(y => y)) !== undefined) result['webOrigins'] = value;
+  if ((value = obj.webUrl) !== undefined) result['webUrl'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -451,11 +449,10 @@ export interface KeycloakClientSpecAdvancedSettings {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAdvancedSettings(obj: KeycloakClientSpecAdvancedSettings | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessTokenLifespan': obj.accessTokenLifespan,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessTokenLifespan) !== undefined) result['accessTokenLifespan'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -482,12 +479,11 @@ export interface KeycloakClientSpecAuthenticationFlowBindingOverrides {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthenticationFlowBindingOverrides(obj: KeycloakClientSpecAuthenticationFlowBindingOverrides | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'browser': obj.browser,
-    'directGrant': obj.directGrant,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.browser) !== undefined) result['browser'] = value;
+  if ((value = obj.directGrant) !== undefined) result['directGrant'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -524,14 +520,13 @@ export interface KeycloakClientSpecAuthorization {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorization(obj: KeycloakClientSpecAuthorization | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'permissions': obj.permissions?.map(y => toJson_KeycloakClientSpecAuthorizationPermissions(y)),
-    'policies': obj.policies?.map(y => toJson_KeycloakClientSpecAuthorizationPolicies(y)),
-    'resources': obj.resources?.map(y => toJson_KeycloakClientSpecAuthorizationResources(y)),
-    'scopes': obj.scopes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.permissions?.map(y => toJson_KeycloakClientSpecAuthorizationPermissions(y))) !== undefined) result['permissions'] = value;
+  if ((value = obj.policies?.map(y => toJson_KeycloakClientSpecAuthorizationPolicies(y))) !== undefined) result['policies'] = value;
+  if ((value = obj.resources?.map(y => toJson_KeycloakClientSpecAuthorizationResources(y))) !== undefined) result['resources'] = value;
+  if ((value = obj.scopes?.map(y => y)) !== undefined) result['scopes'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -568,13 +563,12 @@ export interface KeycloakClientSpecClientRolesV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecClientRolesV2(obj: KeycloakClientSpecClientRolesV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'associatedClientRoles': obj.associatedClientRoles?.map(y => y),
-    'description': obj.description,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.associatedClientRoles?.map(y => y)) !== undefined) result['associatedClientRoles'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -598,11 +592,10 @@ export interface KeycloakClientSpecPermission {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecPermission(obj: KeycloakClientSpecPermission | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'scopePermissions': obj.scopePermissions?.map(y => toJson_KeycloakClientSpecPermissionScopePermissions(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.scopePermissions?.map(y => toJson_KeycloakClientSpecPermissionScopePermissions(y))) !== undefined) result['scopePermissions'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -645,14 +638,13 @@ export interface KeycloakClientSpecProtocolMappers {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecProtocolMappers(obj: KeycloakClientSpecProtocolMappers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config)),
-    'name': obj.name,
-    'protocol': obj.protocol,
-    'protocolMapper': obj.protocolMapper,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config))) !== undefined) result['config'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.protocolMapper) !== undefined) result['protocolMapper'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -683,12 +675,11 @@ export interface KeycloakClientSpecRealmRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecRealmRef(obj: KeycloakClientSpecRealmRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -717,12 +708,11 @@ export interface KeycloakClientSpecRealmRoles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecRealmRoles(obj: KeycloakClientSpecRealmRoles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'composite': obj.composite,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.composite) !== undefined) result['composite'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -795,16 +785,15 @@ export interface KeycloakClientSpecServiceAccount {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecServiceAccount(obj: KeycloakClientSpecServiceAccount | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
-    'attributesV2': ((obj.attributesV2) === undefined) ? undefined : (Object.entries(obj.attributesV2).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'clientRoles': obj.clientRoles?.map(y => toJson_KeycloakClientSpecServiceAccountClientRoles(y)),
-    'enabled': obj.enabled,
-    'groups': obj.groups?.map(y => y),
-    'realmRoles': obj.realmRoles?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes))) !== undefined) result['attributes'] = value;
+  if ((value = ((obj.attributesV2) === undefined) ? undefined : (Object.entries(obj.attributesV2).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {}))) !== undefined) result['attributesV2'] = value;
+  if ((value = obj.clientRoles?.map(y => toJson_KeycloakClientSpecServiceAccountClientRoles(y))) !== undefined) result['clientRoles'] = value;
+  if ((value = obj.enabled) !== undefined) result['enabled'] = value;
+  if ((value = obj.groups?.map(y => y)) !== undefined) result['groups'] = value;
+  if ((value = obj.realmRoles?.map(y => y)) !== undefined) result['realmRoles'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -878,18 +867,17 @@ export interface KeycloakClientSpecAuthorizationPermissions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPermissions(obj: KeycloakClientSpecAuthorizationPermissions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'decisionStrategy': obj.decisionStrategy,
-    'description': obj.description,
-    'logic': obj.logic,
-    'name': obj.name,
-    'policies': obj.policies?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scopes': obj.scopes?.map(y => y),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.decisionStrategy) !== undefined) result['decisionStrategy'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.logic) !== undefined) result['logic'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.policies?.map(y => y)) !== undefined) result['policies'] = value;
+  if ((value = obj.resources?.map(y => y)) !== undefined) result['resources'] = value;
+  if ((value = obj.scopes?.map(y => y)) !== undefined) result['scopes'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -983,21 +971,20 @@ export interface KeycloakClientSpecAuthorizationPolicies {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPolicies(obj: KeycloakClientSpecAuthorizationPolicies | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'aggregatedPolicy': toJson_KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy(obj.aggregatedPolicy),
-    'clientPolicy': toJson_KeycloakClientSpecAuthorizationPoliciesClientPolicy(obj.clientPolicy),
-    'decisionStrategy': obj.decisionStrategy,
-    'description': obj.description,
-    'groupPolicy': toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicy(obj.groupPolicy),
-    'logic': obj.logic,
-    'name': obj.name,
-    'rolePolicy': toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicy(obj.rolePolicy),
-    'timePolicy': toJson_KeycloakClientSpecAuthorizationPoliciesTimePolicy(obj.timePolicy),
-    'type': obj.type,
-    'userPolicy': toJson_KeycloakClientSpecAuthorizationPoliciesUserPolicy(obj.userPolicy),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy(obj.aggregatedPolicy)) !== undefined) result['aggregatedPolicy'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesClientPolicy(obj.clientPolicy)) !== undefined) result['clientPolicy'] = value;
+  if ((value = obj.decisionStrategy) !== undefined) result['decisionStrategy'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicy(obj.groupPolicy)) !== undefined) result['groupPolicy'] = value;
+  if ((value = obj.logic) !== undefined) result['logic'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicy(obj.rolePolicy)) !== undefined) result['rolePolicy'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesTimePolicy(obj.timePolicy)) !== undefined) result['timePolicy'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = toJson_KeycloakClientSpecAuthorizationPoliciesUserPolicy(obj.userPolicy)) !== undefined) result['userPolicy'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1069,18 +1056,17 @@ export interface KeycloakClientSpecAuthorizationResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationResources(obj: KeycloakClientSpecAuthorizationResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'displayName': obj.displayName,
-    'iconUri': obj.iconUri,
-    'name': obj.name,
-    'ownerManagedAccess': obj.ownerManagedAccess,
-    'scopes': obj.scopes?.map(y => y),
-    'type': obj.type,
-    'uris': obj.uris?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {}))) !== undefined) result['attributes'] = value;
+  if ((value = obj.displayName) !== undefined) result['displayName'] = value;
+  if ((value = obj.iconUri) !== undefined) result['iconUri'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.ownerManagedAccess) !== undefined) result['ownerManagedAccess'] = value;
+  if ((value = obj.scopes?.map(y => y)) !== undefined) result['scopes'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  if ((value = obj.uris?.map(y => y)) !== undefined) result['uris'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1105,12 +1091,11 @@ export interface KeycloakClientSpecPermissionScopePermissions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecPermissionScopePermissions(obj: KeycloakClientSpecPermissionScopePermissions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'policies': obj.policies?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.policies?.map(y => y)) !== undefined) result['policies'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1151,12 +1136,11 @@ export interface KeycloakClientSpecServiceAccountClientRoles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecServiceAccountClientRoles(obj: KeycloakClientSpecServiceAccountClientRoles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientId': obj.clientId,
-    'roles': obj.roles?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.clientId) !== undefined) result['clientId'] = value;
+  if ((value = obj.roles?.map(y => y)) !== undefined) result['roles'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1219,11 +1203,10 @@ export interface KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy(obj: KeycloakClientSpecAuthorizationPoliciesAggregatedPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'policies': obj.policies?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.policies?.map(y => y)) !== undefined) result['policies'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1247,11 +1230,10 @@ export interface KeycloakClientSpecAuthorizationPoliciesClientPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesClientPolicy(obj: KeycloakClientSpecAuthorizationPoliciesClientPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clients': obj.clients?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.clients?.map(y => y)) !== undefined) result['clients'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1299,12 +1281,11 @@ export interface KeycloakClientSpecAuthorizationPoliciesGroupPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicy(obj: KeycloakClientSpecAuthorizationPoliciesGroupPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'groups': obj.groups?.map(y => toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups(y)),
-    'groupsClaim': obj.groupsClaim,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.groups?.map(y => toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups(y))) !== undefined) result['groups'] = value;
+  if ((value = obj.groupsClaim) !== undefined) result['groupsClaim'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1340,11 +1321,10 @@ export interface KeycloakClientSpecAuthorizationPoliciesRolePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicy(obj: KeycloakClientSpecAuthorizationPoliciesRolePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'roles': obj.roles?.map(y => toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.roles?.map(y => toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles(y))) !== undefined) result['roles'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1433,20 +1413,19 @@ export interface KeycloakClientSpecAuthorizationPoliciesTimePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesTimePolicy(obj: KeycloakClientSpecAuthorizationPoliciesTimePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'dayMonth': obj.dayMonth,
-    'dayMonthEnd': obj.dayMonthEnd,
-    'hour': obj.hour,
-    'hourEnd': obj.hourEnd,
-    'minute': obj.minute,
-    'minuteEnd': obj.minuteEnd,
-    'month': obj.month,
-    'monthEnd': obj.monthEnd,
-    'notBefore': obj.notBefore,
-    'notOnOrAfter': obj.notOnOrAfter,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.dayMonth) !== undefined) result['dayMonth'] = value;
+  if ((value = obj.dayMonthEnd) !== undefined) result['dayMonthEnd'] = value;
+  if ((value = obj.hour) !== undefined) result['hour'] = value;
+  if ((value = obj.hourEnd) !== undefined) result['hourEnd'] = value;
+  if ((value = obj.minute) !== undefined) result['minute'] = value;
+  if ((value = obj.minuteEnd) !== undefined) result['minuteEnd'] = value;
+  if ((value = obj.month) !== undefined) result['month'] = value;
+  if ((value = obj.monthEnd) !== undefined) result['monthEnd'] = value;
+  if ((value = obj.notBefore) !== undefined) result['notBefore'] = value;
+  if ((value = obj.notOnOrAfter) !== undefined) result['notOnOrAfter'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1490,11 +1469,10 @@ export interface KeycloakClientSpecAuthorizationPoliciesUserPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesUserPolicy(obj: KeycloakClientSpecAuthorizationPoliciesUserPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'users': obj.users?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.users?.map(y => y)) !== undefined) result['users'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1525,12 +1503,11 @@ export interface KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups(obj: KeycloakClientSpecAuthorizationPoliciesGroupPolicyGroups | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extendChildren': obj.extendChildren,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.extendChildren) !== undefined) result['extendChildren'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1561,12 +1538,11 @@ export interface KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles(obj: KeycloakClientSpecAuthorizationPoliciesRolePolicyRoles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'required': obj.required,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.required) !== undefined) result['required'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1650,12 +1626,11 @@ export interface KeycloakClientScopeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientScopeProps(obj: KeycloakClientScopeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_KeycloakClientScopeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_KeycloakClientScopeSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1733,18 +1708,17 @@ export interface KeycloakClientScopeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientScopeSpec(obj: KeycloakClientScopeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attributes': ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes)),
-    'default': obj.default,
-    'description': obj.description,
-    'name': obj.name,
-    'protocol': obj.protocol,
-    'protocolMappers': obj.protocolMappers?.map(y => toJson_KeycloakClientScopeSpecProtocolMappers(y)),
-    'realmRef': toJson_KeycloakClientScopeSpecRealmRef(obj.realmRef),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (withoutUndefined(obj.attributes))) !== undefined) result['attributes'] = value;
+  if ((value = obj.default) !== undefined) result['default'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.protocolMappers?.map(y => toJson_KeycloakClientScopeSpecProtocolMappers(y))) !== undefined) result['protocolMappers'] = value;
+  if ((value = toJson_KeycloakClientScopeSpecRealmRef(obj.realmRef)) !== undefined) result['realmRef'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1787,14 +1761,13 @@ export interface KeycloakClientScopeSpecProtocolMappers {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientScopeSpecProtocolMappers(obj: KeycloakClientScopeSpecProtocolMappers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'config': ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config)),
-    'name': obj.name,
-    'protocol': obj.protocol,
-    'protocolMapper': obj.protocolMapper,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.config) === undefined) ? undefined : (withoutUndefined(obj.config))) !== undefined) result['config'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.protocol) !== undefined) result['protocol'] = value;
+  if ((value = obj.protocolMapper) !== undefined) result['protocolMapper'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1825,12 +1798,11 @@ export interface KeycloakClientScopeSpecRealmRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakClientScopeSpecRealmRef(obj: KeycloakClientScopeSpecRealmRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1943,12 +1915,11 @@ export interface KeycloakRealmGroupProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakRealmGroupProps(obj: KeycloakRealmGroupProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_KeycloakRealmGroupSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_KeycloakRealmGroupSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2038,20 +2009,19 @@ export interface KeycloakRealmGroupSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakRealmGroupSpec(obj: KeycloakRealmGroupSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'access': ((obj.access) === undefined) ? undefined : (withoutUndefined(obj.access)),
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'clientRoles': obj.clientRoles?.map(y => toJson_KeycloakRealmGroupSpecClientRoles(y)),
-    'description': obj.description,
-    'name': obj.name,
-    'parentGroup': toJson_KeycloakRealmGroupSpecParentGroup(obj.parentGroup),
-    'path': obj.path,
-    'realmRef': toJson_KeycloakRealmGroupSpecRealmRef(obj.realmRef),
-    'realmRoles': obj.realmRoles?.map(y => y),
-    'subGroups': obj.subGroups?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.access) === undefined) ? undefined : (withoutUndefined(obj.access))) !== undefined) result['access'] = value;
+  if ((value = ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {}))) !== undefined) result['attributes'] = value;
+  if ((value = obj.clientRoles?.map(y => toJson_KeycloakRealmGroupSpecClientRoles(y))) !== undefined) result['clientRoles'] = value;
+  if ((value = obj.description) !== undefined) result['description'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_KeycloakRealmGroupSpecParentGroup(obj.parentGroup)) !== undefined) result['parentGroup'] = value;
+  if ((value = obj.path) !== undefined) result['path'] = value;
+  if ((value = toJson_KeycloakRealmGroupSpecRealmRef(obj.realmRef)) !== undefined) result['realmRef'] = value;
+  if ((value = obj.realmRoles?.map(y => y)) !== undefined) result['realmRoles'] = value;
+  if ((value = obj.subGroups?.map(y => y)) !== undefined) result['subGroups'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2080,12 +2050,11 @@ export interface KeycloakRealmGroupSpecClientRoles {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakRealmGroupSpecClientRoles(obj: KeycloakRealmGroupSpecClientRoles | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientId': obj.clientId,
-    'roles': obj.roles?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.clientId) !== undefined) result['clientId'] = value;
+  if ((value = obj.roles?.map(y => y)) !== undefined) result['roles'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2111,11 +2080,10 @@ export interface KeycloakRealmGroupSpecParentGroup {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakRealmGroupSpecParentGroup(obj: KeycloakRealmGroupSpecParentGroup | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2146,12 +2114,11 @@ export interface KeycloakRealmGroupSpecRealmRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeycloakRealmGroupSpecRealmRef(obj: KeycloakRealmGroupSpecRealmRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kind) !== undefined) result['kind'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

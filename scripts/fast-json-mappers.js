@@ -10,8 +10,13 @@
  * which copies the growing object once per key: quadratic in the keys, and a large part of a
  * tenant's render time (a PodSpec has ~40 keys, and every object is mapped on every render).
  * The helpers of HELPER_MODULE, written beside the modules, build the same object (same keys,
- * same order, same values, a plain object) in one pass. Forms the patterns do not match are left
- * as generated.
+ * same order, same values, a plain object) in one pass.
+ *
+ * Each mapper then builds an object literal of every field its type declares (a container has
+ * 25, most of them undefined in any one manifest) only to copy the defined ones out of it. It is
+ * rewritten to store each defined value as it is computed, in the literal's order: the same
+ * values computed in the same order, the same keys in the same order, one object and no copy.
+ * Forms the patterns do not match are left as generated.
  */
 const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -49,11 +54,31 @@ function defineKey(out: Record<string, any>, key: string, value: any): void {
 const OPERAND = String.raw`((?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)|i\[1\])`;
 const REDUCE = (value) => new RegExp(String.raw`Object\.entries\(${OPERAND}\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: ${value} \}\), \{\}\)`, 'g');
 
+/**
+ * A mapper's body: the literal of every declared field, one `'key': expression,` per line, then
+ * the filter (as the REDUCE rewrite leaves it).
+ */
+const MAPPED_LITERAL = /^  const result = \{\n((?:    '[^'\n]+': [^\n]*,\n)*)  \};\n  \/\/ filter undefined values\n  return withoutUndefined\(result\);$/gm;
+const FIELD_LINE = /^    '([^'\n]+)': ([^\n]*),$/;
+
+/**
+ * The literal and its filter as stores of the defined values, in the literal's order. A key
+ * `__proto__` (a literal sets the prototype there) or one that reads as an array index (a
+ * literal and stores both put those first, but the rewrite would not say so) is left alone.
+ */
+function storeDefined(_body, fields) {
+  const lines = fields.split('\n').filter(Boolean).map((line) => FIELD_LINE.exec(line));
+  if (lines.some(([, key]) => key === '__proto__' || /^\d+$/.test(key))) return _body;
+  const stores = lines.map(([, key, expression]) => `  if ((value = ${expression}) !== undefined) result['${key}'] = value;\n`);
+  return `  const result: Record<string, any> = {};\n  let value: any;\n${stores.join('')}  return result;`;
+}
+
 /** The module rewritten, and whether it uses the helpers. */
 function rewrite(source) {
   const text = source
     .replace(REDUCE(String.raw`i\[1\]`), 'withoutUndefined($1)')
-    .replace(REDUCE(String.raw`i\[1\]\?\.value`), 'valuesWithoutUndefined($1)');
+    .replace(REDUCE(String.raw`i\[1\]\?\.value`), 'valuesWithoutUndefined($1)')
+    .replace(MAPPED_LITERAL, storeDefined);
   const used = ['withoutUndefined', 'valuesWithoutUndefined'].filter((name) => text.includes(`${name}(`));
   if (used.length === 0) return { text, used: false };
   // After the generated imports: the last `import ... from '...';` line at the top.
@@ -64,12 +89,18 @@ function rewrite(source) {
   return { text: `${text.slice(0, at)}import { ${used.join(', ')} } from './${HELPER_MODULE}';\n${text.slice(at)}`, used: true };
 }
 
-const dir = process.argv[2];
-if (!dir) throw new Error('usage: fast-json-mappers.js IMPORTS_DIR');
-let usedAnywhere = false;
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== `${HELPER_MODULE}.ts`)) {
-  const { text, used } = rewrite(readFileSync(join(dir, name), 'utf8'));
-  writeFileSync(join(dir, name), text);
-  usedAnywhere ||= used;
+function main() {
+  const dir = process.argv[2];
+  if (!dir) throw new Error('usage: fast-json-mappers.js IMPORTS_DIR');
+  let usedAnywhere = false;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== `${HELPER_MODULE}.ts`)) {
+    const { text, used } = rewrite(readFileSync(join(dir, name), 'utf8'));
+    writeFileSync(join(dir, name), text);
+    usedAnywhere ||= used;
+  }
+  if (usedAnywhere) writeFileSync(join(dir, `${HELPER_MODULE}.ts`), HELPERS);
 }
-if (usedAnywhere) writeFileSync(join(dir, `${HELPER_MODULE}.ts`), HELPERS);
+
+if (require.main === module) main();
+
+module.exports = { rewrite, HELPERS };
