@@ -34,12 +34,50 @@ export class FleetValuesParser {
   private readonly inherited = new Map<Field, { readonly input: unknown; readonly output: unknown }>();
   /** Per field: output by the input's exact text (see exactText). */
   private readonly byText = new Map<Field, Map<string, unknown>>();
+  /** Values of tenant entries by the exact text of their fields but `host` (see alike). */
+  private readonly byEntry = new Map<string, InstanceValues>();
 
   constructor(private readonly defaults: PlainObject) {}
 
   safeParse(merged: unknown): SafeParse {
     const data = isPlainObject(merged) ? this.parseFields(merged) : undefined;
     return data !== undefined ? ({ success: true, data } as SafeParse) : instanceValuesSchema.safeParse(merged, { error: explainIssue });
+  }
+
+  /**
+   * The values of a tenant entry (its own fields, `namespace` and `release` left out) whose
+   * `host` is a string and whose other fields are written exactly as those of an entry given to
+   * {@link remember}: that entry's values with this host. Most entries of a fleet differ in
+   * their host (and location) only. `defaults` is merged under each field on its own and `host`
+   * is a top-level string, so the merged values of the two differ in `host` alone, and so do
+   * their outputs (each field is parsed on its own). Undefined when no such entry was
+   * remembered, or when this host does not parse: the caller then takes the whole way, which
+   * reports it.
+   */
+  alike(own: PlainObject): InstanceValues | undefined {
+    const { host } = own;
+    const key = this.entryKey(own);
+    const values = key === undefined ? undefined : this.byEntry.get(key);
+    if (values === undefined || typeof host !== 'string') return undefined;
+    const output = parseOne('host', host);
+    return output === INVALID ? undefined : ({ ...values, host: output } as InstanceValues);
+  }
+
+  /** Remembers the values an entry's merged values parsed to, for {@link alike}. */
+  remember(own: PlainObject, values: InstanceValues): void {
+    const key = this.byEntry.size < MAX_REMEMBERED ? this.entryKey(own) : undefined;
+    if (key !== undefined && !this.byEntry.has(key)) this.byEntry.set(key, values);
+  }
+
+  /** The last entry's key, kept for remember after alike found nothing for that same entry. */
+  private lastEntry?: { readonly own: PlainObject; readonly key: string | undefined };
+
+  /** The text {@link alike} looks an entry up by; undefined for one without a string host. */
+  private entryKey(own: PlainObject): string | undefined {
+    if (this.lastEntry?.own === own) return this.lastEntry.key;
+    const key = typeof own.host === 'string' ? textWithoutHost(own) : undefined;
+    this.lastEntry = { own, key };
+    return key;
   }
 
   /** The values, or undefined to leave them to the whole schema. */
@@ -124,6 +162,18 @@ export function exactText(value: unknown): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** {@link exactText} of an entry's own fields but `host`, whatever its place among them. */
+function textWithoutHost(own: PlainObject): string | undefined {
+  const parts: string[] = [];
+  for (const key of Object.keys(own)) {
+    if (key === 'host') continue;
+    const text = exactText(own[key]);
+    if (text === undefined || key === '__proto__') return undefined;
+    parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** Freezes a parsed value and everything in it: outputs shared by tenants must not change. */

@@ -120,6 +120,23 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
       return [`${field}: ${explainIssue({ code: 'invalid_type', expected: 'string', input: value })}`];
     });
     locationProblems.forEach((p) => report(p));
+    const accept = (values: InstanceValues) => {
+      const target = { namespace: namespace as string, release: release as string, apiVersions };
+      try {
+        checkInstance(target, values);
+      } catch (e) {
+        if (!(e instanceof RenderError)) throw e;
+        report(e.message, RENDER_CHECK_FIELDS[e.key]);
+        return;
+      }
+      tenants.push({ index, namespace: target.namespace, release: target.release, values: markValidated(values, target) });
+    };
+    const alike = locationProblems.length === 0 && topLevelOk ? valuesParser.alike(rest) : undefined;
+    if (alike !== undefined) {
+      claims.push({ index, namespace: namespace as string, release: release as string, host: alike.host });
+      accept(alike);
+      return;
+    }
     const merged = locationProblems.length > 0 ? undefined : deepMerge(defaults, rest);
     // The merged values are parsed first: when they pass, so do the tenant's own (the schema
     // checks each field on its own, and merging never repairs a tenant's value, it only fills
@@ -141,16 +158,8 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
       formatIssues(parsed!.error).forEach((p) => report(p));
       return;
     }
-    const values = parsed!.data;
-    const target = { namespace: namespace as string, release: release as string, apiVersions };
-    try {
-      checkInstance(target, values);
-    } catch (e) {
-      if (!(e instanceof RenderError)) throw e;
-      report(e.message, RENDER_CHECK_FIELDS[e.key]);
-      return;
-    }
-    tenants.push({ index, namespace: target.namespace, release: target.release, values: markValidated(values, target) });
+    valuesParser.remember(rest, parsed!.data);
+    accept(parsed!.data);
   });
   problems.push(...groupTenantProblems(tenantProblems, file));
   problems.push(...findFleetProblems(claims, file), ...findSharedTargets(tenants, file));

@@ -20,7 +20,17 @@ const validated = new WeakMap<object, string>();
 
 function targetKey(target: RenderTarget): string {
   // NUL cannot occur in a namespace, release or API version that passed the checks.
-  return `${target.namespace}\0${target.release}\0${target.apiVersions.join('\0')}`;
+  return `${target.namespace}\0${target.release}\0${joined(target.apiVersions)}`;
+}
+
+/** The last API versions joined, and a copy of them: a fleet's tenants share one list. */
+let lastJoined: { readonly list: readonly string[]; readonly text: string } | undefined;
+
+function joined(apiVersions: readonly string[]): string {
+  const last = lastJoined?.list;
+  const same = last !== undefined && last.length === apiVersions.length && last.every((v, i) => v === apiVersions[i]);
+  if (!same) lastJoined = { list: [...apiVersions], text: apiVersions.join('\0') };
+  return lastJoined!.text;
 }
 
 /**

@@ -119,6 +119,53 @@ describe('FleetValuesParser: the schema\'s result, parsing what tenants share on
   });
 });
 
+describe('FleetValuesParser.alike: an entry written like an earlier one but for its host', () => {
+  const defaults: PlainObject = { platform: PLATFORM, grafana: { ingress: { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } } } };
+
+  /** The values the whole way gives an entry (merged, then parsed by the schema). */
+  const whole = (own: PlainObject) => bySchema(deepMerge(defaults, own)).data;
+
+  test('GIVEN a remembered entry WHEN one differing only in host (anywhere among its fields) is looked up THEN its values are the whole way\'s, key order included', () => {
+    // GIVEN
+    const parser = new FleetValuesParser(defaults);
+    const first = { host: 'a.example.org', oidc: { mode: 'System' }, serviceAccountToken: { enabled: true, serviceAccountName: 'agent' } };
+    parser.remember(first, whole(first)!);
+    for (const own of [
+      { host: 'b.example.org', oidc: { mode: 'System' }, serviceAccountToken: { enabled: true, serviceAccountName: 'agent' } },
+      { oidc: { mode: 'System' }, serviceAccountToken: { enabled: true, serviceAccountName: 'agent' }, host: 'c.example.org' },
+    ]) {
+      // WHEN
+      const values = parser.alike(own);
+      // THEN
+      expect(values).toBeDefined();
+      expect(JSON.stringify(values)).toBe(JSON.stringify(whole(own)));
+      expect(Object.keys(values!)).toEqual(Object.keys(whole(own)!));
+    }
+  });
+
+  test('GIVEN a remembered entry WHEN an entry differs in anything but host, has no string host, or a host that does not parse THEN there is nothing alike (the whole way decides)', () => {
+    // GIVEN
+    const parser = new FleetValuesParser(defaults);
+    const first = { host: 'a.example.org', oidc: { mode: 'System' } };
+    parser.remember(first, whole(first)!);
+    // WHEN / THEN
+    expect(parser.alike({ host: 'b.example.org', oidc: { mode: 'None' } })).toBeUndefined();
+    expect(parser.alike({ host: 'b.example.org', oidc: { mode: 'System' }, commonLabels: { a: 'b' } })).toBeUndefined();
+    expect(parser.alike({ host: 'b.example.org', oidc: { mode: 'System', extra: undefined } })).toBeUndefined();
+    expect(parser.alike({ oidc: { mode: 'System' } })).toBeUndefined();
+    expect(parser.alike({ host: 7, oidc: { mode: 'System' } })).toBeUndefined();
+    expect(parser.alike({ host: 'Not A Host!', oidc: { mode: 'System' } })).toBeUndefined();
+    expect(bySchema(deepMerge(defaults, { host: 'Not A Host!' })).success).toBe(false);
+  });
+
+  test('GIVEN nothing remembered, or an entry remembered without a string host THEN nothing is alike', () => {
+    const parser = new FleetValuesParser(defaults);
+    expect(parser.alike({ host: 'a.example.org' })).toBeUndefined();
+    parser.remember({ oidc: { mode: 'System' } }, whole({ oidc: { mode: 'System' } })!);
+    expect(parser.alike({ host: 'a.example.org', oidc: { mode: 'System' } })).toBeUndefined();
+  });
+});
+
 describe('exactText', () => {
   test('GIVEN values JSON would confuse THEN they have different texts, or none', () => {
     expect(exactText({ a: null })).not.toBe(exactText({ a: NaN }));

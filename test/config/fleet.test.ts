@@ -94,6 +94,27 @@ describe('fleet file', () => {
     ]);
   });
 
+  test('GIVEN entries written alike but for their host WHEN parsed THEN each has the values it has alone, and a bad host is reported as alone', () => {
+    // GIVEN entries like the first one but for the host (and where the host is written)
+    const defaults = { platform: PLATFORM, grafana: { ingress: { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } } } };
+    const entry = (n: string, host: string) => ({ namespace: n, release: 'm', host, oidc: { mode: 'System' }, serviceAccountToken: { enabled: true, serviceAccountName: 'agent' } });
+    const tenants = [entry('a', 'a.example.org'), entry('b', 'b.example.org'), { namespace: 'c', release: 'm', oidc: { mode: 'System' }, serviceAccountToken: { enabled: true, serviceAccountName: 'agent' }, host: 'c.example.org' }];
+    const apiVersions = ['v1.edp.epam.com/v1'];
+    // WHEN
+    const fleet = parseFleet({ apiVersions, defaults, tenants }, 'fleet.yaml');
+    // THEN every tenant's values are those of its entry parsed in a fleet of its own, key order included
+    fleet.tenants.forEach((tenant, i) => {
+      const alone = parseFleet({ apiVersions, defaults, tenants: [tenants[i]] }, 'fleet.yaml').tenants[0];
+      expect(JSON.stringify(tenant.values)).toBe(JSON.stringify(alone.values));
+    });
+    expect(fleet.tenants.map((t) => t.values.host)).toEqual(['a.example.org', 'b.example.org', 'c.example.org']);
+    // AND a host that does not parse, in an entry like an earlier one, is reported as it is alone
+    const bad = entry('d', 'Not A Host');
+    const alone = problems({ apiVersions, defaults, tenants: [bad] });
+    expect(alone).toHaveLength(1);
+    expect(problems({ apiVersions, defaults, tenants: [...tenants, bad] })).toEqual(alone.map((p) => p.replace('tenants[0]', 'tenants[3]')));
+  });
+
   test('GIVEN a choice in defaults that is not one WHEN many tenants inherit it THEN it is one line at defaults.<path>', () => {
     const tenants = ['a', 'b', 'c'].map((n) => ({ namespace: n, release: 'm', host: `${n}.example.org` }));
     expect(problems({ defaults: { oidc: { mode: 'Keycloak' } }, tenants })).toEqual([
