@@ -66,9 +66,9 @@ const FIELD_LINE = /^    '([^'\n]+)': ([^\n]*),$/;
  * `__proto__` (a literal sets the prototype there) or one that reads as an array index (a
  * literal and stores both put those first, but the rewrite would not say so) is left alone.
  */
-function storeDefined(_body, fields) {
+function storeDefined(body, fields) {
   const lines = fields.split('\n').filter(Boolean).map((line) => FIELD_LINE.exec(line));
-  if (lines.some(([, key]) => key === '__proto__' || /^\d+$/.test(key))) return _body;
+  if (lines.some(([, key]) => key === '__proto__' || /^\d+$/.test(key))) return body;
   const stores = lines.map(([, key, expression]) => `  if ((value = ${expression}) !== undefined) result['${key}'] = value;\n`);
   return `  const result: Record<string, any> = {};\n  let value: any;\n${stores.join('')}  return result;`;
 }
