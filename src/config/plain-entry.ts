@@ -73,10 +73,19 @@ function readMapping(text: string, dialect: Dialect): Record<string, unknown> | 
 function readBlock(text: string, indent: number, dialect: Dialect): unknown {
   if (text.includes('\r') || text.includes('\t') || text.startsWith('\ufeff')) return undefined;
   const lines: Line[] = [];
-  for (const [i, raw] of text.split('\n').entries()) {
-    const body = trimSpacesStart(raw);
-    if (body === '' || body.startsWith('#')) continue;
-    lines.push({ col: i === 0 ? indent + raw.length - body.length : raw.length - body.length, text: trimSpacesEnd(body) });
+  // Line by line as `text.split('\n')` cuts them, without making the array or a string for a
+  // blank or comment line.
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let first = start;
+    while (first < end && text.charCodeAt(first) === 32) first++;
+    if (first < end && text.charCodeAt(first) !== 35) {
+      let last = end;
+      while (text.charCodeAt(last - 1) === 32) last--;
+      lines.push({ col: start === 0 ? indent + first : first - start, text: text.slice(first, last) });
+    }
+    start = end + 1;
   }
   if (lines.length === 0 || lines[0].col !== indent) return undefined;
   try {
@@ -97,12 +106,25 @@ interface Dialect {
   plainKey(key: string): boolean;
 }
 
+/** Keys already resolved for {@link HELM}: a fleet repeats a few dozen keys in every entry. */
+const HELM_PLAIN_KEYS = new Map<string, boolean>();
+
 /** Helm's reader (go-yaml through sigs.k8s.io/yaml): parseHelmYaml. */
 const HELM: Dialect = {
   scalar,
   // A key go-yaml reads as a number, boolean or null becomes another string in Helm.
-  plainKey: (key) => resolveGoScalar(key).kind === 'str',
+  plainKey: (key) => {
+    let plain = HELM_PLAIN_KEYS.get(key);
+    if (plain === undefined) {
+      plain = resolveGoScalar(key).kind === 'str';
+      if (HELM_PLAIN_KEYS.size < MAX_KNOWN_KEYS) HELM_PLAIN_KEYS.set(key, plain);
+    }
+    return plain;
+  },
 };
+
+/** Keys remembered at most (the rest are resolved each time): keys are few, values are not. */
+const MAX_KNOWN_KEYS = 1024;
 
 /** js-yaml's `load` (the diff's parser) with its default schema (YAML 1.2's core types, timestamps, merge keys). */
 const JS_YAML: Dialect = {
