@@ -19,12 +19,17 @@ export class InstanceNames {
   readonly generatedClientSecret: string;
 
   constructor(readonly namespace: string, readonly release: string) {
-    this.clientId = `${namespace}-${release}`;
+    this.clientId = InstanceNames.clientIdOf(namespace, release);
     this.grafana = release;
     this.keycloakClient = release;
     this.audienceScope = `${this.clientId}-audience`;
     this.audienceScopeObject = `${release}-audience`;
     this.generatedClientSecret = `${release}-oidc-client`;
+  }
+
+  /** The {@link clientId} of (namespace, release), without the other names (the fleet checks ask it of every tenant). */
+  static clientIdOf(namespace: string, release: string): string {
+    return `${namespace}-${release}`;
   }
 
   /** Keycloak group granting `role` (admin, editor, viewer) in this instance. */

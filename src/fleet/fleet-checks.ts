@@ -21,30 +21,31 @@ export interface TenantClaim {
 export function findFleetProblems(claims: readonly TenantClaim[], file: string): string[] {
   const problems: string[] = [];
   const where = (c: TenantClaim) => `tenants[${c.index}] (${c.namespace}/${c.release})`;
+  const location = (c: TenantClaim) => `${c.namespace}/${c.release}`;
 
-  for (const group of groupBy(claims, (c) => `${c.namespace}/${c.release}`)) {
+  const duplicates = groupBy(claims, location);
+  for (const group of duplicates) {
     const [first, ...rest] = group;
     for (const dup of rest) {
       problems.push(`${file}: ${where(dup)}: duplicate tenant: ${first.namespace}/${first.release} is already defined at ${where(first)}; each (namespace, release) may appear once`);
     }
   }
+  // Each (namespace, release) at its first place: an exact duplicate is reported above, not
+  // again as a clientId collision or for its host.
+  const unique = duplicates.length === 0 ? claims : uniqueBy(claims, location);
 
-  for (const group of groupBy(claims, (c) => new InstanceNames(c.namespace, c.release).clientId)) {
-    // Exact duplicates are reported above; a collision needs two different pairs.
-    const pairs = uniqueBy(group, (c) => `${c.namespace}/${c.release}`);
-    const [first, ...rest] = pairs;
+  // A collision needs two different pairs.
+  for (const group of groupBy(unique, (c) => InstanceNames.clientIdOf(c.namespace, c.release))) {
+    const [first, ...rest] = group;
     for (const other of rest) {
-      const clientId = new InstanceNames(other.namespace, other.release).clientId;
+      const clientId = InstanceNames.clientIdOf(other.namespace, other.release);
       problems.push(
         `${file}: ${where(other)}: clientId collision: ${where(first)} and ${where(other)} both give the Keycloak clientId "${clientId}" (namespace-release); rename one of the releases or namespaces`,
       );
     }
   }
 
-  // An exact duplicate entry is reported once, above, not again for its host.
-  const hosted = uniqueBy(claims, (c) => `${c.namespace}/${c.release}`).filter(
-    (c): c is TenantClaim & { host: string } => typeof c.host === 'string' && c.host !== '',
-  );
+  const hosted = unique.filter((c): c is TenantClaim & { host: string } => typeof c.host === 'string' && c.host !== '');
   for (const group of groupBy(hosted, (c) => c.host)) {
     const [first, ...rest] = group;
     for (const dup of rest) {

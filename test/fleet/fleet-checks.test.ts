@@ -51,6 +51,20 @@ describe('fleet-wide checks', () => {
     expect(found.map((p) => /tenants\[(\d)\] \((\w)\/m\): duplicate tenant/.exec(p)?.slice(1).join(''))).toEqual(['3b', '4b', '2a']);
   });
 
+  test('GIVEN an exact duplicate that also collides by clientId and shares a host WHEN validated THEN it is one duplicate, and the first of its pair collides and shares once', () => {
+    // GIVEN a-b/c twice (the copy on the first one's host), and a/b-c (clientId a-b-c too) on that host
+    const found = problems([
+      { namespace: 'a-b', release: 'c', host: 'one.example.org' },
+      { namespace: 'a-b', release: 'c', host: 'one.example.org' },
+      { namespace: 'a', release: 'b-c', host: 'one.example.org' },
+    ]);
+    // THEN the copy is only a duplicate; the collision and the shared host name the first and the third
+    expect(found).toHaveLength(3);
+    expect(found[0]).toMatch(/^fleet.yaml: tenants\[1\] \(a-b\/c\): duplicate tenant: a-b\/c is already defined at tenants\[0\]/);
+    expect(found[1]).toMatch(/^fleet.yaml: tenants\[2\] \(a\/b-c\): clientId collision: tenants\[0\] \(a-b\/c\) and tenants\[2\] \(a\/b-c\) both give the Keycloak clientId "a-b-c"/);
+    expect(found[2]).toMatch(/^fleet.yaml: tenants\[2\] \(a\/b-c\)\.host: duplicate host "one.example.org": tenants\[0\] \(a-b\/c\) already serves/);
+  });
+
   test('two tenants on one host are refused, the host given as a field path', () => {
     // GIVEN the host comes from defaults for both tenants
     const found = problems(
