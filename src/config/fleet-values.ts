@@ -54,9 +54,8 @@ export class FleetValuesParser {
    * remembered, or when this host does not parse: the caller then takes the whole way, which
    * reports it.
    */
-  alike(own: PlainObject): InstanceValues | undefined {
+  alike(own: PlainObject, key = this.entryKey(own)): InstanceValues | undefined {
     const { host } = own;
-    const key = this.entryKey(own);
     const values = key === undefined ? undefined : this.byEntry.get(key);
     if (values === undefined || typeof host !== 'string') return undefined;
     const output = parseOne('host', host);
@@ -64,20 +63,16 @@ export class FleetValuesParser {
   }
 
   /** Remembers the values an entry's merged values parsed to, for {@link alike}. */
-  remember(own: PlainObject, values: InstanceValues): void {
-    const key = this.byEntry.size < MAX_REMEMBERED ? this.entryKey(own) : undefined;
-    if (key !== undefined && !this.byEntry.has(key)) this.byEntry.set(key, values);
+  remember(own: PlainObject, values: InstanceValues, key = this.entryKey(own)): void {
+    if (key !== undefined && this.byEntry.size < MAX_REMEMBERED && !this.byEntry.has(key)) this.byEntry.set(key, values);
   }
 
-  /** The last entry's key, kept for remember after alike found nothing for that same entry. */
-  private lastEntry?: { readonly own: PlainObject; readonly key: string | undefined };
-
-  /** The text {@link alike} looks an entry up by; undefined for one without a string host. */
-  private entryKey(own: PlainObject): string | undefined {
-    if (this.lastEntry?.own === own) return this.lastEntry.key;
-    const key = typeof own.host === 'string' ? textWithoutHost(own) : undefined;
-    this.lastEntry = { own, key };
-    return key;
+  /**
+   * The text {@link alike} and {@link remember} know an entry by (a caller that asks both for
+   * one entry passes it to each); undefined for one without a string host.
+   */
+  entryKey(own: PlainObject): string | undefined {
+    return typeof own.host === 'string' ? textWithoutHost(own) : undefined;
   }
 
   /** The values, or undefined to leave them to the whole schema. */

@@ -131,7 +131,8 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
       }
       tenants.push({ index, namespace: target.namespace, release: target.release, values: markValidated(values, target) });
     };
-    const alike = locationProblems.length === 0 && topLevelOk ? valuesParser.alike(rest) : undefined;
+    const entryKey = locationProblems.length === 0 && topLevelOk ? valuesParser.entryKey(rest) : undefined;
+    const alike = entryKey === undefined ? undefined : valuesParser.alike(rest, entryKey);
     if (alike !== undefined) {
       claims.push({ index, namespace: namespace as string, release: release as string, host: alike.host });
       accept(alike);
@@ -158,7 +159,7 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
       formatIssues(parsed!.error).forEach((p) => report(p));
       return;
     }
-    valuesParser.remember(rest, parsed!.data);
+    valuesParser.remember(rest, parsed!.data, entryKey);
     accept(parsed!.data);
   });
   problems.push(...groupTenantProblems(tenantProblems, file));
