@@ -113,6 +113,26 @@ export class FleetValuesParser {
   }
 }
 
+/**
+ * One {@link FleetValuesParser} per `defaults` object, for fleets read side by side: the two sides
+ * of a diff of fleet files have the very same `defaults` (the text around their tenant lists is
+ * the same), so the second side reuses what the first parsed, and the tenants of both share the
+ * (frozen) outputs of the fields they have alike. A parser is only ever given the defaults it
+ * was made with: its outputs are those of values merged over them.
+ */
+export class FleetValuesParsers {
+  private readonly byDefaults = new WeakMap<PlainObject, FleetValuesParser>();
+
+  for(defaults: PlainObject): FleetValuesParser {
+    let parser = this.byDefaults.get(defaults);
+    if (parser === undefined) {
+      parser = new FleetValuesParser(defaults);
+      this.byDefaults.set(defaults, parser);
+    }
+    return parser;
+  }
+}
+
 const INVALID = Symbol('invalid');
 
 function parseOne(field: Field, input: unknown): unknown {

@@ -3,7 +3,7 @@ import { readFleetDocument } from './fleet-text';
 import { parseYamlBytes, readInputFile } from './helm-yaml';
 import { deepMerge, isPlainObject, PlainObject } from './merge';
 import { message, MessageKey, RenderError } from './messages';
-import { FleetValuesParser } from './fleet-values';
+import { FleetValuesParsers } from './fleet-values';
 import { firstNullPath } from './value-paths';
 import { describeValue, explainIssue, formatIssues, InputError, markValidated, schemaProblems } from './parse';
 import { InstanceValues, InstanceValuesInput } from './schema';
@@ -74,9 +74,11 @@ function tenantCount(document: unknown): number {
  *
  * `known` maps a tenant entry object to that same entry already validated in another fleet with
  * the same apiVersions and defaults (the diff's other side): its checks would give the same
- * result, so it is taken as it is; the fleet-wide checks still see it.
+ * result, so it is taken as it is; the fleet-wide checks still see it. `parsers`, given for
+ * several fleets read side by side, lets those with the very same `defaults` object share
+ * their values parser (see FleetValuesParsers).
  */
-export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<unknown, FleetTenant>): Fleet {
+export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<unknown, FleetTenant>, parsers = new FleetValuesParsers()): Fleet {
   const root = document ?? {};
   if (!isPlainObject(root)) {
     throw new InputError([`${file}: expected an object with apiVersions, defaults and tenants at the top level, got ${describeValue(root)}`]);
@@ -92,7 +94,7 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
   // With broken apiVersions or defaults every render check could fail for the wrong reason:
   // check each tenant's own fields only, and render nothing.
   const topLevelOk = problems.length === 0;
-  const valuesParser = new FleetValuesParser(defaults);
+  const valuesParser = parsers.for(defaults);
 
   const tenants: FleetTenant[] = [];
   const claims: TenantClaim[] = [];

@@ -1,10 +1,11 @@
 import { Fleet, parseFleet } from '../config/fleet';
+import { FleetValuesParsers } from '../config/fleet-values';
 import { RenderOptions, runInWorkers } from '../fleet/parallel-render';
 import { FleetLayout, fleetLayout } from '../fleet/render-fleet';
 import { DiffReport, TreeComparison } from './compare';
 import { CompareBatchResult, inBatchOrder, runCompareBatch, TenantCompareBatch } from './compare-batch';
 import { compareSources, prestartCompareWorkers } from './compare-folders';
-import { isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
+import { checkPair, isFleetFile, label, loadSidePair, PairEntries, readPairEntries, readText, SideSpec, tenantsByEntry } from './fleet-pair';
 import { countObjects, diffRenderOptions, renderSides, sameList, Side, splitIdentical } from './sides';
 
 /**
@@ -29,20 +30,21 @@ export async function diffSides(oldSide: Side, newSide: Side, options: RenderOpt
 
 /**
  * The diff of two sides given as files, folders or a fleet file at a git ref (the `diff`
- * command): the report of `loadSidePair` then {@link diffSides}. For two fleet files that the
- * pair reader can read entry by entry, the entries that differ are checked first; with render
- * workers, their tenants start rendering while the main thread checks the other entries (most of
- * reading 10,000 entries), instead of after. Only a fleet that passes every check is reported
- * on: on any problem, the rendering stops and both files are read the way `loadSidePair` reads
- * them, so every problem is reported word for word as before.
+ * command): the report of `loadSidePair` then {@link diffSides}. Two fleet files that the pair
+ * reader can read entry by entry are checked in one pass, each tenant once, then diffed (one
+ * thread); or, when the entries that differ are enough for render workers, those are checked
+ * first and their tenants start rendering while the main thread checks the other entries (most
+ * of reading 10,000 entries). Only a fleet that passes every check is reported on: on any
+ * problem, the rendering stops and both files are read the way `loadSidePair` reads them, so
+ * every problem is reported word for word as before.
  */
 export async function diffSpecs(oldSpec: SideSpec, newSpec: SideSpec, options: RenderOptions = {}): Promise<DiffReport> {
   const stepByStep = () => {
     const [oldSide, newSide] = loadSidePair(oldSpec, newSpec);
     return diffSides(oldSide, newSide, options);
   };
-  const early = readChangedEntries(oldSpec, newSpec);
-  if (early === undefined) {
+  const read = readEntryPair(oldSpec, newSpec);
+  if (read === undefined) {
     const prestarted = oldSpec.ref === undefined ? prestartCompareWorkers(oldSpec.file, newSpec.file, options.parallelism) : [];
     try {
       const [oldSide, newSide] = loadSidePair(oldSpec, newSpec);
@@ -51,85 +53,114 @@ export async function diffSpecs(oldSpec: SideSpec, newSpec: SideSpec, options: R
       await Promise.all(prestarted.map((worker) => worker.terminate()));
     }
   }
-
-  const toRender = splitIdentical(early.changed.old, early.changed.new);
-  const comparison = new TreeComparison();
-  const inWorkers = diffRenderOptions(options, toRender.old.tenants.length + toRender.new.tenants.length).parallelism! > 1;
-  let fleets: { old: Fleet; new: Fleet } | undefined;
-  if (inWorkers) {
-    // The render workers start on the changed tenants while this thread checks the rest.
-    let stopped = false;
-    const rendering = renderAndCompare(toRender.old, toRender.new, comparison, options, () => stopped).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    fleets = await checkWhole(early, true);
-    stopped = fleets === undefined;
-    const renderFailure = await rendering;
-    if (fleets === undefined) return stepByStep();
-    if (renderFailure !== undefined) throw renderFailure.error;
-  } else {
-    // One thread does both: the whole fleets checked in one pass, then the rendering (none for a broken fleet).
-    fleets = await checkWhole(early, false);
-    if (fleets === undefined) return stepByStep();
+  const { labels, pair } = read;
+  // The differing entries bound the renders: render workers are worth starting early only for many.
+  if (diffRenderOptions(options, pair.oldOnly.size + pair.newOnly.size).parallelism! > 1) {
+    const changed = checkChangedEntries(read);
+    if (changed === undefined) return stepByStep();
+    const toRender = splitIdentical(changed.old, changed.new);
+    if (diffRenderOptions(options, toRender.old.tenants.length + toRender.new.tenants.length).parallelism! > 1) {
+      return renderWhileChecking(read, changed, toRender, options, stepByStep);
+    }
   }
-  // What diffSides would render of the whole fleets: the same tenants (by their validated
-  // values), since the others share their values object with the other side. Checked anyway.
-  const whole = splitIdentical(fleets.old, fleets.new);
-  if (!sameValues(whole.old, toRender.old) || !sameValues(whole.new, toRender.new)) {
-    return diffSides({ label: early.labels.old, fleet: fleets.old }, { label: early.labels.new, fleet: fleets.new }, options);
+  let fleets: { old: Fleet; new: Fleet };
+  try {
+    fleets = checkPair(pair, labels.old, labels.new);
+  } catch {
+    return stepByStep();
   }
-  if (!inWorkers) await renderAndCompare(toRender.old, toRender.new, comparison, options);
-  comparison.addUnchanged(countObjects(whole.same, fleets.new.apiVersions));
-  return comparison.report(early.labels);
+  return diffSides({ label: labels.old, fleet: fleets.old }, { label: labels.new, fleet: fleets.new }, options);
 }
 
-/** Both files' entries, and the fleets of only the entries whose text the other side lacks, checked. */
-interface EarlyStart {
+/** Both files' entries, read but not checked yet. */
+interface EntryPair {
   readonly labels: { old: string; new: string };
   readonly pair: PairEntries;
-  readonly changed: { old: Fleet; new: Fleet };
 }
 
 /** Undefined whenever the step-by-step way is to be taken (and reports what is wrong). */
-function readChangedEntries(oldSpec: SideSpec, newSpec: SideSpec): EarlyStart | undefined {
+function readEntryPair(oldSpec: SideSpec, newSpec: SideSpec): EntryPair | undefined {
   if (!isFleetFile(oldSpec) || !isFleetFile(newSpec)) return undefined;
   try {
     const labels = { old: label(oldSpec), new: label(newSpec) };
     const pair = readPairEntries(readText(oldSpec), labels.old, readText(newSpec), labels.new);
-    if (pair === undefined) return undefined;
-    // A tenant's own checks do not depend on the other entries, and every fleet-wide problem of
-    // some entries is one of all of them: a fleet of the changed entries alone that passes
-    // holds exactly the tenants the whole fleet will hold for them.
-    const only = (entries: readonly unknown[], which: ReadonlySet<unknown>, file: string) => parseFleet({ ...pair.frame, tenants: entries.filter((e) => which.has(e)) }, file);
-    return { labels, pair, changed: { old: only(pair.oldEntries, pair.oldOnly, labels.old), new: only(pair.newEntries, pair.newOnly, labels.new) } };
+    return pair === undefined ? undefined : { labels, pair };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The fleets of only the entries whose text the other side lacks, checked; undefined on any
+ * problem. A tenant's own checks do not depend on the other entries, and every fleet-wide
+ * problem of some entries is one of all of them: a fleet of the changed entries alone that
+ * passes holds exactly the tenants the whole fleet will hold for them.
+ */
+function checkChangedEntries({ labels, pair }: EntryPair): { old: Fleet; new: Fleet } | undefined {
+  const only = (entries: readonly unknown[], which: ReadonlySet<unknown>, file: string) => parseFleet({ ...pair.frame, tenants: entries.filter((e) => which.has(e)) }, file);
+  try {
+    return { old: only(pair.oldEntries, pair.oldOnly, labels.old), new: only(pair.newEntries, pair.newOnly, labels.new) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The diff of two fleet files whose changed tenants (`toRender`, of the checked `changed`
+ * fleets) keep render workers busy: they render while this thread checks the whole fleets in
+ * turns. A fleet that fails its checks stops the rendering and is reported by `stepByStep`.
+ */
+async function renderWhileChecking(
+  read: EntryPair,
+  changed: { old: Fleet; new: Fleet },
+  toRender: { old: Fleet; new: Fleet },
+  options: RenderOptions,
+  stepByStep: () => Promise<DiffReport>,
+): Promise<DiffReport> {
+  const comparison = new TreeComparison();
+  let stopped = false;
+  const rendering = renderAndCompare(toRender.old, toRender.new, comparison, options, () => stopped).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  const fleets = await checkInTurns(read, changed);
+  stopped = fleets === undefined;
+  const renderFailure = await rendering;
+  if (fleets === undefined) return stepByStep();
+  if (renderFailure !== undefined) throw renderFailure.error;
+  // What diffSides would render of the whole fleets: the same tenants (by their validated
+  // values), since the others share their values object with the other side. Checked anyway.
+  const whole = splitIdentical(fleets.old, fleets.new);
+  if (!sameValues(whole.old, toRender.old) || !sameValues(whole.new, toRender.new)) {
+    return diffSides({ label: read.labels.old, fleet: fleets.old }, { label: read.labels.new, fleet: fleets.new }, options);
+  }
+  comparison.addUnchanged(countObjects(whole.same, fleets.new.apiVersions));
+  return comparison.report(read.labels);
 }
 
 /** Entries checked per turn of the event loop, so render workers get their next batch meanwhile. */
 const ENTRIES_PER_TURN = 250;
 
 /**
- * Both whole fleets, checked as `readPair` checks them (the changed entries' tenants taken as
- * checked already); undefined on any problem. `inTurns`: a few hundred entries per turn of the
- * event loop, so render workers get their batches meanwhile (each turn's fleet-wide checks and
- * values parser are work done again: a tenth of the checking).
+ * Both whole fleets, checked as `checkPair` checks them (the changed entries' tenants taken as
+ * checked already), a few hundred entries per turn of the event loop, so render workers get
+ * their batches meanwhile (each turn's fleet-wide checks are work done again: a tenth of the
+ * checking); undefined on any problem.
  */
-async function checkWhole({ labels, pair, changed }: EarlyStart, inTurns: boolean): Promise<{ old: Fleet; new: Fleet } | undefined> {
+async function checkInTurns({ labels, pair }: EntryPair, changed: { old: Fleet; new: Fleet }): Promise<{ old: Fleet; new: Fleet } | undefined> {
   try {
+    const parsers = new FleetValuesParsers();
     const known = tenantsByEntry(changed.new, [...pair.newEntries.filter((e) => pair.newOnly.has(e))]);
-    const rest = inTurns ? pair.newEntries.filter((e) => !pair.newOnly.has(e)) : [];
+    const rest = pair.newEntries.filter((e) => !pair.newOnly.has(e));
     for (let start = 0; start < rest.length; start += ENTRIES_PER_TURN) {
       await new Promise((resolve) => setImmediate(resolve));
       const some = rest.slice(start, start + ENTRIES_PER_TURN);
-      tenantsByEntry(parseFleet({ ...pair.frame, tenants: some }, labels.new), some, known);
+      tenantsByEntry(parseFleet({ ...pair.frame, tenants: some }, labels.new, undefined, parsers), some, known);
     }
     // The fleet-wide checks see every tenant; each tenant is checked once.
-    const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, labels.new, known);
+    const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, labels.new, known, parsers);
     const oldKnown = tenantsByEntry(newFleet, pair.newEntries, tenantsByEntry(changed.old, pair.oldEntries.filter((e) => pair.oldOnly.has(e))));
-    return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, labels.old, oldKnown), new: newFleet };
+    return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, labels.old, oldKnown, parsers), new: newFleet };
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Fleet, FleetTenant, parseFleet } from '../config/fleet';
 import { readEntry, readFrame, splitTenants } from '../config/fleet-text';
+import { FleetValuesParsers } from '../config/fleet-values';
 import { gitShowFleet, loadSide, loadSideAtRef, Side } from './sides';
 
 /** Where a side comes from: a fleet file or rendered folder, or a fleet file at a git ref. */
@@ -40,9 +41,19 @@ export function loadSidePair(oldSpec: SideSpec, newSpec: SideSpec): [Side, Side]
  */
 export function readPair(oldText: string, oldLabel: string, newText: string, newLabel: string): { old: Fleet; new: Fleet } | undefined {
   const pair = readPairEntries(oldText, oldLabel, newText, newLabel);
-  if (pair === undefined) return undefined;
-  const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, newLabel);
-  return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, oldLabel, tenantsByEntry(newFleet, pair.newEntries)), new: newFleet };
+  return pair === undefined ? undefined : checkPair(pair, oldLabel, newLabel);
+}
+
+/**
+ * Both fleets of a pair's entries, each tenant checked once: the new side in full, then the old
+ * side taking the new side's tenant for every entry they share, its own entries parsed by the
+ * same values parser (both have the same defaults), so fields they write alike are parsed once
+ * and their outputs are the same objects on both sides. Throws what the first failing side throws.
+ */
+export function checkPair(pair: PairEntries, oldLabel: string, newLabel: string): { old: Fleet; new: Fleet } {
+  const parsers = new FleetValuesParsers();
+  const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, newLabel, undefined, parsers);
+  return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, oldLabel, tenantsByEntry(newFleet, pair.newEntries), parsers), new: newFleet };
 }
 
 /** The entries of two fleet files, read but not checked yet: see {@link readPairEntries}. */

@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { FleetTenant } from '../config/fleet';
 import { MonitoringInstance } from '../monitoring-instance';
+import { sortedKeys } from '../render/sorted-keys';
 
 /**
  * How many objects a tenant renders, from its construct tree, without writing any YAML; and
@@ -89,5 +90,5 @@ function child(node: ShapeNode, key: string | number): ShapeNode {
 /** The oidc values without the text of the `customConfig.config` settings: their names, sorted. */
 function oidcShape(value: unknown): unknown {
   const oidc = value as FleetTenant['values']['oidc'];
-  return { ...oidc, customConfig: { ...oidc.customConfig, config: Object.keys(oidc.customConfig.config).sort() } };
+  return { ...oidc, customConfig: { ...oidc.customConfig, config: sortedKeys(oidc.customConfig.config) } };
 }

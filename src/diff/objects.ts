@@ -2,8 +2,9 @@ import { loadAll } from 'js-yaml';
 import { InputError } from '../config/parse';
 import { readEmittedDocument } from '../config/plain-entry';
 import { Manifest } from '../render/render';
-import { toYaml } from '../render/yaml-emit';
+import { toSortedYaml, toYaml } from '../render/yaml-emit';
 import { redactSecret } from './redact';
+import { sortInPlace } from '../render/sorted-keys';
 
 /** What identifies an object in a cluster: (apiVersion, kind, namespace, name). */
 export interface ObjectId {
@@ -87,7 +88,7 @@ export function canonical(value: unknown): unknown {
   // `<` on strings is the order sort() puts them in (UTF-16 code units).
   const inOrder = keys.every((key, i) => key !== '__proto__' && (i === 0 || keys[i - 1] < key));
   let copy: Record<string, unknown> | undefined;
-  const sorted = inOrder ? keys : [...keys].sort();
+  const sorted = inOrder ? keys : sortInPlace(keys);
   sorted.forEach((key, i) => {
     const form = canonical(object[key]);
     if (copy === undefined && (!inOrder || form !== object[key])) copy = copyOf(object, sorted.slice(0, i));
@@ -114,7 +115,8 @@ function setKey(object: Record<string, unknown>, key: string, value: unknown): v
  * redacted, written by the renderer's own YAML writer, so scalars look as they do in the files.
  */
 export function reviewLines(body: Manifest): string[] {
-  const text = toYaml(canonical(redactSecret(body)));
+  const shown = redactSecret(body);
+  const text = toSortedYaml(shown) ?? toYaml(canonical(shown));
   return text.replace(/\n$/, '').split('\n');
 }
 
@@ -141,8 +143,8 @@ export function sameObject(a: unknown, b: unknown): boolean {
   let otherKeys = Object.keys(y);
   if (keys.length !== otherKeys.length) return false;
   if (!keys.every((key, i) => key === otherKeys[i])) {
-    keys = keys.sort();
-    otherKeys = otherKeys.sort();
+    keys = sortInPlace(keys);
+    otherKeys = sortInPlace(otherKeys);
     if (!keys.every((key, i) => key === otherKeys[i])) return false;
   }
   return keys.every((key) => sameObject(x[key], y[key]));

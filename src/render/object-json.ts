@@ -4,6 +4,7 @@ import { Password } from '../../imports/external-secrets-generators';
 import { Grafana, GrafanaDashboard, GrafanaDatasource, GrafanaFolder, GrafanaServiceAccount } from '../../imports/grafana';
 import { KubeConfigMap, KubeCronJob, KubeJob, KubeRole, KubeRoleBinding, KubeSecret, KubeServiceAccount } from '../../imports/k8s';
 import { KeycloakClient, KeycloakClientScope, KeycloakRealmGroup } from '../../imports/keycloak';
+import { sortedKeys } from './sorted-keys';
 
 /*
  * `apiObject.toJson()` in one pass over plain data. cdk8s resolves a manifest value by value
@@ -129,7 +130,7 @@ function plainBase(apiObject: ApiObject, props: Record<string, unknown>): Record
       const item = key === 'metadata' ? metadataJson(apiObject) : sortedCopy(props[key], false);
       if (item !== undefined) json[key] = item;
     }
-    for (const key of Object.keys(props).sort()) {
+    for (const key of sortedKeys(props)) {
       if (FIRST_KEYS.includes(key)) continue;
       checkKey(key);
       const item = sortedCopy(props[key], false);
@@ -192,7 +193,7 @@ function sortedCopy(value: unknown, dropEmpty: boolean): unknown {
     // A plain object. A token among its values (`resolve()`) is a function: refused below.
     const out: Record<string, any> = {};
     let empty = true;
-    for (const key of Object.keys(v).sort()) {
+    for (const key of sortedKeys(v)) {
       checkKey(key);
       const item = sortedCopy(v[key], dropEmpty);
       if (item !== undefined) {

@@ -1,4 +1,5 @@
 import { Document, parse, Scalar, visit as visitNodes } from 'yaml';
+import { sortedKeys } from './sorted-keys';
 
 /*
  * A fast path for the block YAML the `yaml` package writes for rendered manifests. Emitting is
@@ -79,14 +80,28 @@ function readsAsAnotherType(text: string): boolean {
 
 /** `libraryYaml(value)`, faster for the shapes rendered manifests have. */
 export function toYaml(value: unknown): string {
-  if (!isMap(value)) return libraryYaml(value);
+  return fastYaml(value, false) ?? libraryYaml(value);
+}
+
+/**
+ * `toYaml` of a copy of `value` with the keys of every mapping sorted (as `sort()` orders
+ * strings), made without the copy; undefined when only the library writes it (then write the
+ * sorted copy with toYaml). The diff's review lines: a changed object on both sides.
+ */
+export function toSortedYaml(value: unknown): string | undefined {
+  return fastYaml(value, true);
+}
+
+/** What this writer writes of `value` (its keys sorted with `sortKeys`), or undefined when the library must. */
+function fastYaml(value: unknown, sortKeys: boolean): string | undefined {
+  if (!isMap(value)) return undefined;
   try {
     // Built by concatenation, one pass over each mapping's keys: cheaper than an array of
     // pieces joined at the end, and this runs for every object of every tenant.
-    const text = emitMap(value, '', '', new Set());
-    return text === '' ? libraryYaml(value) : text;
+    const text = emitMap(value, '', '', new Set(), sortKeys);
+    return text === '' ? undefined : text;
   } catch (e) {
-    if (e instanceof NeedsLibrary) return libraryYaml(value);
+    if (e instanceof NeedsLibrary) return undefined;
     throw e;
   }
 }
@@ -116,11 +131,11 @@ function isPlainKey(key: string): boolean {
  * values); its first line starts with `first` instead (a `- ` of a sequence). `seen` holds the
  * collections on the way: one used twice gets anchors from the library.
  */
-function emitMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>): string {
+function emitMap(map: Record<string, unknown>, indent: string, first: string, seen: Set<object>, sortKeys: boolean): string {
   visit(map, seen);
   let out = '';
   let prefix = first || indent;
-  for (const key of Object.keys(map)) {
+  for (const key of sortKeys ? sortedKeys(map) : Object.keys(map)) {
     const value = map[key];
     if (value === undefined) continue;
     if (!isPlainKey(key)) throw new NeedsLibrary();
@@ -130,10 +145,10 @@ function emitMap(map: Record<string, unknown>, indent: string, first: string, se
         visit(value, seen);
         out += `${head}: []\n`;
       } else {
-        out += `${head}:\n${emitSeq(value, `${indent}  `, seen)}`;
+        out += `${head}:\n${emitSeq(value, `${indent}  `, seen, sortKeys)}`;
       }
     } else if (isMap(value)) {
-      const body = emitMap(value, `${indent}  `, '', seen);
+      const body = emitMap(value, `${indent}  `, '', seen, sortKeys);
       out += body === '' ? `${head}: {}\n` : `${head}:\n${body}`;
     } else if (typeof value === 'string' && value.includes('\n')) {
       out += `${head}: ${blockScalar(value, indent)}`;
@@ -145,7 +160,7 @@ function emitMap(map: Record<string, unknown>, indent: string, first: string, se
   return out;
 }
 
-function emitSeq(items: readonly unknown[], indent: string, seen: Set<object>): string {
+function emitSeq(items: readonly unknown[], indent: string, seen: Set<object>, sortKeys: boolean): string {
   visit(items, seen);
   let out = '';
   for (const item of items) {
@@ -154,7 +169,7 @@ function emitSeq(items: readonly unknown[], indent: string, seen: Set<object>): 
       visit(item, seen);
       out += `${indent}- []\n`;
     } else if (isMap(item)) {
-      const body = emitMap(item, `${indent}  `, `${indent}- `, seen);
+      const body = emitMap(item, `${indent}  `, `${indent}- `, seen, sortKeys);
       out += body === '' ? `${indent}- {}\n` : body;
     } else {
       out += `${indent}- ${scalar(item)}\n`;

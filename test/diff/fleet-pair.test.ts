@@ -21,6 +21,15 @@ describe('reading the two fleet files of a diff', () => {
     expect(pair!.old.tenants.map((t) => t.namespace)).toEqual(['a', 'b', 'c']);
   });
 
+  test('GIVEN an entry whose host changed WHEN read as a pair THEN the old side\'s tenant is parsed by the new side\'s values parser: the fields written alike are the same objects', () => {
+    const pair = readPair(BASE, 'old.yaml', CHANGED, 'new.yaml')!;
+    const [oldB, newB] = [pair.old.tenants[1], pair.new.tenants[1]];
+    expect([oldB.values.host, newB.values.host]).toEqual(['b.example.org', 'new-b.example.org']);
+    // Each field's output, shared: the diff finds them the same without comparing their contents.
+    for (const field of ['oidc', 'grafana', 'platform'] as const) expect(oldB.values[field]).toBe(newB.values[field]);
+    expect(oldB.values).toEqual({ ...full(BASE, 'old.yaml').tenants[1].values });
+  });
+
   test('GIVEN a base whose changed entry is invalid WHEN loaded as a pair THEN the problem is reported exactly as reading that file alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-pair-'));
     writeFileSync(join(dir, 'old.yaml'), BASE.replace('host: c.example.org', 'host: "Not A Host"'));

@@ -1,7 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../../src/config/fleet';
 import { renderInstance } from '../../src/render/render';
-import { libraryYaml, toYaml } from '../../src/render/yaml-emit';
+import { canonical } from '../../src/diff/objects';
+import { libraryYaml, toSortedYaml, toYaml } from '../../src/render/yaml-emit';
 import { mixedFleet } from '../fleet/fleet-fixtures';
 import { join } from 'node:path';
 
@@ -10,6 +11,18 @@ const reference = (value: unknown) => libraryYaml(value);
 
 /** What a reader of the given YAML version gets back from `text`. */
 const readAs = (version: '1.1' | '1.2', text: string) => parseAllDocuments(text, { version }).map((d) => d.toJS());
+
+/** Values that tempt a YAML writer into the wrong form. */
+const awkward: unknown[] = [
+  '', ' lead', 'trail ', 'a: b', 'a #b', 'key:', '- dash', 'yes', 'No', 'null', '~', '1', '1.5', '0x1F', '.inf', '1e3',
+  // YAML 1.1 (what kubectl, Argo CD and Flux read) types that 1.2 writes plain: booleans, numbers, timestamps
+  'on', 'Off', 'y', 'N', '1_000', '0o17', '017', '0b101', '12:30', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '=',
+  // numbers to Go's reader (sigs.k8s.io/yaml) though not to the JavaScript one
+  '0X1F', '0O17', '0B11', '-0x1f', '10.4.3', '1 apple',
+  'multi\nline', 'two\nlines\n', 'keep\n\nblank\n\n', '  lead\nx', 'x\n  indented\n', '\nstart', 'a\r\nb', 'trail \nx', 'tab\there', 'q"uote', "it's", '@at', '*star', '&amp', '!tag', '%pct', '[x]', '{y}', 'a,b', '$x:y',
+  'https://x.example/p?a=b&c=%20', 'ünïcode', null, true, false, 0, -0, 3.25, 1e21, -7, {}, [], [1, [2]], { k: 'v', l: [] },
+  [{}], [[]], { 'needs quote: key': 1 }, { '1': 'numeric key' }, { a: undefined, b: 1 }, { only: undefined },
+];
 
 describe('fast YAML emitter', () => {
   test('gives the yaml package\'s bytes for every object of the example and a mixed fleet', () => {
@@ -20,16 +33,6 @@ describe('fast YAML emitter', () => {
     for (const m of manifests) expect(toYaml(m)).toBe(reference(m));
   });
 
-  const awkward: unknown[] = [
-    '', ' lead', 'trail ', 'a: b', 'a #b', 'key:', '- dash', 'yes', 'No', 'null', '~', '1', '1.5', '0x1F', '.inf', '1e3',
-    // YAML 1.1 (what kubectl, Argo CD and Flux read) types that 1.2 writes plain: booleans, numbers, timestamps
-    'on', 'Off', 'y', 'N', '1_000', '0o17', '017', '0b101', '12:30', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '=',
-    // numbers to Go's reader (sigs.k8s.io/yaml) though not to the JavaScript one
-    '0X1F', '0O17', '0B11', '-0x1f', '10.4.3', '1 apple',
-    'multi\nline', 'two\nlines\n', 'keep\n\nblank\n\n', '  lead\nx', 'x\n  indented\n', '\nstart', 'a\r\nb', 'trail \nx', 'tab\there', 'q"uote', "it's", '@at', '*star', '&amp', '!tag', '%pct', '[x]', '{y}', 'a,b', '$x:y',
-    'https://x.example/p?a=b&c=%20', 'ünïcode', null, true, false, 0, -0, 3.25, 1e21, -7, {}, [], [1, [2]], { k: 'v', l: [] },
-    [{}], [[]], { 'needs quote: key': 1 }, { '1': 'numeric key' }, { a: undefined, b: 1 }, { only: undefined },
-  ];
   test.each(awkward.map((v) => [JSON.stringify(v) ?? String(v), v]))('awkward value %s gives the same bytes in every position', (_, value) => {
     const doc = { v: value, nested: { v: value, deeper: { v: value } }, list: [value], items: [{ v: value, w: 'x' }, { w: 'x', v: value }] };
     expect(toYaml(structuredClone(doc))).toBe(reference(structuredClone(doc)));
@@ -78,5 +81,25 @@ describe('fast YAML emitter', () => {
     const shared = { a: 1 };
     const doc = { x: shared, y: shared };
     expect(toYaml(doc)).toBe(reference(doc));
+    expect(toSortedYaml(doc)).toBeUndefined();
+  });
+});
+
+describe('toSortedYaml: the YAML of a copy with every mapping\'s keys sorted, without the copy', () => {
+  test('GIVEN every object of the example and a mixed fleet, and their keys reversed at every level THEN the bytes are those of the sorted copy', () => {
+    const example = loadFleet(join(__dirname, '..', '..', 'examples', 'tenants.yaml'));
+    const manifests = [example, mixedFleet(9)].flatMap((f) => f.tenants.flatMap((t) => renderInstance({ ...t, apiVersions: f.apiVersions })));
+    const reversed = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(reversed);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reversed((value as Record<string, unknown>)[k])]));
+    };
+    for (const m of [...manifests, ...manifests.map(reversed)]) expect(toSortedYaml(m)).toBe(toYaml(canonical(m)));
+  });
+
+  test.each(awkward.map((v) => [JSON.stringify(v) ?? String(v), v]))('awkward value %s, under keys out of order, gives the sorted copy\'s bytes or is left to it', (_, value) => {
+    const doc = { z: value, nested: { v: value, b: { y: value, x: 1 } }, a: [{ w: 'x', v: value }] };
+    const sorted = toSortedYaml(structuredClone(doc));
+    if (sorted !== undefined) expect(sorted).toBe(toYaml(canonical(structuredClone(doc))));
   });
 });
