@@ -12,32 +12,53 @@ export interface TenantWithValues {
 
 /**
  * Two namespaces whose data sources send the same tenant id would read each other's data, e.g.
- * a `tenantId` put into the fleet defaults. Refused, naming both tenants, unless every tenant
- * sharing the id says `sharedTenantId: true`. Instances in one namespace are one tenant: their
- * default id is the namespace, so they may share it. SigV4 (AMP) sources send no tenant id.
+ * a `tenantId` put into the fleet defaults. Refused, naming both tenants, unless both say
+ * `sharedTenantId: true`: every two tenants of different namespaces that send one id must both
+ * share it, so a tenant that does not is refused whichever namespaces came before it (two
+ * sharing namespaces do not let a third one in that does not). Instances in one namespace are
+ * one tenant: their default id is the namespace, so they may share it. SigV4 (AMP) sources send
+ * no tenant id. Each tenant is reported once per data source, with the first tenant before it
+ * that it may not share the id with.
  */
 export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: string): string[] {
   const problems: string[] = [];
   const where = (t: TenantWithValues) => `tenants[${t.index}] (${t.namespace}/${t.release})`;
   for (const role of DATASOURCE_ROLES) {
-    const owners = new Map<string, TenantWithValues>();
+    // Per tenant id, the first tenant of each namespace that sends it, and of those that do not share it.
+    const senders = new Map<string, FirstPerNamespace>();
+    const unsharing = new Map<string, FirstPerNamespace>();
     for (const tenant of tenants) {
       const tenantId = headerTenantId(tenant, role);
       if (tenantId === undefined) continue;
-      const first = owners.get(tenantId);
-      if (!first) {
-        owners.set(tenantId, tenant);
-        continue;
+      const shares = tenant.values.datasources[role].sharedTenantId;
+      // Who this tenant may not share the id with: anyone elsewhere, or (sharing it) anyone elsewhere who does not.
+      const other = firstElsewhere((shares ? unsharing : senders).get(tenantId), tenant.namespace);
+      if (other !== undefined) {
+        problems.push(
+          `${file}: ${where(tenant)}.datasources.${role}.tenantId: tenant id "${tenantId}" (X-Scope-OrgID) is also sent by ${where(other)}: each would read the other's ${role}; give each tenant its own datasources.${role}.tenantId (empty means its namespace), or set datasources.${role}.sharedTenantId: true on both if they are meant to share it`,
+        );
       }
-      if (first.namespace === tenant.namespace) continue;
-      const shared = first.values.datasources[role].sharedTenantId && tenant.values.datasources[role].sharedTenantId;
-      if (shared) continue;
-      problems.push(
-        `${file}: ${where(tenant)}.datasources.${role}.tenantId: tenant id "${tenantId}" (X-Scope-OrgID) is also sent by ${where(first)}: each would read the other's ${role}; give each tenant its own datasources.${role}.tenantId (empty means its namespace), or set datasources.${role}.sharedTenantId: true on both if they are meant to share it`,
-      );
+      remember(senders, tenantId, tenant);
+      if (!shares) remember(unsharing, tenantId, tenant);
     }
   }
   return problems;
+}
+
+/** The first tenant of each namespace, in the order the namespaces first came. */
+type FirstPerNamespace = Map<string, TenantWithValues>;
+
+function remember(byId: Map<string, FirstPerNamespace>, tenantId: string, tenant: TenantWithValues): void {
+  let first = byId.get(tenantId);
+  if (first === undefined) byId.set(tenantId, (first = new Map()));
+  if (!first.has(tenant.namespace)) first.set(tenant.namespace, tenant);
+}
+
+/** The earliest of these tenants outside `namespace`: the first or, when that one is in it, the second. */
+function firstElsewhere(first: FirstPerNamespace | undefined, namespace: string): TenantWithValues | undefined {
+  if (first === undefined) return undefined;
+  for (const [ns, tenant] of first) if (ns !== namespace) return tenant;
+  return undefined;
 }
 
 /** The X-Scope-OrgID a tenant's `role` data source sends, or undefined when it sends none. */

@@ -37,6 +37,32 @@ describe('fleet check: one tenant id per tenant', () => {
     expect(oneSided).toHaveLength(1);
   });
 
+  test('GIVEN two namespaces sharing an id WHEN a tenant that does not share it sends it too, after either of them THEN that tenant is refused, naming the one it may not share with', () => {
+    const id = (sharedTenantId: boolean) => ({ metrics: { url: MIMIR, tenantId: 'platform', sharedTenantId } });
+    // The unsharing tenant in the first namespace, then a sharing namespace after it.
+    const after = problems([tenant('tenant-a', 'm', id(true)), tenant('tenant-a', 'n', id(false)), tenant('tenant-b', 'm', id(true))]);
+    expect(after).toEqual([expect.stringMatching(/^fleet.yaml: tenants\[2\] \(tenant-b\/m\)\.datasources\.metrics\.tenantId: tenant id "platform" .* also sent by tenants\[1\] \(tenant-a\/n\)/)]);
+    // Two sharing namespaces, then the unsharing tenant in the first of them.
+    const last = problems([tenant('tenant-a', 'm', id(true)), tenant('tenant-b', 'm', id(true)), tenant('tenant-a', 'n', id(false))]);
+    expect(last).toEqual([expect.stringMatching(/^fleet.yaml: tenants\[2\] \(tenant-a\/n\)\..* also sent by tenants\[1\] \(tenant-b\/m\)/)]);
+  });
+
+  test('GIVEN 300 random fleets of three namespaces WHEN checked in any order THEN they pass exactly when every two tenants of different namespaces with one id both share it', () => {
+    let state = 7;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    for (let fleet = 0; fleet < 300; fleet++) {
+      const members = Array.from({ length: 2 + next(4) }, (_, i) => ({ namespace: ['a', 'b', 'c'][next(3)], release: `r${i}`, tenantId: ['x', 'y'][next(2)], shares: next(2) === 1 }));
+      const allowed = members.every((m) => members.every((o) => o === m || o.tenantId !== m.tenantId || o.namespace === m.namespace || (o.shares && m.shares)));
+      for (const order of [members, [...members].reverse()]) {
+        const found = problems(order.map((m) => tenant(m.namespace, m.release, { metrics: { url: MIMIR, tenantId: m.tenantId, sharedTenantId: m.shares } })));
+        expect([order, found.length === 0]).toEqual([order, allowed]);
+      }
+    }
+  });
+
   test('GIVEN two instances in one namespace WHEN both default to the namespace THEN that is one tenant, not a collision', () => {
     const metrics = { metrics: { url: MIMIR } };
     expect(problems([tenant('tenant-a', 'm', metrics), tenant('tenant-a', 'n', metrics)])).toEqual([]);
