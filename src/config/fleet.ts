@@ -7,7 +7,7 @@ import { FleetValuesParsers } from './fleet-values';
 import { firstNullPath } from './value-paths';
 import { describeValue, explainIssue, formatIssues, InputError, markValidated, schemaProblems } from './parse';
 import { InstanceValues, InstanceValuesInput } from './schema';
-import { findFleetProblems, findSharedTargets, TenantClaim } from '../fleet/fleet-checks';
+import { findFleetProblems, findSharedTargets, FleetKeys, passesAlongside, TenantClaim } from '../fleet/fleet-checks';
 
 /** One tenant of a fleet: where it lives and its values (defaults merged, all fields filled). */
 export interface FleetTenant {
@@ -72,13 +72,10 @@ function tenantCount(document: unknown): number {
  * every tenant (schema and render failures alike; a broken entry does not hide the others) and the
  * fleet-wide ones (duplicates, clientId collisions, shared hosts and token targets).
  *
- * `known` maps a tenant entry object to that same entry already validated in another fleet with
- * the same apiVersions and defaults (the diff's other side): its checks would give the same
- * result, so it is taken as it is; the fleet-wide checks still see it. `parsers`, given for
- * several fleets read side by side, lets those with the very same `defaults` object share
- * their values parser (see FleetValuesParsers).
+ * Fleets read side by side (the two sides of a diff) share work through `options`.
  */
-export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<unknown, FleetTenant>, parsers = new FleetValuesParsers()): Fleet {
+export function parseFleet(document: unknown, file: string, options: ParseFleetOptions = {}): Fleet {
+  const { known, knownKeys, parsers = new FleetValuesParsers() } = options;
   const root = document ?? {};
   if (!isPlainObject(root)) {
     throw new InputError([`${file}: expected an object with apiVersions, defaults and tenants at the top level, got ${describeValue(root)}`]);
@@ -98,6 +95,10 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
 
   const tenants: FleetTenant[] = [];
   const claims: TenantClaim[] = [];
+  // The tenants taken from `known` (their indexes there), and the others: see passesAlongside.
+  const kept = new Set<number>();
+  let keptTwice = false;
+  const added: { claims: TenantClaim[]; tenants: FleetTenant[] } = { claims: [], tenants: [] };
   // Tenant problems are grouped before they are reported: see groupTenantProblems.
   const tenantProblems: TenantProblem[] = [];
   entries.forEach((entry, index) => {
@@ -109,7 +110,9 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
     if (same !== undefined) {
       // A validated tenant's host is its merged host (an empty one fails checkInstance).
       claims.push({ index, namespace: same.namespace, release: same.release, host: same.values.host });
-      tenants.push({ ...same, index });
+      tenants.push(same.index === index ? same : { ...same, index });
+      keptTwice ||= kept.has(same.index);
+      kept.add(same.index);
       return;
     }
     const { namespace, release, ...rest } = entry;
@@ -131,12 +134,14 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
         report(e.message, RENDER_CHECK_FIELDS[e.key]);
         return;
       }
-      tenants.push({ index, namespace: target.namespace, release: target.release, values: markValidated(values, target) });
+      const tenant = { index, namespace: target.namespace, release: target.release, values: markValidated(values, target) };
+      tenants.push(tenant);
+      added.tenants.push(tenant);
     };
     const entryKey = locationProblems.length === 0 && topLevelOk ? valuesParser.entryKey(rest) : undefined;
     const alike = entryKey === undefined ? undefined : valuesParser.alike(rest, entryKey);
     if (alike !== undefined) {
-      claims.push({ index, namespace: namespace as string, release: release as string, host: alike.host });
+      claim({ index, namespace: namespace as string, release: release as string, host: alike.host });
       accept(alike);
       return;
     }
@@ -151,7 +156,7 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
     own.forEach((p) => report(p));
     if (merged === undefined) return;
     const host = isPlainObject(merged) && typeof merged.host === 'string' ? merged.host : undefined;
-    claims.push({ index, namespace: namespace as string, release: release as string, host });
+    claim({ index, namespace: namespace as string, release: release as string, host });
     if (own.length > 0 || !topLevelOk) return;
     if (nullPath !== undefined) {
       report(message('nullValue', nullPath));
@@ -165,9 +170,47 @@ export function parseFleet(document: unknown, file: string, known?: ReadonlyMap<
     accept(parsed!.data);
   });
   problems.push(...groupTenantProblems(tenantProblems, file));
-  problems.push(...findFleetProblems(claims, file), ...findSharedTargets(tenants, file));
+  // Tenants taken from one fleet that passed as a whole need not be compared with each other again.
+  const alongside = problems.length === 0 && knownKeys !== undefined && !keptTwice && passesAlongside(knownKeys, kept, added);
+  const keys = options.keepKeys && !alongside ? new FleetKeys() : undefined;
+  if (!alongside) problems.push(...findFleetProblems(claims, file, keys), ...findSharedTargets(tenants, file, keys));
   if (problems.length > 0) throw new InputError(problems);
-  return { file, apiVersions, tenants };
+  const fleet = { file, apiVersions, tenants };
+  if (keys !== undefined) KEPT_KEYS.set(fleet, keys);
+  return fleet;
+
+  function claim(c: TenantClaim): void {
+    claims.push(c);
+    added.claims.push(c);
+  }
+}
+
+/** What {@link parseFleet} may reuse of fleets read alongside (the two sides of a diff). */
+export interface ParseFleetOptions {
+  /**
+   * Tenant entry objects (the very objects of this document's list) already validated in another
+   * fleet with the same apiVersions and defaults, each to that tenant: its checks would give the
+   * same result, so it is taken as it is.
+   */
+  readonly known?: ReadonlyMap<unknown, FleetTenant>;
+  /**
+   * The fleet-wide keys of the one fleet all `known` tenants come from (fleetKeysOf), which passed
+   * its checks as a whole: the known tenants are then not compared with each other again, only
+   * with the others (passesAlongside, fleet/fleet-checks.ts). Without it, the fleet-wide checks
+   * compare every tenant with every other.
+   */
+  readonly knownKeys?: FleetKeys;
+  /** Values parsers shared with fleets read alongside: see FleetValuesParsers. */
+  readonly parsers?: FleetValuesParsers;
+  /** Keep the fleet-wide keys of the fleet, for fleetKeysOf. */
+  readonly keepKeys?: boolean;
+}
+
+const KEPT_KEYS = new WeakMap<Fleet, FleetKeys>();
+
+/** The fleet-wide keys of a fleet parsed with `keepKeys` and checked as a whole; undefined otherwise. */
+export function fleetKeysOf(fleet: Fleet): FleetKeys | undefined {
+  return KEPT_KEYS.get(fleet);
 }
 
 const FLEET_FIELDS = ['apiVersions', 'defaults', 'tenants'];

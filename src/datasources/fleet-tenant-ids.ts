@@ -20,16 +20,23 @@ export interface TenantWithValues {
  * no tenant id. Each tenant is reported once per data source, with the first tenant before it
  * that it may not share the id with.
  */
-export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: string): string[] {
+export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: string, allSenders?: TenantIdSenders): string[] {
   const problems: string[] = [];
   const where = (t: TenantWithValues) => `tenants[${t.index}] (${t.namespace}/${t.release})`;
   for (const role of DATASOURCE_ROLES) {
     // Per tenant id, the first tenant of each namespace that sends it, and of those that do not share it.
     const senders = new Map<string, FirstPerNamespace>();
     const unsharing = new Map<string, FirstPerNamespace>();
+    const listed = allSenders === undefined ? undefined : new Map<string, TenantWithValues[]>();
+    if (listed !== undefined) allSenders!.set(role, listed);
     for (const tenant of tenants) {
       const tenantId = headerTenantId(tenant, role);
       if (tenantId === undefined) continue;
+      if (listed !== undefined) {
+        const list = listed.get(tenantId);
+        if (list === undefined) listed.set(tenantId, [tenant]);
+        else list.push(tenant);
+      }
       const shares = tenant.values.datasources[role].sharedTenantId;
       // Who this tenant may not share the id with: anyone elsewhere, or (sharing it) anyone elsewhere who does not.
       const other = firstElsewhere((shares ? unsharing : senders).get(tenantId), tenant.namespace);
@@ -43,6 +50,24 @@ export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: 
     }
   }
   return problems;
+}
+
+/** Per data source, every tenant that sends each tenant id, in fleet order. */
+export type TenantIdSenders = Map<DatasourceRole, Map<string, TenantWithValues[]>>;
+
+/** Whether two tenants may send the same tenant id as `role`'s: one namespace, or both share it. */
+export function maySendAlike(a: TenantWithValues, b: TenantWithValues, role: DatasourceRole): boolean {
+  return a.namespace === b.namespace || (a.values.datasources[role].sharedTenantId && b.values.datasources[role].sharedTenantId);
+}
+
+/** The tenant id each of a tenant's data sources sends, by data source (none for those that send none). */
+export function headerTenantIds(tenant: TenantWithValues): [DatasourceRole, string][] {
+  const ids: [DatasourceRole, string][] = [];
+  for (const role of DATASOURCE_ROLES) {
+    const tenantId = headerTenantId(tenant, role);
+    if (tenantId !== undefined) ids.push([role, tenantId]);
+  }
+  return ids;
 }
 
 /** The first tenant of each namespace, in the order the namespaces first came. */

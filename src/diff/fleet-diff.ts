@@ -155,12 +155,12 @@ async function checkInTurns({ labels, pair }: EntryPair, changed: { old: Fleet; 
     for (let start = 0; start < rest.length; start += ENTRIES_PER_TURN) {
       await new Promise((resolve) => setImmediate(resolve));
       const some = rest.slice(start, start + ENTRIES_PER_TURN);
-      tenantsByEntry(parseFleet({ ...pair.frame, tenants: some }, labels.new, undefined, parsers), some, known);
+      tenantsByEntry(parseFleet({ ...pair.frame, tenants: some }, labels.new, { parsers }), some, known);
     }
     // The fleet-wide checks see every tenant; each tenant is checked once.
-    const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, labels.new, known, parsers);
+    const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, labels.new, { known, parsers });
     const oldKnown = tenantsByEntry(newFleet, pair.newEntries, tenantsByEntry(changed.old, pair.oldEntries.filter((e) => pair.oldOnly.has(e))));
-    return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, labels.old, oldKnown, parsers), new: newFleet };
+    return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, labels.old, { known: oldKnown, parsers }), new: newFleet };
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { Fleet, FleetTenant, parseFleet } from '../config/fleet';
+import { Fleet, fleetKeysOf, FleetTenant, parseFleet } from '../config/fleet';
 import { readEntry, readFrame, splitTenants } from '../config/fleet-text';
 import { FleetValuesParsers } from '../config/fleet-values';
 import { gitShowFleet, loadSide, loadSideAtRef, Side } from './sides';
@@ -48,12 +48,15 @@ export function readPair(oldText: string, oldLabel: string, newText: string, new
  * Both fleets of a pair's entries, each tenant checked once: the new side in full, then the old
  * side taking the new side's tenant for every entry they share, its own entries parsed by the
  * same values parser (both have the same defaults), so fields they write alike are parsed once
- * and their outputs are the same objects on both sides. Throws what the first failing side throws.
+ * and their outputs are the same objects on both sides. The old side's fleet-wide checks compare
+ * only the pairs with one of its own tenants: the others passed together on the new side.
+ * Throws what the first failing side throws.
  */
 export function checkPair(pair: PairEntries, oldLabel: string, newLabel: string): { old: Fleet; new: Fleet } {
   const parsers = new FleetValuesParsers();
-  const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, newLabel, undefined, parsers);
-  return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, oldLabel, tenantsByEntry(newFleet, pair.newEntries), parsers), new: newFleet };
+  const newFleet = parseFleet({ ...pair.frame, tenants: pair.newEntries }, newLabel, { parsers, keepKeys: true });
+  const known = tenantsByEntry(newFleet, pair.newEntries);
+  return { old: parseFleet({ ...pair.frame, tenants: pair.oldEntries }, oldLabel, { known, knownKeys: fleetKeysOf(newFleet), parsers }), new: newFleet };
 }
 
 /** The entries of two fleet files, read but not checked yet: see {@link readPairEntries}. */

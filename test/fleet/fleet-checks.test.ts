@@ -1,4 +1,4 @@
-import { parseFleet } from '../../src/config/fleet';
+import { FleetTenant, fleetKeysOf, parseFleet } from '../../src/config/fleet';
 import { InputError } from '../../src/config/parse';
 import { PLATFORM } from '../support/fixtures';
 
@@ -153,5 +153,74 @@ describe('fleet-wide checks', () => {
   test('GIVEN a release named kustomization WHEN validated THEN it is refused: its file would replace the folder\'s Kustomization', () => {
     const found = problems([{ namespace: 'team', release: 'kustomization', host: 'a.example.org' }]);
     expect(found).toEqual([expect.stringMatching(/tenants\[0\] \(team\/kustomization\)\.release: release "kustomization" would be written to team\/kustomization.yaml/)]);
+  });
+});
+
+describe('fleet-wide checks of a fleet that keeps tenants of one that passed them (the old side of a diff)', () => {
+  /** A small seeded generator, so a failing case fails again. */
+  function generator(seed: number) {
+    let state = seed;
+    return (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+  }
+
+  /** Entries that collide often: few namespaces, releases and hosts, tenant ids and token targets. */
+  function randomEntry(next: (n: number) => number): Record<string, unknown> {
+    const namespace = ['a', 'b', 'a-b', 'c'][next(4)];
+    const release = ['m', 'n', 'b-m', 'kustomization'][next(next(8) === 0 ? 4 : 3)];
+    const entry: Record<string, unknown> = { namespace, release, host: next(3) === 0 ? `shared-${next(2)}.example.org` : `${namespace}-${release}-${next(1000)}.example.org` };
+    if (next(2) === 0) entry.datasources = { metrics: { url: 'http://mimir.example.org/prometheus', tenantId: ['', 'x', 'y'][next(3)], sharedTenantId: next(2) === 0 } };
+    if (next(3) === 0) entry.serviceAccountToken = { enabled: true, serviceAccountName: ['agent', 'b-agent'][next(2)], sink: next(2) === 0 ? {} : { kubernetesSecret: { namespace: 'agents', name: `token-${next(3)}` } } };
+    return entry;
+  }
+
+  const outcome = (run: () => unknown): string => {
+    try {
+      run();
+      return 'passes';
+    } catch (e) {
+      if (e instanceof InputError) return e.problems.join('\n');
+      throw e;
+    }
+  };
+
+  test('GIVEN 400 random pairs WHEN the old side is checked alongside the new one THEN it passes or fails exactly as when checked on its own, with the same messages', () => {
+    const next = generator(11);
+    const frame = { apiVersions: ['v1.edp.epam.com/v1'], defaults: {} };
+    let compared = 0;
+    let refused = 0;
+    for (let round = 0; compared < 400; round++) {
+      const newEntries = Array.from({ length: 2 + next(7) }, () => randomEntry(next));
+      let newFleet;
+      try {
+        newFleet = parseFleet({ ...frame, tenants: newEntries }, 'new.yaml', { keepKeys: true });
+      } catch {
+        continue;
+      }
+      // The old side: some of the new side's entries (the same objects), at times one twice or
+      // in another order, and a few of its own.
+      const kept = newEntries.filter(() => next(4) !== 0);
+      if (next(6) === 0 && kept.length > 0) kept.push(kept[next(kept.length)]);
+      if (next(3) === 0) kept.reverse();
+      const oldEntries = [...kept];
+      for (let i = next(4); i > 0; i--) oldEntries.splice(next(oldEntries.length + 1), 0, randomEntry(next));
+      const known = new Map<unknown, FleetTenant>(newFleet.tenants.map((t) => [newEntries[t.index], t]));
+      const alone = outcome(() => parseFleet({ ...frame, tenants: oldEntries }, 'old.yaml'));
+      const alongside = outcome(() => parseFleet({ ...frame, tenants: oldEntries }, 'old.yaml', { known, knownKeys: fleetKeysOf(newFleet) }));
+      expect([round, alongside]).toEqual([round, alone]);
+      compared++;
+      if (alone !== 'passes') refused++;
+    }
+    // AND both verdicts came up often
+    expect(refused).toBeGreaterThan(80);
+    expect(compared - refused).toBeGreaterThan(80);
+  });
+
+  test('GIVEN a fleet parsed without keepKeys, or refused WHEN its keys are asked for THEN there are none', () => {
+    const tenants = [{ namespace: 'a', release: 'm', host: 'a.example.org' }];
+    expect(fleetKeysOf(parseFleet({ tenants }, 'f.yaml'))).toBeUndefined();
+    expect(fleetKeysOf(parseFleet({ tenants }, 'f.yaml', { keepKeys: true }))).toBeDefined();
   });
 });
