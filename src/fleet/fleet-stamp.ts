@@ -36,6 +36,13 @@ import { SynthResult, synthFleet } from './synth';
  * trusts a file, and for the same reason. A file whose stat differs, or whose recorded change
  * time is not older than the cache itself (a change within the same clock tick would not show),
  * is read and hashed.
+ *
+ * Nor does checking a namespace folder mean listing it. The cache also keeps the stat of each
+ * namespace folder as synth left it (its recorded files there, no other generated file): a folder
+ * whose stat is still that one has had no entry added, removed or renamed since (each of those
+ * changes the folder's modification and change times), so it holds the same files; only a folder
+ * whose stat differs is listed. Listing 10,000 folders was a fifth of a no-op; a stat each costs
+ * half as much.
  */
 
 export const STAMP_FILE = '.grafana-tenancy-fleet';
@@ -79,7 +86,7 @@ export async function synthFleetFile(file: string, outDir: string, options: Rend
     const fleet = bytes === undefined ? loadFleet(file) : loadFleetBytes(bytes, file, prestart);
     const layout = fleetLayout(fleet);
     const { stats, ...result } = await synthFleet(fleet, outDir, { ...options, prestarted }, layout);
-    if (digest !== undefined && writeStamp(outDir, stampText(digest, layout, result.inputs))) writeStatCache(outDir, stats);
+    if (digest !== undefined && writeStamp(outDir, stampText(digest, layout, result.inputs))) writeStatCache(outDir, withFolderStats(outDir, layout, stats));
     return { ...result, tenants: fleet.tenants.length, parsed: true };
   } finally {
     await Promise.all(prestarted.map((worker) => worker.terminate()));
@@ -140,19 +147,21 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
   // Each kustomization's text is made only for one that is not untouched: most never need it.
   const kustomizations = new Map([...namesByFolder].map(([folder, names]) => [kustomizationPath(folder), names]));
   try {
-    const files = regularFiles(outDir);
     const reader = new FileReader(outDir);
     /** Not written since synth wrote or checked it: see the comment at the top. */
     const untouched = (path: string) => {
       const stat = cache?.stats.get(path);
       return stat !== undefined && changedBefore(stat, writtenNs) && statKeyOf(root + path) === stat;
     };
+    // Folders as synth left them hold their recorded files and nothing else generated: not listed.
+    const { files, unlisted } = regularFiles(outDir, (folder) => namesByFolder.has(folder) && untouched(folderStatPath(folder)));
+    const present = (path: string) => files.has(path) || unlisted.has(path.slice(0, path.indexOf('/')));
     for (const [path, inputs] of tenants) {
-      if (!files.has(path)) return undefined;
+      if (!present(path)) return undefined;
       if (!untouched(path) && !isUpToDate(reader.read(path), inputs)) return undefined;
     }
     for (const [path, names] of kustomizations) {
-      if (!files.has(path)) return undefined;
+      if (!present(path)) return undefined;
       if (!untouched(path) && !reader.read(path).equals(Buffer.from(kustomizationText(names)))) return undefined;
     }
     // A generated file the fleet does not have would be removed by the full path.
@@ -166,16 +175,48 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
   return { tenants: tenants.size, files: [...tenants.keys(), ...kustomizations.keys()].sort() };
 }
 
-/** The regular files one level below the namespace folders of `outDir` (what synth writes or removes). */
-function regularFiles(outDir: string): Set<string> {
+/**
+ * The regular files one level below the namespace folders of `outDir` (what synth writes or
+ * removes), but for the folders `asLeft` says are as synth left them: those are not listed.
+ */
+function regularFiles(outDir: string, asLeft: (folder: string) => boolean): { files: Set<string>; unlisted: Set<string> } {
   const files = new Set<string>();
+  const unlisted = new Set<string>();
   for (const folder of readdirSync(outDir, { withFileTypes: true })) {
     if (!folder.isDirectory() || folder.name.startsWith('.')) continue;
+    if (asLeft(folder.name)) {
+      unlisted.add(folder.name);
+      continue;
+    }
     for (const entry of readdirSync(join(outDir, folder.name), { withFileTypes: true })) {
       if (entry.isFile()) files.add(`${folder.name}/${entry.name}`);
     }
   }
-  return files;
+  return { files, unlisted };
+}
+
+/** Where the stat cache keeps a namespace folder's stat: its name and a slash, which no file path ends with. */
+function folderStatPath(folder: string): string {
+  return `${folder}/`;
+}
+
+/**
+ * The stats of the files synth wrote or checked, and of each namespace folder of the layout as
+ * synth leaves it (see the comment at the top). A folder that cannot be read is left out: it is
+ * listed next time.
+ */
+function withFolderStats(outDir: string, layout: FleetLayout, stats: ReadonlyMap<string, string>): Map<string, string> {
+  const all = new Map(stats);
+  const root = outDir.endsWith(sep) ? outDir : `${outDir}${sep}`;
+  for (const path of layout.kustomizations.keys()) {
+    const folder = path.slice(0, path.indexOf('/'));
+    try {
+      all.set(folderStatPath(folder), statKeyOf(root + folder));
+    } catch {
+      // Gone already (removed under us): listed on the next re-synth.
+    }
+  }
+  return all;
 }
 
 /**

@@ -17,7 +17,7 @@ const GITIGNORE = '# Created by grafana-tenancy: a cache of this machine, never 
 const LINE = /^(\S+) (\d+:\d+:\d+:\d+)$/;
 
 export interface StatCache {
-  /** Stat keys by file path (`<namespace>/<file>`). */
+  /** Stat keys by file path (`<namespace>/<file>`), and of namespace folders (`<namespace>/`). */
   readonly stats: ReadonlyMap<string, string>;
   /** When the cache was written (ns): a file changed since cannot share a recorded stat. */
   readonly writtenNs: bigint;

@@ -100,7 +100,8 @@ describe('re-synth of an unchanged fleet file', () => {
     // AND the cache tells git to ignore it, and holds each file's stat as synth left it
     expect(readFileSync(join(dir, 'one', CACHE_DIR, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     const cache = readStatCache(join(dir, 'one'))!;
-    expect([...cache.stats.keys()]).toEqual(['a/kustomization.yaml', 'a/monitoring.yaml', 'b/kustomization.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/kustomization.yaml', 'c/monitoring.yaml']);
+    // (each namespace folder too, as `<folder>/`)
+    expect([...cache.stats.keys()]).toEqual(['a/', 'a/kustomization.yaml', 'a/monitoring.yaml', 'b/', 'b/kustomization.yaml', 'b/monitoring.yaml', 'b/second.yaml', 'c/', 'c/kustomization.yaml', 'c/monitoring.yaml']);
     for (const [path, stat] of cache.stats) expect(stat).toBe(statKeyOf(join(dir, 'one', path)));
     expect(cache.stats.get('a/monitoring.yaml')).not.toBe(readStatCache(join(dir, 'two'))!.stats.get('a/monitoring.yaml'));
   });
@@ -127,6 +128,31 @@ describe('re-synth of an unchanged fleet file', () => {
       // THEN
       expect(result.parsed).toBe(false);
       expect(opened(opens, out)).toEqual([]);
+    });
+
+    test('WHEN synthesized again THEN no namespace folder is even listed: their stats are those synth left', async () => {
+      const { fleet, out } = await fresh();
+      const listings = jest.spyOn(nodeFs, 'readdirSync');
+      // WHEN
+      const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+      // THEN only the output folder itself is listed (for folders synth did not leave)
+      expect(result.parsed).toBe(false);
+      expect(listings.mock.calls.map(([path]) => String(path))).toEqual([out]);
+    });
+
+    test.each([
+      ['a generated file no tenant has', `${GENERATED_HEADER}kind: List\n`, true],
+      ['a hand-written file', 'kind: ConfigMap\n', false],
+    ])('WHEN %s appears in a namespace folder THEN the folder\'s stat gives it away and the folder is listed', async (_, content, removed) => {
+      const { fleet, out } = await fresh();
+      writeFileSync(join(out, 'c/extra.yaml'), content);
+      const listings = jest.spyOn(nodeFs, 'readdirSync');
+      // WHEN
+      const result = await synthFleetFile(fleet, out, { parallelism: 1 });
+      // THEN a generated leftover is removed by the full path; a hand-written file leaves it a no-op
+      expect(listings.mock.calls.map(([path]) => String(path))).toContain(join(out, 'c'));
+      expect(result.parsed).toBe(removed);
+      expect(existsSync(join(out, 'c/extra.yaml'))).toBe(!removed);
     });
 
     test('WHEN a file is rewritten with its modification time put back (cp -p, rsync -t) THEN its change time gives it away and the tree is repaired', async () => {
