@@ -132,28 +132,33 @@ export function splitIdentical(oldFleet: Fleet, newFleet: Fleet): { old: Fleet; 
     return { old: oldFleet, new: newFleet, same: [] };
   }
   const location = (t: FleetTenant) => `${t.namespace}\0${t.release}`;
-  let oldAt: Map<string, FleetTenant> | undefined;
+  const olds = oldFleet.tenants;
+  const news = newFleet.tenants;
   // Two versions of a fleet mostly list their tenants in the same order: the tenant at the same
   // place is tried first, and the others looked up by location (made only for a tenant that moved).
+  let oldAt: Map<string, number> | undefined;
   const counterpart = (t: FleetTenant, i: number) => {
-    const aligned = oldFleet.tenants[i];
-    if (aligned !== undefined && aligned.namespace === t.namespace && aligned.release === t.release) return aligned;
-    oldAt ??= new Map(oldFleet.tenants.map((o) => [location(o), o]));
-    return oldAt.get(location(t));
+    const aligned = olds[i];
+    if (aligned !== undefined && aligned.namespace === t.namespace && aligned.release === t.release) return i;
+    oldAt ??= new Map(olds.map((o, j) => [location(o), j]));
+    return oldAt.get(location(t)) ?? -1;
   };
-  const sameNew = new Set<FleetTenant>();
-  const sameOld = new Set<FleetTenant>();
-  for (const [i, t] of newFleet.tenants.entries()) {
-    const other = counterpart(t, i);
-    if (other !== undefined && sameJsonText(other.values, t.values)) {
-      sameNew.add(t);
-      sameOld.add(other);
-    }
+  // Flags by place, not sets of tenants: most of 10,000 tenants are the same.
+  const oldSame = new Uint8Array(olds.length);
+  const same: FleetTenant[] = [];
+  const changed: FleetTenant[] = [];
+  for (let i = 0; i < news.length; i++) {
+    const t = news[i];
+    const j = counterpart(t, i);
+    if (j >= 0 && sameJsonText(olds[j].values, t.values)) {
+      oldSame[j] = 1;
+      same.push(t);
+    } else changed.push(t);
   }
   return {
-    old: { ...oldFleet, tenants: oldFleet.tenants.filter((t) => !sameOld.has(t)) },
-    new: { ...newFleet, tenants: newFleet.tenants.filter((t) => !sameNew.has(t)) },
-    same: newFleet.tenants.filter((t) => sameNew.has(t)),
+    old: { ...oldFleet, tenants: olds.filter((_, j) => oldSame[j] === 0) },
+    new: { ...newFleet, tenants: changed },
+    same,
   };
 }
 
