@@ -1,6 +1,6 @@
 import { isPlainObject, PlainObject } from './merge';
 import { explainIssue } from './issue-text';
-import { InstanceValues, instanceValuesSchema } from './schema';
+import { InstanceValues, instanceValuesSchema, isSchemaHost } from './schema';
 
 type SafeParse = ReturnType<typeof instanceValuesSchema.safeParse>;
 
@@ -57,9 +57,8 @@ export class FleetValuesParser {
   alike(own: PlainObject, key = this.entryKey(own)): InstanceValues | undefined {
     const { host } = own;
     const values = key === undefined ? undefined : this.byEntry.get(key);
-    if (values === undefined || typeof host !== 'string') return undefined;
-    const output = parseOne('host', host);
-    return output === INVALID ? undefined : ({ ...values, host: output } as InstanceValues);
+    if (values === undefined || typeof host !== 'string' || !isSchemaHost(host)) return undefined;
+    return { ...values, host } as InstanceValues;
   }
 
   /** Remembers the values an entry's merged values parsed to, for {@link alike}. */

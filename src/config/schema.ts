@@ -400,10 +400,23 @@ const dashboardsSchema = z
   .strict()
   .describe('Dashboards of the tenant\'s Grafana.');
 
+/** The `host` field's rule: a DNS name of at most this many characters, or empty. */
+const HOST_PATTERN = orEmpty(DNS_NAME_PATTERN);
+const HOST_MAX = 253;
+const HOST_REGEX = new RegExp(HOST_PATTERN);
+
+/**
+ * Whether the schema takes `host` as the `host` field, unchanged (its rule is a check, not a
+ * transform), told without zod's machinery: the fleet reader asks it once per tenant.
+ */
+export function isSchemaHost(host: string): boolean {
+  return host.length <= HOST_MAX && HOST_REGEX.test(host);
+}
+
 /** One Monitoring instance's values: the tenant entry of a fleet file and the Helm chart's values. */
 export const instanceValuesSchema = z
   .object({
-    host: patterned(orEmpty(DNS_NAME_PATTERN), 253, 'hostInvalid').default('').describe('Domain of the tenant (required); Grafana is served at https://grafana.<host>.'),
+    host: patterned(HOST_PATTERN, HOST_MAX, 'hostInvalid').default('').describe('Domain of the tenant (required); Grafana is served at https://grafana.<host>.'),
     oidc: oidcSchema.prefault({}),
     platform: platformSchema.prefault({}),
     grafana: grafanaSchema.prefault({}),

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { exactText, FleetValuesParser } from '../../src/config/fleet-values';
 import { explainIssue } from '../../src/config/issue-text';
 import { deepMerge, PlainObject } from '../../src/config/merge';
-import { instanceValuesSchema } from '../../src/config/schema';
+import { instanceValuesSchema, isSchemaHost } from '../../src/config/schema';
 import { CI_FIXTURES, ciFixturePath } from '../chart/fixtures';
 import { PLATFORM } from '../support/fixtures';
 
@@ -181,5 +181,31 @@ describe('exactText', () => {
     expect(exactText({ a: 1, b: 2 })).not.toBe(exactText({ b: 2, a: 1 }));
     expect(exactText(['1'])).not.toBe(exactText([1]));
     expect(exactText({ a: [true, 'x', 1.5, { b: null }] })).toBe('{"a":[true,"x",1.5,{"b":null}]}');
+  });
+});
+
+describe('isSchemaHost: the host rule without zod', () => {
+  test('GIVEN thousands of generated hosts, near misses and edge lengths THEN it takes exactly what the schema takes, and the schema gives each back unchanged', () => {
+    const pieces = ['a', 'z', '0', '9', '-', '.', 'A', '_', ' ', 'é', 'xn--', 'example', 'org', '..', '-a', 'a-'];
+    let state = 5;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    const hosts = Array.from({ length: 4000 }, () => Array.from({ length: next(8) }, () => pieces[next(pieces.length)]).join(''));
+    const label = 'a'.repeat(63);
+    hosts.push('', `${label}.${label}.${label}.${'a'.repeat(61)}`, `${label}.${label}.${label}.${'a'.repeat(62)}`, `${'a'.repeat(64)}.org`, 'tenant-00001.example.org');
+    let taken = 0;
+    for (const host of hosts) {
+      const parsed = instanceValuesSchema.shape.host.safeParse(host);
+      expect([host, isSchemaHost(host)]).toEqual([host, parsed.success]);
+      if (parsed.success) {
+        expect(parsed.data).toBe(host);
+        taken++;
+      }
+    }
+    // AND both verdicts came up often
+    expect(taken).toBeGreaterThan(300);
+    expect(hosts.length - taken).toBeGreaterThan(300);
   });
 });
