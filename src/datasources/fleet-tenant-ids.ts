@@ -27,8 +27,8 @@ export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: 
     // Per tenant id, the first tenant of each namespace that sends it, and of those that do not share it.
     const senders = new Map<string, FirstPerNamespace>();
     const unsharing = new Map<string, FirstPerNamespace>();
-    const listed = allSenders === undefined ? undefined : new Map<string, TenantWithValues[]>();
-    if (listed !== undefined) allSenders!.set(role, listed);
+    const listed = allSenders && new Map<string, TenantWithValues[]>();
+    if (listed) allSenders!.set(role, listed);
     for (const tenant of tenants) {
       const tenantId = headerTenantId(tenant, role);
       if (tenantId === undefined) continue;
@@ -55,7 +55,11 @@ export function findSharedTenantIds(tenants: readonly TenantWithValues[], file: 
 /** Per data source, every tenant that sends each tenant id, in fleet order. */
 export type TenantIdSenders = Map<DatasourceRole, Map<string, TenantWithValues[]>>;
 
-/** Whether two tenants may send the same tenant id as `role`'s: one namespace, or both share it. */
+/**
+ * Whether two tenants may send the same tenant id as `role`'s: one namespace, or both share it.
+ * The rule {@link findSharedTenantIds} applies to every two senders of an id (there kept as the
+ * first sender of each namespace, and of each that does not share it, to look up).
+ */
 export function maySendAlike(a: TenantWithValues, b: TenantWithValues, role: DatasourceRole): boolean {
   return a.namespace === b.namespace || (a.values.datasources[role].sharedTenantId && b.values.datasources[role].sharedTenantId);
 }

@@ -15,7 +15,7 @@ export class FileReader {
   private readonly root: string;
 
   constructor(dir: string) {
-    this.root = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+    this.root = withSeparator(dir);
   }
 
   /** The file at `path` (`/`-separated, below the folder, from a listing or a tenant's names). */
@@ -37,4 +37,9 @@ export class FileReader {
       closeSync(fd);
     }
   }
+}
+
+/** `dir` ending in the path separator, for paths joined by hand (path.join normalises each one). */
+export function withSeparator(dir: string): string {
+  return dir.endsWith(sep) ? dir : `${dir}${sep}`;
 }

@@ -1,11 +1,11 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { isUpToDate, rendererFingerprint, sha256 } from './digest';
 import { changedBefore, statKeyOf } from './file-stat';
 import { GENERATED_HEADER, isGenerated, kustomizationPath, kustomizationText } from './layout';
 import { RenderOptions } from './parallel-render';
-import { FileReader } from './file-reader';
+import { FileReader, withSeparator } from './file-reader';
 import { FleetLayout } from './render-fleet';
 import { readStatCache, writeStatCache } from './stat-cache';
 import { SynthResult, synthFleet } from './synth';
@@ -135,7 +135,7 @@ function unchangedTree(outDir: string, digest: string): { tenants: number; files
   const writtenNs = cache === undefined ? '' : String(cache.writtenNs);
   // Paths joined by hand: path.join normalising 20,000 of them was a twentieth of a no-op. Only
   // a path found in a folder's listing is stat'ed (never a `.` or `..`), so nothing is lost.
-  const root = outDir.endsWith(sep) ? outDir : `${outDir}${sep}`;
+  const root = withSeparator(outDir);
   const namesByFolder = new Map<string, string[]>();
   for (const path of tenants.keys()) {
     const slash = path.indexOf('/');
@@ -207,7 +207,7 @@ function folderStatPath(folder: string): string {
  */
 function withFolderStats(outDir: string, layout: FleetLayout, stats: ReadonlyMap<string, string>): Map<string, string> {
   const all = new Map(stats);
-  const root = outDir.endsWith(sep) ? outDir : `${outDir}${sep}`;
+  const root = withSeparator(outDir);
   for (const path of layout.kustomizations.keys()) {
     const folder = path.slice(0, path.indexOf('/'));
     try {

@@ -218,7 +218,7 @@ describe('fleet-wide checks of a fleet that keeps tenants of one that passed the
     expect(compared - refused).toBeGreaterThan(80);
   });
 
-  test('GIVEN a fleet parsed without keepKeys, or refused WHEN its keys are asked for THEN there are none', () => {
+  test('GIVEN a fleet parsed without keepKeys WHEN its keys are asked for THEN there are none; with it, there are', () => {
     const tenants = [{ namespace: 'a', release: 'm', host: 'a.example.org' }];
     expect(fleetKeysOf(parseFleet({ tenants }, 'f.yaml'))).toBeUndefined();
     expect(fleetKeysOf(parseFleet({ tenants }, 'f.yaml', { keepKeys: true }))).toBeDefined();
