@@ -1,6 +1,6 @@
 import { KUSTOMIZATION_FILE } from '../fleet/layout';
 import { FileTree } from '../fleet/render-fleet';
-import { unifiedHunks } from './line-diff';
+import { detachedLines, unifiedHunks } from './line-diff';
 import { objectJson, sameManifestSource } from '../render/object-json';
 import { Manifest, RenderedObjects } from '../render/render';
 import { LocatedObject, locateObjects, ObjectId, parseObjects, reviewLines, sameObject, tenantOfPath } from './objects';
@@ -225,7 +225,7 @@ export function hasChanges(report: DiffReport): boolean {
 function change(type: ChangeType, object: LocatedObject, before: string[], after: string[]): ObjectChange {
   const { apiVersion, kind, namespace, name, tenant } = object;
   // Whole-object hunks for added/removed objects: every line is the change.
-  const diff = unifiedHunks(before, after, type === 'changed' ? 3 : Number.MAX_SAFE_INTEGER);
+  const diff = detachedLines(unifiedHunks(before, after, type === 'changed' ? 3 : Number.MAX_SAFE_INTEGER));
   return { change: type, apiVersion, kind, namespace, name, tenant, diff };
 }
 

@@ -1,5 +1,5 @@
 import { structuredPatch } from 'diff';
-import { diffLines, unifiedHunks } from '../../src/diff/line-diff';
+import { detachedLines, diffLines, unifiedHunks } from '../../src/diff/line-diff';
 
 /** Applies an edit script to its left side: must give the right side. */
 function apply(ops: ReturnType<typeof diffLines>): { before: string[]; after: string[] } {
@@ -144,5 +144,17 @@ describe('hunks after the lines both sides begin with', () => {
     const hunks = unifiedHunks(before, after);
     expect(hunks[0]).toBe('@@ -1,10 +1,1011 @@');
     expect(hunks.slice(1, 11)).toEqual(before.map((l) => `-${l}`));
+  });
+
+  test.each([
+    [[]],
+    [['']],
+    [['@@ -1,2 +1,3 @@', ' kind: Grafana', '-  version: 10.4.0', '+  version: 11.1.0', '', ' \r']],
+    [['a\nb', 'c']],
+    [['\n']],
+  ])('GIVEN hunk lines %j WHEN detached THEN the same lines, in a new list', (lines) => {
+    const detached = detachedLines(lines);
+    expect(detached).toEqual(lines);
+    expect(detached).not.toBe(lines);
   });
 });
