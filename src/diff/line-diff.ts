@@ -25,11 +25,12 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] 
 
 /**
  * The same lines as strings of their own. A line cut from a text (`split`) is in V8 a view of
- * that whole text once it is 13 characters or longer (a sliced string, see `String::SlicedString`
- * in V8's src/objects/string.h), and so is a hunk line made from it: a report that keeps a
- * few lines of each changed object would keep both sides' whole review texts alive until it
- * is written (10 KB a Grafana CR). One joined string, split again, holds just these lines.
- * Lines that hold a line break are returned as they are (joining would cut them apart).
+ * that whole text once it is 13 characters or longer (`SlicedString` in V8's
+ * src/objects/string.h), and so is a hunk line made from it: a report that keeps a few lines of
+ * each changed object would keep both sides' whole review texts alive until it is written
+ * (3.5 KB a side for a System tenant's Grafana CR). One joined string, split again, holds just
+ * these lines. Lines that hold a line break are returned as they are (joining would cut them
+ * apart).
  */
 export function detachedLines(lines: readonly string[]): string[] {
   if (lines.length === 0) return [];

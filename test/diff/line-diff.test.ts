@@ -145,7 +145,9 @@ describe('hunks after the lines both sides begin with', () => {
     expect(hunks[0]).toBe('@@ -1,10 +1,1011 @@');
     expect(hunks.slice(1, 11)).toEqual(before.map((l) => `-${l}`));
   });
+});
 
+describe('detached hunk lines', () => {
   test.each([
     [[]],
     [['']],
