@@ -45,7 +45,7 @@ const DEV_NULL = openSync(devNull, 'w');
 
 const USAGE = `Usage: npm run bench [-- OPTIONS]
 
-Times bin/grafana-tenancy as users run it against the speed targets (docs/fleet.md, Performance):
+Times bin/grafana-tenancy as users run it against the speed targets (docs/performance.md):
 one render and --help against helm template, then per fleet size a cold synth, a no-op re-synth,
 diffs of two rendered trees, of two fleet files and of a tree against a fleet file; prints PASS
 or MISS per target and the per-tenant cost and peak RSS by size. Not a test: it exits 0

@@ -17,7 +17,7 @@ const MIN_TENANTS_PER_WORKER = 300;
  * Heap limits of a render worker. V8 grows a heap lazily when there is room, and cdk8s makes a
  * lot of short-lived garbage; capping the heaps keeps a 10,000-tenant synth's peak RSS near
  * 240 MB instead of 320-390, for about a twentieth of its time (more old-generation collections:
- * docs/fleet.md, Performance). A batch needs a few MB of live data.
+ * docs/performance.md). A batch needs a few MB of live data.
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
