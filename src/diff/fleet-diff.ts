@@ -150,7 +150,7 @@ const ENTRIES_PER_TURN = 250;
 async function checkInTurns({ labels, pair }: EntryPair, changed: { old: Fleet; new: Fleet }): Promise<{ old: Fleet; new: Fleet } | undefined> {
   try {
     const parsers = new FleetValuesParsers();
-    const known = tenantsByEntry(changed.new, [...pair.newEntries.filter((e) => pair.newOnly.has(e))]);
+    const known = tenantsByEntry(changed.new, pair.newEntries.filter((e) => pair.newOnly.has(e)));
     const rest = pair.newEntries.filter((e) => !pair.newOnly.has(e));
     for (let start = 0; start < rest.length; start += ENTRIES_PER_TURN) {
       await new Promise((resolve) => setImmediate(resolve));
