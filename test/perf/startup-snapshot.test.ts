@@ -60,6 +60,18 @@ describe('the start-up snapshot', () => {
     expect(fromSnapshot.stderr).toBe('');
   });
 
+  test('GIVEN either start WHEN the command runs THEN node sizes V8\'s background threads to the machine (--v8-pool-size=0), not to a fixed 4', () => {
+    // A preloaded probe prints the options node started with; NODE_OPTIONS reaches both starts.
+    const probe = join(tempDir(), 'probe.js');
+    writeFileSync(probe, 'process.stderr.write(JSON.stringify(process.execArgv));');
+    const env = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+    for (const extra of [{}, { GRAFANA_TENANCY_NO_SNAPSHOT: '1' }]) {
+      const result = run(BIN, ['version'], { ...env, ...extra });
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stderr)).toContain('--v8-pool-size=0');
+    }
+  });
+
   test('GIVEN the snapshot WHEN --version, --help or -h is asked THEN the CLI answers, not node', () => {
     expect(run(BIN, ['--version']).stdout).toMatch(/^grafana-tenancy \d+\.\d+\.\d+/);
     expect(run(BIN, ['--help']).stdout).toMatch(/^Usage: grafana-tenancy <command>/);
