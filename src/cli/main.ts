@@ -96,12 +96,26 @@ export function main(argv: string[] = process.argv.slice(2)): void {
     stderrIsTty: Boolean(process.stderr.isTTY),
   };
   runCli(argv, io).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitOnceWritten(code),
     (e: unknown) => {
       process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exitCode = 2;
+      exitOnceWritten(2);
     },
   );
+}
+
+/**
+ * Ends the process as soon as stdout and stderr have taken everything written to them. Letting
+ * the event loop run dry would also wait for every job queued to V8's background threads
+ * (NodePlatform::DrainTasks in Node's src/node_platform.cc): optimising compiles of code that
+ * will not run again, 6-20 ms after a diff of two 10,000-tenant fleet files with one such thread.
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
