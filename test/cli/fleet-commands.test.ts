@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CliIo } from '../../src/cli/command';
 import { runCli } from '../../src/cli/main';
-import { runBin } from './run-cli';
+import { BIN, runBin } from './run-cli';
 import { fleetDocument, TenantSpec, tempDir } from '../fleet/fleet-fixtures';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'tenants.yaml');
@@ -59,6 +59,29 @@ describe('fleet commands on the example fleet (real executable)', () => {
     expect(Object.keys(report.byTenant)).toEqual(['b/monitoring']);
     // AND without --exit-code a change is not a failure
     expect(runBin(['diff', before, after]).status).toBe(0);
+  });
+
+  test('GIVEN a report larger than a pipe holds WHEN its reader is slow THEN every byte arrives before the exit, with the exit code', async () => {
+    const { syntheticFleetYaml } = require('../../scripts/synthetic-fleet');
+    const dir = tempDir();
+    const before = join(dir, 'before.yaml');
+    const after = join(dir, 'after.yaml');
+    writeFileSync(before, syntheticFleetYaml(300, 0));
+    // A change to the defaults reaches every tenant's Grafana CR.
+    writeFileSync(after, syntheticFleetYaml(300, 0).replace(/letsencrypt-prod/g, 'letsencrypt-staging'));
+    const args = ['diff', before, after, '--exit-code'];
+    const eager = runBin(args);
+    expect(eager.stdout.length).toBeGreaterThan(2 * 64 * 1024); // twice a Linux pipe's capacity
+
+    // WHEN the reader takes nothing for a while, then all of it
+    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 300);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(1);
+    expect(out).toBe(eager.stdout);
   });
 
   test('diff compares a synthesized folder with a fleet file', () => {
